@@ -1,0 +1,128 @@
+# natter: a terminal chat system speaking IRC. One Makefile builds it all.
+#
+#   make            build natterd and natter into $(B)/ (default build/)
+#   make run        install missing packages, build, start natterd, open natter
+#   make check      install what the tests need, build, run every test
+#   make sanitize   build with ASan+UBSan into build-san/ and run the tests
+#   make lint       mandoc -Tlint on the man pages
+#   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR as usual
+#
+# Put local overrides (CC, CFLAGS, PREFIX, ...) in config.mk.
+
+-include config.mk
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+PYTHON ?= /usr/bin/python3
+
+# Build directory: build/ normally, build-san/ for the sanitizer build.
+B ?= build
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes \
+	  -Wstrict-prototypes -Wmissing-declarations -Wshadow -Wpointer-arith \
+	  -Wwrite-strings -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -D_GNU_SOURCE -D_XOPEN_SOURCE=700 -Icommon
+
+ifeq ($(SAN),1)
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	  -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
+EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+COMMON_OBJS = \
+	$(B)/common/log.o \
+	$(B)/common/msg.o \
+	$(B)/common/name.o \
+	$(B)/common/utf8.o \
+	$(B)/common/xmalloc.o
+
+SERVER_OBJS = \
+	$(B)/server/channel.o \
+	$(B)/server/cmd.o \
+	$(B)/server/conn.o \
+	$(B)/server/irc-channel.o \
+	$(B)/server/irc-info.o \
+	$(B)/server/irc-login.o \
+	$(B)/server/irc-message.o \
+	$(B)/server/natterd.o \
+	$(B)/server/reply.o \
+	$(B)/server/user.o
+
+COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
+	common/utf8.h
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
+	$(wildcard tests/unit/test_*.c))
+
+PROGS = $(B)/natterd
+
+all: $(PROGS) $(UNIT_TESTS)
+
+$(B)/common/%.o: common/%.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libnatter.a: $(COMMON_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(COMMON_OBJS)
+
+$(B)/server/%.o: server/%.c server/natterd.h $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
+	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(EVENT_LIBS)
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnatter.a \
+	    $(CMOCKA_LIBS)
+
+# Packages first (as root they are installed, else the command is shown),
+# then a fresh make so pkg-config sees what was just installed.
+deps-build:
+	@sh scripts/deps.sh build
+deps-check:
+	@sh scripts/deps.sh check
+
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	@sh scripts/run.sh $(B)
+
+check: deps-check
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory B=build-san SAN=1 all
+	@$(PYTHON) tests/run.py --build build --san-build build-san
+
+# Run the tests without touching packages or the sanitizer build.
+test: all
+	@$(PYTHON) tests/run.py --build $(B)
+
+sanitize:
+	@$(MAKE) --no-print-directory B=build-san SAN=1 all
+	@$(PYTHON) tests/run.py --build build-san
+
+lint:
+	mandoc -Tlint -W warning man/natterd.8
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(B)/natterd $(DESTDIR)$(SBINDIR)/natterd
+	install -m 644 man/natterd.8 $(DESTDIR)$(MANDIR)/man8/natterd.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps-build deps-check run check test sanitize lint install \
+	uninstall clean

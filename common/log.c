@@ -1,0 +1,158 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Log to a stream with a level and a time stamp (httpd's log.c, simplified). */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "log.h"
+
+static const char	*log_name = "natter";
+static int		 log_level = LOG_LEVEL_INFO;
+static FILE		*log_fp;
+
+static const char *const log_names[] = { "error", "warning", "info", "debug" };
+
+/* Set the program name, the level and the stream (NULL: stderr). */
+void
+log_init(const char *name, int level, FILE *fp)
+{
+	log_name = name;
+	log_level = level;
+	log_fp = fp;
+}
+
+/* Parse a level name; return -1 if unknown. */
+int
+log_level_parse(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof log_names / sizeof log_names[0]; i++) {
+		if (strcmp(s, log_names[i]) == 0)
+			return ((int)i);
+	}
+	if (strcmp(s, "warn") == 0)
+		return (LOG_LEVEL_WARN);
+	return (-1);
+}
+
+int
+log_get_level(void)
+{
+	return (log_level);
+}
+
+/* Write one line: time, name, level, text. */
+void
+log_vlog(int level, const char *fmt, va_list ap)
+{
+	FILE		*fp = log_fp != NULL ? log_fp : stderr;
+	struct timeval	 tv;
+	struct tm	 tm;
+	char		 when[32];
+
+	if (level > log_level)
+		return;
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(fp, "%s.%03ldZ %s: %s: ", when, (long)tv.tv_usec / 1000,
+	    log_name, log_names[level]);
+	vfprintf(fp, fmt, ap);
+	fputc('\n', fp);
+	fflush(fp);
+}
+
+/* Log a warning with the text of errno appended. */
+void
+log_warn(const char *fmt, ...)
+{
+	char	*s;
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1) {
+		va_end(ap);
+		return;
+	}
+	va_end(ap);
+	log_warnx("%s: %s", s, strerror(saved));
+	free(s);
+	errno = saved;
+}
+
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_WARN, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_debug(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_DEBUG, fmt, ap);
+	va_end(ap);
+}
+
+/* Log an error with errno's text and exit 1. */
+void
+fatal(const char *fmt, ...)
+{
+	char	*s;
+	va_list	 ap;
+	int	 saved = errno;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		exit(1);
+	va_end(ap);
+	fatalx("%s: %s", s, strerror(saved));
+}
+
+/* Log an error and exit 1. */
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vlog(LOG_LEVEL_ERROR, fmt, ap);
+	va_end(ap);
+	exit(1);
+}

@@ -1,0 +1,283 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Parse IRC lines in place and format them back. Both programs, the unit
+ * tests and the fuzzers share this code.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "msg.h"
+
+static int	msg_word_ok(const char *);
+
+/* Is c an ASCII letter? Not isalpha(): the locale must not matter here. */
+static inline int
+msg_isalpha(int c)
+{
+	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+}
+
+/*
+ * Split line into m. Pointers in m point into line, which is modified:
+ * separators become NULs and the command is upper-cased. A trailing LF or
+ * CR LF is removed. Return 0, or -1 with *errstr saying what is wrong.
+ * Spaces between parameters may be repeated, as many clients send them.
+ */
+int
+msg_parse(struct msg *m, char *line, const char **errstr)
+{
+	char	*p, *end;
+	size_t	 len;
+
+	memset(m, 0, sizeof *m);
+	len = strlen(line);
+	if (len > 0 && line[len - 1] == '\n')
+		line[--len] = '\0';
+	if (len > 0 && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (strpbrk(line, "\r\n") != NULL) {
+		*errstr = "line contains CR or LF";
+		return (-1);
+	}
+	p = line;
+	while (*p == ' ')
+		p++;
+
+	if (*p == '@') {
+		m->tags = ++p;
+		if ((p = strchr(p, ' ')) == NULL) {
+			*errstr = "no command";
+			return (-1);
+		}
+		*p++ = '\0';
+		while (*p == ' ')
+			p++;
+	}
+	if (*p == ':') {
+		m->prefix = ++p;
+		if (*p == '\0' || *p == ' ') {
+			*errstr = "empty prefix";
+			return (-1);
+		}
+		if ((p = strchr(p, ' ')) == NULL) {
+			*errstr = "no command";
+			return (-1);
+		}
+		*p++ = '\0';
+		while (*p == ' ')
+			p++;
+	}
+	if (*p == '\0') {
+		*errstr = "no command";
+		return (-1);
+	}
+
+	m->cmd = p;
+	if ((end = strchr(p, ' ')) != NULL)
+		*end = '\0';
+	if (p[0] >= '0' && p[0] <= '9') {
+		if (strlen(p) != 3 || p[1] < '0' || p[1] > '9' ||
+		    p[2] < '0' || p[2] > '9') {
+			*errstr = "invalid command";
+			return (-1);
+		}
+	} else {
+		for (; *p != '\0'; p++) {
+			if (!msg_isalpha((unsigned char)*p)) {
+				*errstr = "invalid command";
+				return (-1);
+			}
+			if (*p >= 'a' && *p <= 'z')
+				*p -= 'a' - 'A';
+		}
+	}
+	if (end == NULL)
+		return (0);
+
+	p = end + 1;
+	while (m->nparams < MSG_MAXPARAMS) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		/* The 15th parameter takes the rest of the line (RFC 2812). */
+		if (*p == ':' || m->nparams == MSG_MAXPARAMS - 1) {
+			if (*p == ':')
+				p++;
+			m->params[m->nparams++] = p;
+			break;
+		}
+		m->params[m->nparams++] = p;
+		if ((p = strchr(p, ' ')) == NULL)
+			break;
+		*p++ = '\0';
+	}
+	return (0);
+}
+
+/* Can p be sent as a middle parameter (last == 0) or as the last one? */
+int
+msg_param_ok(const char *p, int last)
+{
+	if (p == NULL || strpbrk(p, "\r\n") != NULL)
+		return (0);
+	if (last)
+		return (1);
+	return (*p != '\0' && *p != ':' && strchr(p, ' ') == NULL);
+}
+
+/* Can w be sent as a prefix or a command: non-empty, no space, no CR LF? */
+static int
+msg_word_ok(const char *w)
+{
+	return (w != NULL && *w != '\0' && strpbrk(w, " \r\n") == NULL);
+}
+
+/*
+ * Format a line ending in CR LF into buf. The last parameter is always
+ * written after a ':', so it may hold spaces or be empty. Return its
+ * length, or -1 if a part could split the line or inject another one,
+ * or if it does not fit in size bytes with the NUL: never truncate.
+ */
+int
+msg_format(char *buf, size_t size, const char *prefix, const char *cmd,
+    int nparams, const char *const *params)
+{
+	size_t	 off = 0, n;
+	int	 i;
+
+#define APPEND(s, len) do {						\
+	if ((len) >= size - off)					\
+		return (-1);						\
+	memcpy(buf + off, (s), (len));					\
+	off += (len);							\
+} while (0)
+
+	if (size == 0)
+		return (-1);
+	if (nparams < 0 || nparams > MSG_MAXPARAMS || !msg_word_ok(cmd))
+		return (-1);
+	if (prefix != NULL) {
+		if (!msg_word_ok(prefix))
+			return (-1);
+		APPEND(":", 1);
+		n = strlen(prefix);
+		APPEND(prefix, n);
+		APPEND(" ", 1);
+	}
+	n = strlen(cmd);
+	APPEND(cmd, n);
+	for (i = 0; i < nparams; i++) {
+		if (!msg_param_ok(params[i], i == nparams - 1))
+			return (-1);
+		if (i == nparams - 1)
+			APPEND(" :", 2);
+		else
+			APPEND(" ", 1);
+		n = strlen(params[i]);
+		APPEND(params[i], n);
+	}
+	APPEND("\r\n", 2);
+	buf[off] = '\0';
+	return ((int)off);
+#undef APPEND
+}
+
+/* Like msg_format, with the parameters as a NULL-terminated list. */
+int
+msg_formatl(char *buf, size_t size, const char *prefix, const char *cmd, ...)
+{
+	const char	*params[MSG_MAXPARAMS + 1];
+	va_list		 ap;
+	int		 n = 0;
+	const char	*p;
+
+	va_start(ap, cmd);
+	while ((p = va_arg(ap, const char *)) != NULL) {
+		if (n == MSG_MAXPARAMS) {
+			va_end(ap);
+			return (-1);
+		}
+		params[n++] = p;
+	}
+	va_end(ap);
+	return (msg_format(buf, size, prefix, cmd, n, params));
+}
+
+/*
+ * Find tag key in m and copy its unescaped value into buf (IRCv3
+ * message-tags escaping). Return buf, "" for a tag without a value, or
+ * NULL if the tag is absent or does not fit.
+ */
+const char *
+msg_tag(const struct msg *m, const char *key, char *buf, size_t size)
+{
+	const char	*p, *next, *eq, *v;
+	size_t		 klen = strlen(key), off = 0;
+
+	if (m->tags == NULL || size == 0)
+		return (NULL);
+	for (p = m->tags; *p != '\0'; p = next) {
+		next = strchr(p, ';');
+		if (next == NULL)
+			next = p + strlen(p);
+		eq = memchr(p, '=', next - p);
+		if ((size_t)((eq != NULL ? eq : next) - p) != klen ||
+		    strncmp(p, key, klen) != 0) {
+			if (*next == ';')
+				next++;
+			continue;
+		}
+		if (eq == NULL) {
+			buf[0] = '\0';
+			return (buf);
+		}
+		for (v = eq + 1; v < next; v++) {
+			char c = *v;
+
+			if (c == '\\' && v + 1 < next) {
+				switch (*++v) {
+				case ':':
+					c = ';';
+					break;
+				case 's':
+					c = ' ';
+					break;
+				case 'r':
+					c = '\r';
+					break;
+				case 'n':
+					c = '\n';
+					break;
+				default:
+					c = *v;
+					break;
+				}
+			} else if (c == '\\')
+				continue;
+			if (off + 1 >= size)
+				return (NULL);
+			buf[off++] = c;
+		}
+		buf[off] = '\0';
+		return (buf);
+	}
+	return (NULL);
+}

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Install the Debian packages natter needs for a purpose: build, check.
+# As root, missing packages are installed with apt-get; otherwise the exact
+# command is printed and the script fails, so nothing is silently skipped.
+set -eu
+
+build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev"
+check="$build libcmocka-dev python3 python3-pytest mandoc tmux ii sic
+	ngircd procps"
+
+case "${1:-build}" in
+build)	want=$build ;;
+check)	want=$check ;;
+*)	echo "usage: deps.sh build|check" >&2; exit 64 ;;
+esac
+
+missing=
+for p in $want; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "natter: missing packages:$missing" >&2
+	echo "natter: run: sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "natter: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet; update only if needed.
+# shellcheck disable=SC2086
+if ! apt-get install -y --no-install-recommends $missing; then
+	apt-get update
+	apt-get install -y --no-install-recommends $missing
+fi

@@ -1,0 +1,114 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The command table and central validation (ngIRCd's Handle_Request):
+ * unknown commands get 421, commands before registration 451 and too few
+ * parameters 461, so handlers only deal with what is theirs.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "natterd.h"
+
+struct cmd_entry {
+	const char	*name;
+	cmd_fn		 fn;
+	int		 minparams;
+	int		 flags;
+#define CMD_REGISTERED	0x1	/* only after registration */
+#define CMD_NOIDLE	0x2	/* does not reset the idle time */
+};
+
+/* Sorted by name: cmd_check_table() makes sure at start-up. */
+static const struct cmd_entry cmd_table[] = {
+	{ "AWAY",	irc_away,	0, CMD_REGISTERED },
+	{ "CAP",	irc_cap,	1, 0 },
+	{ "ISON",	irc_ison,	1, CMD_REGISTERED },
+	{ "JOIN",	irc_join,	1, CMD_REGISTERED },
+	{ "KICK",	irc_kick,	2, CMD_REGISTERED },
+	{ "LIST",	irc_list,	0, CMD_REGISTERED },
+	{ "LUSERS",	irc_lusers,	0, CMD_REGISTERED },
+	{ "MODE",	irc_mode,	1, CMD_REGISTERED },
+	{ "MOTD",	irc_motd,	0, CMD_REGISTERED },
+	{ "NAMES",	irc_names,	0, CMD_REGISTERED },
+	{ "NICK",	irc_nick,	0, 0 },
+	{ "NOTICE",	irc_notice,	0, CMD_REGISTERED },
+	{ "PART",	irc_part,	1, CMD_REGISTERED },
+	{ "PASS",	irc_pass,	1, 0 },
+	{ "PING",	irc_ping,	0, 0 },
+	{ "PONG",	irc_pong,	0, 0 },
+	{ "PRIVMSG",	irc_privmsg,	0, CMD_REGISTERED },
+	{ "QUIT",	irc_quit,	0, 0 },
+	{ "TIME",	irc_time,	0, CMD_REGISTERED },
+	{ "TOPIC",	irc_topic,	1, CMD_REGISTERED },
+	{ "USER",	irc_user,	4, 0 },
+	{ "USERHOST",	irc_userhost,	1, CMD_REGISTERED },
+	{ "VERSION",	irc_version,	0, CMD_REGISTERED },
+	{ "WHO",	irc_who,	0, CMD_REGISTERED },
+	{ "WHOIS",	irc_whois,	1, CMD_REGISTERED },
+	{ "WHOWAS",	irc_whowas,	1, CMD_REGISTERED },
+};
+#define CMD_COUNT	(sizeof cmd_table / sizeof cmd_table[0])
+
+static int
+cmd_compare(const void *key, const void *entry)
+{
+	return (strcmp(key, ((const struct cmd_entry *)entry)->name));
+}
+
+/* bsearch needs the table sorted; a misplaced row would just vanish. */
+int
+cmd_check_table(void)
+{
+	size_t	 i;
+
+	for (i = 1; i < CMD_COUNT; i++) {
+		if (strcmp(cmd_table[i - 1].name, cmd_table[i].name) >= 0) {
+			log_warnx("cmd_table: %s before %s",
+			    cmd_table[i - 1].name, cmd_table[i].name);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Run one parsed message from c. */
+void
+cmd_dispatch(struct client *c, struct msg *m)
+{
+	const struct cmd_entry	*ce;
+
+	ce = bsearch(m->cmd, cmd_table, CMD_COUNT, sizeof cmd_table[0],
+	    cmd_compare);
+	if (ce == NULL) {
+		if (c->flags & CLIENT_REGISTERED)
+			reply(c, ERR_UNKNOWNCOMMAND, m->cmd);
+		else
+			reply(c, ERR_NOTREGISTERED);
+		return;
+	}
+	if ((ce->flags & CMD_REGISTERED) && !(c->flags & CLIENT_REGISTERED)) {
+		reply(c, ERR_NOTREGISTERED);
+		return;
+	}
+	if (m->nparams < ce->minparams) {
+		reply(c, ERR_NEEDMOREPARAMS, ce->name);
+		return;
+	}
+	ce->fn(c, m);
+}

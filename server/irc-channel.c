@@ -1,0 +1,437 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Channel commands: JOIN, PART, TOPIC, NAMES, LIST, KICK and MODE. */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "natterd.h"
+
+static void	chan_mode(struct client *, struct msg *, struct channel *);
+static void	user_mode(struct client *, struct msg *);
+static void	chan_send_line(struct channel *, struct client *,
+		    const char *, int, const char *const *);
+static void	chan_topic_reply(struct client *, struct channel *);
+
+/* Format a line from c's prefix and send it to every member of ch. */
+static void
+chan_send_line(struct channel *ch, struct client *c, const char *cmd,
+    int nparams, const char *const *params)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct out	 o;
+	int		 n;
+
+	n = msg_format(line, sizeof line, c->prefix, cmd, nparams, params);
+	if (n < 0) {
+		log_warnx("%s from %s to %s does not fit", cmd, c->nick,
+		    ch->name);
+		return;
+	}
+	out_init(&o, line, n);
+	channel_send(ch, NULL, &o);
+}
+
+static void
+chan_topic_reply(struct client *c, struct channel *ch)
+{
+	if (ch->topic == NULL) {
+		reply(c, RPL_NOTOPIC, ch->name);
+		return;
+	}
+	reply(c, RPL_TOPIC, ch->name, ch->topic);
+	reply(c, RPL_TOPICWHOTIME, ch->name, ch->topic_who,
+	    (long long)ch->topic_time);
+}
+
+/* JOIN #a,#b (keys are accepted and ignored: there is no +k) or JOIN 0. */
+int
+irc_join(struct client *c, struct msg *m)
+{
+	char		*name, *last;
+	const char	*errstr;
+	struct channel	*ch;
+
+	if (strcmp(m->params[0], "0") == 0) {
+		user_part_all(c, 1, NULL);
+		return (0);
+	}
+	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
+	    name = strtok_r(NULL, ",", &last)) {
+		if (!name_chan_valid(name, &errstr)) {
+			reply(c, ERR_NOSUCHCHANNEL, reply_param(name), errstr);
+			continue;
+		}
+		ch = channel_find(name);
+		if (ch != NULL && channel_member(ch, c) != NULL)
+			continue;
+		if (c->nchannels >= conf.max_channels) {
+			reply(c, ERR_TOOMANYCHANNELS, name);
+			continue;
+		}
+		if (ch == NULL)
+			ch = channel_create(name);
+		channel_add(ch, c);
+		chan_send_line(ch, c, "JOIN", 1, (const char *[]){ ch->name });
+		if (ch->topic != NULL)
+			chan_topic_reply(c, ch);
+		channel_names(c, ch);
+	}
+	return (0);
+}
+
+/* PART #a,#b [:reason] */
+int
+irc_part(struct client *c, struct msg *m)
+{
+	char		*name, *last;
+	const char	*reason = NULL;
+	struct channel	*ch;
+	struct member	*mb;
+	char		 cut[NATTERD_KICKLEN + 1];
+
+	if (m->nparams > 1 && m->params[1][0] != '\0') {
+		snprintf(cut, sizeof cut, "%.*s", (int)utf8_cut(m->params[1],
+		    strlen(m->params[1]), NATTERD_KICKLEN), m->params[1]);
+		reason = cut;
+	}
+	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
+	    name = strtok_r(NULL, ",", &last)) {
+		if ((ch = channel_find(name)) == NULL) {
+			reply(c, ERR_NOSUCHCHANNEL, reply_param(name),
+			    "No such channel");
+			continue;
+		}
+		if ((mb = channel_member(ch, c)) == NULL) {
+			reply(c, ERR_NOTONCHANNEL, ch->name);
+			continue;
+		}
+		chan_send_line(ch, c, "PART", reason != NULL ? 2 : 1,
+		    (const char *[]){ ch->name, reason });
+		channel_remove(mb);
+	}
+	return (0);
+}
+
+/* TOPIC #chan shows the topic; TOPIC #chan :text sets it (or clears). */
+int
+irc_topic(struct client *c, struct msg *m)
+{
+	struct channel	*ch;
+	struct member	*mb;
+	const char	*text;
+	size_t		 len;
+
+	if ((ch = channel_find(m->params[0])) == NULL) {
+		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
+		    "No such channel");
+		return (0);
+	}
+	if (m->nparams < 2) {
+		chan_topic_reply(c, ch);
+		return (0);
+	}
+	if ((mb = channel_member(ch, c)) == NULL) {
+		reply(c, ERR_NOTONCHANNEL, ch->name);
+		return (0);
+	}
+	if ((ch->modes & CHAN_TOPICLOCK) && !(mb->flags & MEMBER_OP)) {
+		reply(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		return (0);
+	}
+	text = m->params[1];
+	len = utf8_cut(text, strlen(text), NATTERD_TOPICLEN);
+	free(ch->topic);
+	ch->topic = len > 0 ? xstrndup(text, len) : NULL;
+	snprintf(ch->topic_who, sizeof ch->topic_who, "%s", c->nick);
+	ch->topic_time = time(NULL);
+	chan_send_line(ch, c, "TOPIC", 2, (const char *[]){ ch->name,
+	    ch->topic != NULL ? ch->topic : "" });
+	return (0);
+}
+
+/*
+ * NAMES #a,#b. Without a channel, only the end of the list is sent, as
+ * the Modern IRC document allows: a list of every user helps nobody.
+ */
+int
+irc_names(struct client *c, struct msg *m)
+{
+	char		*name, *last;
+	struct channel	*ch;
+
+	if (m->nparams < 1 || m->params[0][0] == '\0') {
+		reply(c, RPL_ENDOFNAMES, "*");
+		return (0);
+	}
+	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
+	    name = strtok_r(NULL, ",", &last)) {
+		if ((ch = channel_find(name)) != NULL)
+			channel_names(c, ch);
+		else
+			reply(c, RPL_ENDOFNAMES, reply_param(name));
+	}
+	return (0);
+}
+
+/* LIST [#a,#b]: every channel, or the ones named. */
+int
+irc_list(struct client *c, struct msg *m)
+{
+	char		*name, *last;
+	struct channel	*ch;
+
+	reply(c, RPL_LISTSTART);
+	if (m->nparams > 0 && m->params[0][0] != '\0') {
+		for (name = strtok_r(m->params[0], ",", &last); name != NULL;
+		    name = strtok_r(NULL, ",", &last)) {
+			if ((ch = channel_find(name)) != NULL)
+				reply(c, RPL_LIST, ch->name, ch->nmembers,
+				    ch->topic != NULL ? ch->topic : "");
+		}
+	} else {
+		RB_FOREACH(ch, channels, &channels)
+			reply(c, RPL_LIST, ch->name, ch->nmembers,
+			    ch->topic != NULL ? ch->topic : "");
+	}
+	reply(c, RPL_LISTEND);
+	return (0);
+}
+
+/* KICK #chan nick[,nick] [:reason]: channel operators only. */
+int
+irc_kick(struct client *c, struct msg *m)
+{
+	struct channel	*ch;
+	struct member	*km, *tm;
+	struct client	*t;
+	char		*nick, *last, reason[NATTERD_KICKLEN + 1];
+	const char	*text;
+	int		 count = 0, emptied;
+
+	if ((ch = channel_find(m->params[0])) == NULL) {
+		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
+		    "No such channel");
+		return (0);
+	}
+	if ((km = channel_member(ch, c)) == NULL) {
+		reply(c, ERR_NOTONCHANNEL, ch->name);
+		return (0);
+	}
+	if (!(km->flags & MEMBER_OP)) {
+		reply(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		return (0);
+	}
+	text = m->nparams > 2 && m->params[2][0] != '\0' ? m->params[2] :
+	    c->nick;
+	snprintf(reason, sizeof reason, "%.*s",
+	    (int)utf8_cut(text, strlen(text), NATTERD_KICKLEN), text);
+	for (nick = strtok_r(m->params[1], ",", &last); nick != NULL;
+	    nick = strtok_r(NULL, ",", &last)) {
+		if (++count > NATTERD_MAXTARGETS) {
+			reply(c, ERR_TOOMANYTARGETS, reply_param(nick),
+			    NATTERD_MAXTARGETS);
+			break;
+		}
+		if ((t = user_find(nick)) == NULL ||
+		    !(t->flags & CLIENT_REGISTERED)) {
+			reply(c, ERR_NOSUCHNICK, reply_param(nick));
+			continue;
+		}
+		if ((tm = channel_member(ch, t)) == NULL) {
+			reply(c, ERR_USERNOTINCHANNEL, t->nick, ch->name);
+			continue;
+		}
+		chan_send_line(ch, c, "KICK", 3,
+		    (const char *[]){ ch->name, t->nick, reason });
+		emptied = ch->nmembers == 1;
+		channel_remove(tm);
+		if (emptied)
+			break;
+	}
+	return (0);
+}
+
+/*
+ * MODE on a channel: +n, +t and +o/-o nick; "b" with no argument lists
+ * the (always empty) ban list, as clients ask for it on join. Changes
+ * that took effect go to the channel as one MODE line.
+ */
+static void
+chan_mode(struct client *c, struct msg *m, struct channel *ch)
+{
+	struct member	*mb, *tm;
+	struct client	*t;
+	const char	*p, *params[3 + NATTERD_MODES];
+	char		 modes[2 * NATTERD_MODES + 8], cur[8];
+	char		 changes[64], shown = 0;
+	int		 dir = 1, arg = 2, nargs = 0, len = 0, flag;
+	int		 denied = 0, listed = 0;
+
+	if (m->nparams < 2) {
+		snprintf(cur, sizeof cur, "+%s%s",
+		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
+		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "");
+		reply(c, RPL_CHANNELMODEIS, ch->name, cur);
+		reply(c, RPL_CREATIONTIME, ch->name, (long long)ch->created);
+		return;
+	}
+	mb = channel_member(ch, c);
+	changes[0] = '\0';
+	for (p = m->params[1]; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			dir = *p == '+';
+			continue;
+		}
+		if (*p == 'b' && arg >= m->nparams) {
+			if (!listed++)
+				reply(c, RPL_ENDOFBANLIST, ch->name);
+			continue;
+		}
+		if (*p != 'n' && *p != 't' && *p != 'o') {
+			reply(c, ERR_UNKNOWNMODE, *p);
+			continue;
+		}
+		if (mb == NULL || !(mb->flags & MEMBER_OP)) {
+			if (!denied++) {
+				if (mb == NULL)
+					reply(c, ERR_NOTONCHANNEL, ch->name);
+				else
+					reply(c, ERR_CHANOPRIVSNEEDED,
+					    ch->name);
+			}
+			continue;
+		}
+		if (*p == 'o') {
+			if (arg >= m->nparams) {
+				reply(c, ERR_NEEDMOREPARAMS, "MODE");
+				continue;
+			}
+			if (nargs == NATTERD_MODES)
+				break;
+			t = user_find(m->params[arg]);
+			if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
+				reply(c, ERR_NOSUCHNICK,
+				    reply_param(m->params[arg]));
+				arg++;
+				continue;
+			}
+			arg++;
+			if ((tm = channel_member(ch, t)) == NULL) {
+				reply(c, ERR_USERNOTINCHANNEL, t->nick,
+				    ch->name);
+				continue;
+			}
+			if (!!(tm->flags & MEMBER_OP) == dir)
+				continue;
+			if (dir)
+				tm->flags |= MEMBER_OP;
+			else
+				tm->flags &= ~MEMBER_OP;
+			params[2 + nargs++] = t->nick;
+		} else {
+			flag = *p == 'n' ? CHAN_NOEXTERNAL : CHAN_TOPICLOCK;
+			if (!!(ch->modes & flag) == dir)
+				continue;
+			if (dir)
+				ch->modes |= flag;
+			else
+				ch->modes &= ~flag;
+		}
+		if (shown != (dir ? '+' : '-')) {
+			shown = dir ? '+' : '-';
+			changes[len++] = shown;
+		}
+		changes[len++] = *p;
+		changes[len] = '\0';
+		if (len >= (int)sizeof changes - 3)
+			break;
+	}
+	if (len == 0)
+		return;
+	snprintf(modes, sizeof modes, "%s", changes);
+	params[0] = ch->name;
+	params[1] = modes;
+	chan_send_line(ch, c, "MODE", 2 + nargs, params);
+}
+
+/* MODE on oneself: only +i exists. */
+static void
+user_mode(struct client *c, struct msg *m)
+{
+	struct client	*t;
+	const char	*p;
+	char		 line[MSG_LINELEN + 1], change[4] = "";
+	int		 dir = 1, unknown = 0, n;
+
+	t = user_find(m->params[0]);
+	if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
+		reply(c, ERR_NOSUCHNICK, reply_param(m->params[0]));
+		return;
+	}
+	if (t != c) {
+		reply(c, ERR_USERSDONTMATCH);
+		return;
+	}
+	if (m->nparams < 2) {
+		reply(c, RPL_UMODEIS,
+		    (c->flags & CLIENT_INVISIBLE) ? "+i" : "+");
+		return;
+	}
+	for (p = m->params[1]; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-')
+			dir = *p == '+';
+		else if (*p == 'i') {
+			if (!!(c->flags & CLIENT_INVISIBLE) == dir)
+				continue;
+			if (dir) {
+				c->flags |= CLIENT_INVISIBLE;
+				user_invisible++;
+			} else {
+				c->flags &= ~CLIENT_INVISIBLE;
+				user_invisible--;
+			}
+			snprintf(change, sizeof change, "%ci", dir ? '+' : '-');
+		} else if (!unknown++)
+			reply(c, ERR_UMODEUNKNOWNFLAG);
+	}
+	if (change[0] == '\0')
+		return;
+	n = msg_formatl(line, sizeof line, c->prefix, "MODE", c->nick, change,
+	    (char *)NULL);
+	if (n > 0)
+		conn_write(c, line, n);
+}
+
+int
+irc_mode(struct client *c, struct msg *m)
+{
+	struct channel	*ch;
+
+	if (!name_is_chan(m->params[0])) {
+		user_mode(c, m);
+		return (0);
+	}
+	if ((ch = channel_find(m->params[0])) == NULL) {
+		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
+		    "No such channel");
+		return (0);
+	}
+	chan_mode(c, m, ch);
+	return (0);
+}

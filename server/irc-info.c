@@ -1,0 +1,303 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Queries about users and the server: WHO, WHOIS, WHOWAS, USERHOST, ISON,
+ * AWAY, MOTD, LUSERS, VERSION, TIME, and the ISUPPORT burst.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "natterd.h"
+
+static void	who_reply(struct client *, const char *, struct client *, int);
+static int	info_shares_channel(struct client *, struct client *);
+
+/* ISUPPORT (005), in lines of at most 13 tokens. */
+void
+info_isupport(struct client *c)
+{
+	char	 a[400], b[400];
+
+	snprintf(a, sizeof a, "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d "
+	    "CHANMODES=,,,nt CHANNELLEN=%d CHANTYPES=# KICKLEN=%d "
+	    "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d PREFIX=(o)@",
+	    NATTERD_AWAYLEN, conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN,
+	    NATTERD_MAXTARGETS, NATTERD_MODES, conf.network, NAME_NICKLEN);
+	snprintf(b, sizeof b, "TARGMAX=JOIN:,KICK:%d,NAMES:,NOTICE:%d,"
+	    "PART:,PRIVMSG:%d,WHOIS:1 TOPICLEN=%d USERLEN=%d UTF8ONLY",
+	    NATTERD_MAXTARGETS, NATTERD_MAXTARGETS, NATTERD_MAXTARGETS,
+	    NATTERD_TOPICLEN, NAME_USERLEN);
+	reply(c, RPL_ISUPPORT, a);
+	reply(c, RPL_ISUPPORT, b);
+}
+
+void
+info_lusers(struct client *c)
+{
+	int	 max = login_user_max();
+
+	reply(c, RPL_LUSERCLIENT, user_count - user_invisible, user_invisible);
+	if (conn_unregistered > 0)
+		reply(c, RPL_LUSERUNKNOWN, conn_unregistered);
+	reply(c, RPL_LUSERCHANNELS, channel_count);
+	reply(c, RPL_LUSERME, user_count);
+	reply(c, RPL_LOCALUSERS, user_count, max, user_count, max);
+	reply(c, RPL_GLOBALUSERS, user_count, max, user_count, max);
+}
+
+void
+info_motd(struct client *c)
+{
+	size_t	 i;
+
+	if (motd_count == 0) {
+		reply(c, ERR_NOMOTD);
+		return;
+	}
+	reply(c, RPL_MOTDSTART, conf.name);
+	for (i = 0; i < motd_count; i++)
+		reply(c, RPL_MOTD, motd_lines[i]);
+	reply(c, RPL_ENDOFMOTD);
+}
+
+int
+irc_motd(struct client *c, struct msg *m)
+{
+	(void)m;
+	info_motd(c);
+	return (0);
+}
+
+int
+irc_lusers(struct client *c, struct msg *m)
+{
+	(void)m;
+	info_lusers(c);
+	return (0);
+}
+
+int
+irc_version(struct client *c, struct msg *m)
+{
+	(void)m;
+	reply(c, RPL_VERSION, NATTERD_VERSION, conf.name);
+	info_isupport(c);
+	return (0);
+}
+
+int
+irc_time(struct client *c, struct msg *m)
+{
+	char		 when[64];
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	(void)m;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%A %B %d %Y -- %H:%M:%S +00:00", &tm);
+	reply(c, RPL_TIME, conf.name, when);
+	return (0);
+}
+
+/* Do a and b have a channel in common? */
+static int
+info_shares_channel(struct client *a, struct client *b)
+{
+	struct member	*m;
+
+	TAILQ_FOREACH(m, &a->channels, uentry) {
+		if (channel_member(m->channel, b) != NULL)
+			return (1);
+	}
+	return (0);
+}
+
+/* One 352 line: "<channel> <user> <host> <server> <nick> <H|G>[@]". */
+static void
+who_reply(struct client *c, const char *chan, struct client *t, int op)
+{
+	char	 flags[4];
+
+	snprintf(flags, sizeof flags, "%c%s", t->away != NULL ? 'G' : 'H',
+	    op ? "@" : "");
+	reply(c, RPL_WHOREPLY, chan, t->user, t->host, conf.name, t->nick,
+	    flags, t->realname != NULL ? t->realname : "");
+}
+
+/*
+ * WHO #chan lists its members; WHO mask lists users whose nick matches
+ * ("*" or "0": everyone), leaving out +i users who share no channel.
+ */
+int
+irc_who(struct client *c, struct msg *m)
+{
+	const char	*mask = "*";
+	struct channel	*ch;
+	struct member	*mb;
+	struct client	*t;
+
+	if (m->nparams > 0 && m->params[0][0] != '\0')
+		mask = m->params[0];
+	if (name_is_chan(mask)) {
+		if ((ch = channel_find(mask)) != NULL) {
+			TAILQ_FOREACH(mb, &ch->members, centry)
+				who_reply(c, ch->name, mb->client,
+				    mb->flags & MEMBER_OP);
+		}
+	} else {
+		if (strcmp(mask, "0") == 0)
+			mask = "*";
+		RB_FOREACH(t, nicks, &nicks) {
+			if (!(t->flags & CLIENT_REGISTERED) ||
+			    !name_match(mask, t->nick))
+				continue;
+			if ((t->flags & CLIENT_INVISIBLE) && t != c &&
+			    !info_shares_channel(c, t))
+				continue;
+			who_reply(c, "*", t, 0);
+		}
+	}
+	reply(c, RPL_ENDOFWHO, reply_param(mask));
+	return (0);
+}
+
+/* WHOIS [server] nick: one nick (TARGMAX WHOIS:1). */
+int
+irc_whois(struct client *c, struct msg *m)
+{
+	char		*nick, *last, list[MSG_LINELEN + 1];
+	struct client	*t;
+	struct member	*mb;
+	size_t		 len = 0, n, room;
+
+	nick = strtok_r(m->params[m->nparams - 1], ",", &last);
+	if (nick == NULL) {
+		reply(c, ERR_NONICKNAMEGIVEN);
+		return (0);
+	}
+	t = user_find(nick);
+	if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
+		reply(c, ERR_NOSUCHNICK, reply_param(nick));
+		reply(c, RPL_ENDOFWHOIS, reply_param(nick));
+		return (0);
+	}
+	reply(c, RPL_WHOISUSER, t->nick, t->user, t->host,
+	    t->realname != NULL ? t->realname : "");
+	room = MSG_LINELEN - 2 - (strlen(conf.name) + strlen(c->nick) +
+	    strlen(t->nick) + 10);
+	TAILQ_FOREACH(mb, &t->channels, uentry) {
+		n = strlen(mb->channel->name) + 1;
+		if (len > 0 && len + 1 + n > room) {
+			reply(c, RPL_WHOISCHANNELS, t->nick, list);
+			len = 0;
+		}
+		len += snprintf(list + len, sizeof list - len, "%s%s%s",
+		    len > 0 ? " " : "", (mb->flags & MEMBER_OP) ? "@" : "",
+		    mb->channel->name);
+	}
+	if (len > 0)
+		reply(c, RPL_WHOISCHANNELS, t->nick, list);
+	reply(c, RPL_WHOISSERVER, t->nick, conf.name, "natter server");
+	if (t->away != NULL)
+		reply(c, RPL_AWAY, t->nick, t->away);
+	reply(c, RPL_WHOISIDLE, t->nick, (long long)(time(NULL) - t->last_msg),
+	    (long long)t->signon);
+	reply(c, RPL_ENDOFWHOIS, t->nick);
+	return (0);
+}
+
+/* No history of nicks is kept, so WHOWAS never knows anyone. */
+int
+irc_whowas(struct client *c, struct msg *m)
+{
+	const char	*nick = reply_param(m->params[0]);
+
+	reply(c, ERR_WASNOSUCHNICK, nick);
+	reply(c, RPL_ENDOFWHOWAS, nick);
+	return (0);
+}
+
+/* USERHOST nick...: up to five "nick=+user@host" ('-' when away). */
+int
+irc_userhost(struct client *c, struct msg *m)
+{
+	char		 list[MSG_LINELEN + 1];
+	struct client	*t;
+	size_t		 len = 0;
+	int		 i;
+
+	list[0] = '\0';
+	for (i = 0; i < m->nparams && i < 5; i++) {
+		t = user_find(m->params[i]);
+		if (t == NULL || !(t->flags & CLIENT_REGISTERED))
+			continue;
+		len += snprintf(list + len, sizeof list - len, "%s%s=%c%s@%s",
+		    len > 0 ? " " : "", t->nick, t->away != NULL ? '-' : '+',
+		    t->user, t->host);
+		if (len >= sizeof list)
+			break;
+	}
+	reply(c, RPL_USERHOST, list);
+	return (0);
+}
+
+/* ISON nick...: which of these are here, as one list. */
+int
+irc_ison(struct client *c, struct msg *m)
+{
+	char		 list[MSG_LINELEN + 1], *nick, *last;
+	struct client	*t;
+	size_t		 len = 0;
+	int		 i;
+
+	list[0] = '\0';
+	for (i = 0; i < m->nparams; i++) {
+		for (nick = strtok_r(m->params[i], " ", &last); nick != NULL;
+		    nick = strtok_r(NULL, " ", &last)) {
+			t = user_find(nick);
+			if (t == NULL || !(t->flags & CLIENT_REGISTERED))
+				continue;
+			if (len + strlen(t->nick) + 2 >= sizeof list)
+				break;
+			len += snprintf(list + len, sizeof list - len, "%s%s",
+			    len > 0 ? " " : "", t->nick);
+		}
+	}
+	reply(c, RPL_ISON, list);
+	return (0);
+}
+
+/* AWAY :text marks c away; AWAY alone comes back. */
+int
+irc_away(struct client *c, struct msg *m)
+{
+	const char	*text;
+
+	free(c->away);
+	c->away = NULL;
+	if (m->nparams < 1 || m->params[0][0] == '\0') {
+		reply(c, RPL_UNAWAY);
+		return (0);
+	}
+	text = m->params[0];
+	c->away = xstrndup(text, utf8_cut(text, strlen(text),
+	    NATTERD_AWAYLEN));
+	reply(c, RPL_NOWAWAY);
+	return (0);
+}

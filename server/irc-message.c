@@ -1,0 +1,120 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* PRIVMSG and NOTICE, to channels and to nicks (the tutorial's whisper). */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "natterd.h"
+
+static int	message(struct client *, struct msg *, const char *);
+static void	message_too_long(struct client *, const char *, size_t);
+
+/* The text would not fit in one line with c's prefix: say how much fits. */
+static void
+message_too_long(struct client *c, const char *target, size_t textlen)
+{
+	char	 why[128];
+	size_t	 room;
+
+	/* ":prefix PRIVMSG target :" and CR LF */
+	room = MSG_LINELEN - 2 - (strlen(c->prefix) + strlen(target) + 12);
+	snprintf(why, sizeof why, "Message of %zu bytes is too long for %s; "
+	    "at most %zu fit", textlen, target, room);
+	reply_raw(c, "%03d %s :%s", ERR_INPUTTOOLONG, c->nick, why);
+}
+
+/*
+ * Deliver text from c to each target of a comma list. Errors are
+ * answered for NOTICE too: nothing fails silently here.
+ */
+static int
+message(struct client *c, struct msg *m, const char *cmd)
+{
+	char		*target, *last, line[MSG_LINELEN + 1];
+	const char	*text;
+	struct channel	*ch;
+	struct member	*mb;
+	struct client	*t;
+	struct out	 o;
+	int		 n, count = 0;
+
+	if (m->nparams < 1 || m->params[0][0] == '\0') {
+		reply(c, ERR_NORECIPIENT, cmd);
+		return (0);
+	}
+	if (m->nparams < 2 || m->params[1][0] == '\0') {
+		reply(c, ERR_NOTEXTTOSEND);
+		return (0);
+	}
+	text = m->params[1];
+	c->last_msg = time(NULL);
+	for (target = strtok_r(m->params[0], ",", &last); target != NULL;
+	    target = strtok_r(NULL, ",", &last)) {
+		if (++count > NATTERD_MAXTARGETS) {
+			reply(c, ERR_TOOMANYTARGETS, reply_param(target),
+			    NATTERD_MAXTARGETS);
+			break;
+		}
+		if (name_is_chan(target)) {
+			if ((ch = channel_find(target)) == NULL) {
+				reply(c, ERR_NOSUCHCHANNEL,
+				    reply_param(target), "No such channel");
+				continue;
+			}
+			mb = channel_member(ch, c);
+			if (mb == NULL && (ch->modes & CHAN_NOEXTERNAL)) {
+				reply(c, ERR_CANNOTSENDTOCHAN, ch->name,
+				    "no external messages, +n");
+				continue;
+			}
+			if (channel_message(ch, c, cmd, text) != 0)
+				message_too_long(c, ch->name, strlen(text));
+			continue;
+		}
+		if ((t = user_find(target)) == NULL ||
+		    !(t->flags & CLIENT_REGISTERED)) {
+			reply(c, ERR_NOSUCHNICK, reply_param(target));
+			continue;
+		}
+		n = msg_formatl(line, sizeof line, c->prefix, cmd, t->nick,
+		    text, (char *)NULL);
+		if (n < 0) {
+			message_too_long(c, t->nick, strlen(text));
+			continue;
+		}
+		out_init(&o, line, n);
+		out_send(t, &o);
+		if ((c->caps & CAP_ECHO_MESSAGE) && t != c)
+			out_send(c, &o);
+		if (t->away != NULL && strcmp(cmd, "PRIVMSG") == 0)
+			reply(c, RPL_AWAY, t->nick, t->away);
+	}
+	return (0);
+}
+
+int
+irc_privmsg(struct client *c, struct msg *m)
+{
+	return (message(c, m, "PRIVMSG"));
+}
+
+int
+irc_notice(struct client *c, struct msg *m)
+{
+	return (message(c, m, "NOTICE"));
+}

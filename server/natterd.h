@@ -1,0 +1,278 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* natterd's one private header: its state and every module's prototypes. */
+
+#ifndef NATTERD_H
+#define NATTERD_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <bsd/sys/queue.h>
+#include <bsd/sys/tree.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "log.h"
+#include "msg.h"
+#include "name.h"
+#include "numeric.h"
+#include "utf8.h"
+
+#define NATTERD_VERSION	"0.1.0"
+
+/* Protocol limits advertised in ISUPPORT; --options change the others. */
+#define NATTERD_TOPICLEN	390
+#define NATTERD_AWAYLEN		200
+#define NATTERD_KICKLEN		300
+#define NATTERD_REALLEN		100
+#define NATTERD_MAXTARGETS	8
+#define NATTERD_MODES		4
+
+/* Settings from the command line; defaults in natterd.c. */
+struct config {
+	const char	*name;		/* server name, also in prefixes */
+	const char	*network;	/* ISUPPORT NETWORK */
+	const char	*password;	/* NULL: no PASS needed */
+	const char	*motd_path;
+	int		 max_clients;
+	int		 max_per_ip;	/* 0: no limit */
+	int		 max_channels;	/* per user */
+	size_t		 sendq;		/* bytes queued to one client */
+	size_t		 recvq;		/* bytes read ahead from one client */
+	double		 flood_rate;	/* lines per second; 0: no limit */
+	int		 flood_burst;	/* lines at once */
+	int		 reg_timeout;	/* seconds to register */
+	int		 ping_interval;	/* idle seconds before PING */
+	int		 ping_timeout;	/* seconds to answer it */
+};
+
+struct member;
+struct channel;
+
+/* One connection, registered or not. */
+struct client {
+	uint64_t		 id;
+	struct bufferevent	*bev;
+	struct ipcount		*ipc;
+	char			 host[72];	/* as shown: "0::1", not "::1" */
+
+	char			 nick[NAME_NICKMAX + 1];	/* "" until NICK */
+	char			 fold[NAME_NICKMAX + 1];	/* tree key */
+	char			 user[NAME_USERLEN + 1];
+	char			 prefix[NAME_NICKMAX + NAME_USERLEN + 80];
+	char			*realname;
+	char			*away;
+
+	int			 flags;
+#define CLIENT_REGISTERED	0x001
+#define CLIENT_CAPNEG		0x002	/* CAP LS/REQ seen: hold registration */
+#define CLIENT_PASSOK		0x004
+#define CLIENT_HAVEUSER		0x008
+#define CLIENT_CLOSING		0x010	/* conn_close done: only flushing */
+#define CLIENT_SKIPLINE		0x020	/* dropping an over-long line */
+#define CLIENT_PINGSENT		0x040
+#define CLIENT_DEFERCLOSE	0x080	/* on the close_list */
+#define CLIENT_INVISIBLE	0x100	/* user mode +i */
+#define CLIENT_READEOF		0x200	/* peer sent FIN: finish, then close */
+#define CLIENT_DEAD		0x400	/* socket gone: nothing to flush */
+#define CLIENT_INTREE		0x800	/* nick is in the nick tree */
+	int			 caps;
+#define CAP_ECHO_MESSAGE	0x1
+#define CAP_SERVER_TIME		0x2
+#define CAP_USERHOST_IN_NAMES	0x4
+
+	time_t			 signon;
+	time_t			 last_rx;	/* any input: liveness */
+	time_t			 last_msg;	/* PRIVMSG/NOTICE: idle time */
+	double			 tokens;	/* flood control bucket */
+	struct timeval		 tokens_at;
+	struct event		*timer;		/* registration, then ping */
+	struct event		*flood_ev;	/* resume reading lines */
+
+	int			 nchannels;
+	TAILQ_HEAD(, member)	 channels;
+	unsigned long		 mark;		/* user_send_common dedup */
+	const char		*defer_reason;
+
+	TAILQ_ENTRY(client)	 entry;		/* clients */
+	TAILQ_ENTRY(client)	 close_entry;	/* close_list */
+	RB_ENTRY(client)	 nick_entry;	/* nicks */
+};
+TAILQ_HEAD(clients, client);
+RB_HEAD(nicks, client);
+RB_PROTOTYPE(nicks, client, nick_entry, user_cmp);
+
+/* A client's place in a channel; on both the channel's and client's lists. */
+struct member {
+	struct client		*client;
+	struct channel		*channel;
+	int			 flags;
+#define MEMBER_OP		0x1
+	TAILQ_ENTRY(member)	 centry;
+	TAILQ_ENTRY(member)	 uentry;
+};
+
+struct channel {
+	char			 name[NAME_CHANLEN + 1];
+	char			 fold[NAME_CHANLEN + 1];
+	char			*topic;
+	char			 topic_who[NAME_NICKMAX + 1];
+	time_t			 topic_time;
+	time_t			 created;
+	int			 modes;
+#define CHAN_NOEXTERNAL		0x1	/* +n */
+#define CHAN_TOPICLOCK		0x2	/* +t */
+	int			 nmembers;
+	TAILQ_HEAD(, member)	 members;
+	RB_ENTRY(channel)	 entry;
+};
+RB_HEAD(channels, channel);
+RB_PROTOTYPE(channels, channel, entry, channel_cmp);
+
+/* Connections per address, for --max-per-ip. */
+struct ipcount {
+	char			 addr[64];
+	int			 n;
+	RB_ENTRY(ipcount)	 entry;
+};
+RB_HEAD(ipcounts, ipcount);
+RB_PROTOTYPE(ipcounts, ipcount, entry, ipcount_cmp);
+
+/*
+ * An outgoing line to many clients, formatted once for those without
+ * tags and at most once more for those with server-time.
+ */
+struct out {
+	const char		*line;
+	size_t			 len;
+	char			 tagged[MSG_LINELEN + 64];
+	size_t			 tlen;
+};
+
+/* Handler result: 0, or -1 when the connection was closed. */
+typedef int (*cmd_fn)(struct client *, struct msg *);
+
+/* natterd.c */
+extern struct config		 conf;
+extern struct event_base	*base;
+extern struct clients		 clients;
+extern time_t			 server_started;
+extern int			 server_stopping;
+extern char			**motd_lines;
+extern size_t			 motd_count;
+void	 server_client_gone(void);
+
+/* conn.c */
+extern int	 conn_count;		/* all connections */
+extern int	 conn_unregistered;
+void	 conn_accept(struct evconnlistener *, evutil_socket_t,
+	     struct sockaddr *, int, void *);
+void	 conn_accept_error(struct evconnlistener *, void *);
+void	 conn_write(struct client *, const char *, size_t);
+void	 conn_close(struct client *, const char *);
+void	 conn_defer_close(struct client *, const char *);
+void	 conn_registered(struct client *);
+void	 conn_init(void);
+void	 conn_shutdown(void);
+void	 conn_free_all(void);
+
+/* reply.c */
+void	 reply(struct client *, int, ...);
+void	 reply_raw(struct client *, const char *, ...) __printflike(2, 3);
+void	 reply_fail(struct client *, const char *, const char *,
+	     const char *);
+const char *reply_nick(struct client *);
+void	 out_init(struct out *, const char *, size_t);
+void	 out_send(struct client *, struct out *);
+const char *reply_param(const char *);
+
+/* user.c */
+extern struct nicks	 nicks;
+extern int		 user_count;
+extern int		 user_invisible;
+struct client *user_find(const char *);
+int	 user_claim(struct client *, const char *);
+void	 user_release(struct client *);
+void	 user_set_prefix(struct client *);
+void	 user_send_common(struct client *, struct out *, int);
+void	 user_quit(struct client *, const char *);
+void	 user_part_all(struct client *, int, const char *);
+
+/* channel.c */
+extern struct channels	 channels;
+extern int		 channel_count;
+struct channel *channel_find(const char *);
+struct channel *channel_create(const char *);
+struct member *channel_member(struct channel *, struct client *);
+struct member *channel_add(struct channel *, struct client *);
+void	 channel_remove(struct member *);
+void	 channel_send(struct channel *, struct client *, struct out *);
+int	 channel_message(struct channel *, struct client *, const char *,
+	     const char *);
+void	 channel_names(struct client *, struct channel *);
+void	 channel_free_all(void);
+
+/* cmd.c */
+void	 cmd_dispatch(struct client *, struct msg *);
+int	 cmd_check_table(void);
+
+/* irc-login.c */
+int	 irc_cap(struct client *, struct msg *);
+int	 irc_nick(struct client *, struct msg *);
+int	 irc_pass(struct client *, struct msg *);
+int	 irc_ping(struct client *, struct msg *);
+int	 irc_pong(struct client *, struct msg *);
+int	 irc_quit(struct client *, struct msg *);
+int	 irc_user(struct client *, struct msg *);
+int	 login_user_max(void);
+
+/* irc-channel.c */
+int	 irc_join(struct client *, struct msg *);
+int	 irc_kick(struct client *, struct msg *);
+int	 irc_list(struct client *, struct msg *);
+int	 irc_mode(struct client *, struct msg *);
+int	 irc_names(struct client *, struct msg *);
+int	 irc_part(struct client *, struct msg *);
+int	 irc_topic(struct client *, struct msg *);
+
+/* irc-message.c */
+int	 irc_notice(struct client *, struct msg *);
+int	 irc_privmsg(struct client *, struct msg *);
+
+/* irc-info.c */
+int	 irc_away(struct client *, struct msg *);
+int	 irc_ison(struct client *, struct msg *);
+int	 irc_lusers(struct client *, struct msg *);
+int	 irc_motd(struct client *, struct msg *);
+int	 irc_time(struct client *, struct msg *);
+int	 irc_userhost(struct client *, struct msg *);
+int	 irc_version(struct client *, struct msg *);
+int	 irc_who(struct client *, struct msg *);
+int	 irc_whois(struct client *, struct msg *);
+int	 irc_whowas(struct client *, struct msg *);
+void	 info_isupport(struct client *);
+void	 info_lusers(struct client *);
+void	 info_motd(struct client *);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Replies: every numeric's format in one table (ngIRCd's messages.h), and
+ * the few ways a line leaves the server for one client or for many.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "natterd.h"
+
+static void	reply_send(struct client *, char *, size_t);
+
+static const char *const reply_fmt[1000] = {
+	[RPL_WELCOME] = ":Welcome to the %s IRC Network %s",
+	[RPL_YOURHOST] = ":Your host is %s, running version natterd-%s",
+	[RPL_CREATED] = ":This server was created %s",
+	[RPL_MYINFO] = "%s natterd-%s i bnot bo",
+	[RPL_ISUPPORT] = "%s :are supported by this server",
+	[RPL_UMODEIS] = "%s",
+	[RPL_LUSERCLIENT] = ":There are %d users and %d invisible on 1 servers",
+	[RPL_LUSERUNKNOWN] = "%d :unknown connection(s)",
+	[RPL_LUSERCHANNELS] = "%d :channels formed",
+	[RPL_LUSERME] = ":I have %d clients and 0 servers",
+	[RPL_LOCALUSERS] = "%d %d :Current local users %d, max %d",
+	[RPL_GLOBALUSERS] = "%d %d :Current global users %d, max %d",
+	[RPL_AWAY] = "%s :%s",
+	[RPL_USERHOST] = ":%s",
+	[RPL_ISON] = ":%s",
+	[RPL_UNAWAY] = ":You are no longer marked as being away",
+	[RPL_NOWAWAY] = ":You have been marked as being away",
+	[RPL_WHOISUSER] = "%s %s %s * :%s",
+	[RPL_WHOISSERVER] = "%s %s :%s",
+	[RPL_ENDOFWHO] = "%s :End of WHO list",
+	[RPL_WHOISIDLE] = "%s %lld %lld :seconds idle, signon time",
+	[RPL_ENDOFWHOIS] = "%s :End of /WHOIS list",
+	[RPL_WHOISCHANNELS] = "%s :%s",
+	[RPL_LISTSTART] = "Channel :Users  Name",
+	[RPL_LIST] = "%s %d :%s",
+	[RPL_LISTEND] = ":End of /LIST",
+	[RPL_CHANNELMODEIS] = "%s %s",
+	[RPL_CREATIONTIME] = "%s %lld",
+	[RPL_NOTOPIC] = "%s :No topic is set",
+	[RPL_TOPIC] = "%s :%s",
+	[RPL_TOPICWHOTIME] = "%s %s %lld",
+	[RPL_VERSION] = "natterd-%s %s :natter IRC server",
+	[RPL_WHOREPLY] = "%s %s %s %s %s %s :0 %s",
+	[RPL_NAMREPLY] = "= %s :%s",
+	[RPL_ENDOFNAMES] = "%s :End of /NAMES list",
+	[RPL_ENDOFBANLIST] = "%s :End of channel ban list",
+	[RPL_ENDOFWHOWAS] = "%s :End of WHOWAS",
+	[RPL_MOTD] = ":- %s",
+	[RPL_MOTDSTART] = ":- %s Message of the day - ",
+	[RPL_ENDOFMOTD] = ":End of /MOTD command.",
+	[RPL_TIME] = "%s :%s",
+
+	[ERR_NOSUCHNICK] = "%s :No such nick/channel",
+	[ERR_NOSUCHCHANNEL] = "%s :%s",
+	[ERR_CANNOTSENDTOCHAN] = "%s :Cannot send to channel (%s)",
+	[ERR_TOOMANYCHANNELS] = "%s :You have joined too many channels",
+	[ERR_WASNOSUCHNICK] = "%s :There was no such nickname",
+	[ERR_TOOMANYTARGETS] = "%s :Too many targets, the limit is %d",
+	[ERR_NOORIGIN] = ":No origin specified",
+	[ERR_INVALIDCAPCMD] = "%s :Invalid CAP command",
+	[ERR_NORECIPIENT] = ":No recipient given (%s)",
+	[ERR_NOTEXTTOSEND] = ":No text to send",
+	[ERR_INPUTTOOLONG] = ":Input line was too long",
+	[ERR_UNKNOWNCOMMAND] = "%s :Unknown command",
+	[ERR_NOMOTD] = ":MOTD File is missing",
+	[ERR_NONICKNAMEGIVEN] = ":No nickname given",
+	[ERR_ERRONEUSNICKNAME] = "%s :Erroneous nickname: %s",
+	[ERR_NICKNAMEINUSE] = "%s :Nickname is already in use",
+	[ERR_USERNOTINCHANNEL] = "%s %s :They aren't on that channel",
+	[ERR_NOTONCHANNEL] = "%s :You're not on that channel",
+	[ERR_NOTREGISTERED] = ":You have not registered",
+	[ERR_NEEDMOREPARAMS] = "%s :Not enough parameters",
+	[ERR_ALREADYREGISTERED] = ":You may not reregister",
+	[ERR_PASSWDMISMATCH] = ":Password incorrect",
+	[ERR_UNKNOWNMODE] = "%c :is unknown mode char to me",
+	[ERR_BADCHANMASK] = "%s :Bad Channel Mask",
+	[ERR_CHANOPRIVSNEEDED] = "%s :You're not channel operator",
+	[ERR_UMODEUNKNOWNFLAG] = ":Unknown MODE flag",
+	[ERR_USERSDONTMATCH] = ":Can't change mode for other users",
+};
+
+/* The name a reply is addressed to: the nick, or "*" before NICK. */
+const char *
+reply_nick(struct client *c)
+{
+	return (c->nick[0] != '\0' ? c->nick : "*");
+}
+
+/*
+ * A string from the client echoed back as a middle parameter: if it
+ * could not be one (empty, a space, a leading ':'), show "*" instead.
+ */
+const char *
+reply_param(const char *s)
+{
+	return (msg_param_ok(s, 0) ? s : "*");
+}
+
+/*
+ * Finish a line in buf (len bytes, buf is MSG_LINELEN + 1 long): cut it
+ * on a character boundary if it is too long, make sure no CR, LF or NUL
+ * got into it, add CR LF and queue it.
+ */
+static void
+reply_send(struct client *c, char *buf, size_t len)
+{
+	size_t	 i;
+
+	if (len > MSG_LINELEN - 2)
+		len = utf8_cut(buf, len, MSG_LINELEN - 2);
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\r' || buf[i] == '\n' || buf[i] == '\0')
+			buf[i] = ' ';
+	}
+	buf[len++] = '\r';
+	buf[len++] = '\n';
+	conn_write(c, buf, len);
+}
+
+/* Send numeric num to c with the arguments its format in the table takes. */
+void
+reply(struct client *c, int num, ...)
+{
+	char	 buf[MSG_LINELEN + 1];
+	va_list	 ap;
+	int	 n, m;
+
+	if (num < 0 || num >= 1000 || reply_fmt[num] == NULL)
+		fatalx("reply: no format for numeric %d", num);
+	n = snprintf(buf, sizeof buf, ":%s %03d %s ", conf.name, num,
+	    reply_nick(c));
+	va_start(ap, num);
+	m = vsnprintf(buf + n, sizeof buf - n, reply_fmt[num], ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n += m;
+	reply_send(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* Send ":server " and a formatted line to c. */
+void
+reply_raw(struct client *c, const char *fmt, ...)
+{
+	char	 buf[MSG_LINELEN + 1];
+	va_list	 ap;
+	int	 n, m;
+
+	n = snprintf(buf, sizeof buf, ":%s ", conf.name);
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+	va_end(ap);
+	if (m < 0)
+		return;
+	n += m;
+	reply_send(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* An IRCv3 standard reply: FAIL <command> <code> :<text>. */
+void
+reply_fail(struct client *c, const char *cmd, const char *code,
+    const char *text)
+{
+	reply_raw(c, "FAIL %s %s :%s", cmd, code, text);
+}
+
+/* Prepare a line (with CR LF) for out_send to one or many clients. */
+void
+out_init(struct out *o, const char *line, size_t len)
+{
+	o->line = line;
+	o->len = len;
+	o->tlen = 0;
+}
+
+/*
+ * Queue o for c. Clients with server-time get the tagged copy, made on
+ * first use, so a line to a whole channel is formatted at most twice.
+ */
+void
+out_send(struct client *c, struct out *o)
+{
+	struct timeval	 tv;
+	struct tm	 tm;
+	int		 n;
+
+	if (!(c->caps & CAP_SERVER_TIME)) {
+		conn_write(c, o->line, o->len);
+		return;
+	}
+	if (o->tlen == 0) {
+		event_base_gettimeofday_cached(base, &tv);
+		gmtime_r(&tv.tv_sec, &tm);
+		n = (int)strftime(o->tagged, sizeof o->tagged,
+		    "@time=%Y-%m-%dT%H:%M:%S", &tm);
+		n += snprintf(o->tagged + n, sizeof o->tagged - n, ".%03ldZ ",
+		    (long)tv.tv_usec / 1000);
+		memcpy(o->tagged + n, o->line, o->len);
+		o->tlen = n + o->len;
+	}
+	conn_write(c, o->tagged, o->tlen);
+}

@@ -1,0 +1,158 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Users by nickname: the nick tree, claiming and releasing a nick, and
+ * telling everyone who shares a channel with a user. Every nick claim and
+ * release goes through here, so a future link between servers can hook in.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "natterd.h"
+
+struct nicks	 nicks = RB_INITIALIZER(&nicks);
+int		 user_count;		/* registered users */
+int		 user_invisible;	/* of which +i */
+
+static unsigned long	 user_mark;
+
+static int
+user_cmp(struct client *a, struct client *b)
+{
+	return (strcmp(a->fold, b->fold));
+}
+RB_GENERATE(nicks, client, nick_entry, user_cmp);
+
+/* Find the client using nick, registered or not. */
+struct client *
+user_find(const char *nick)
+{
+	struct client	 find;
+
+	if (strlen(nick) > NAME_NICKMAX)
+		return (NULL);
+	name_fold(find.fold, nick, sizeof find.fold);
+	return (RB_FIND(nicks, &nicks, &find));
+}
+
+/*
+ * Give nick to c, releasing its old one. The caller has checked that the
+ * nick is valid; return -1 if another client holds it.
+ */
+int
+user_claim(struct client *c, const char *nick)
+{
+	struct client	*other;
+
+	if ((other = user_find(nick)) != NULL && other != c)
+		return (-1);
+	user_release(c);
+	snprintf(c->nick, sizeof c->nick, "%s", nick);
+	name_fold(c->fold, nick, sizeof c->fold);
+	RB_INSERT(nicks, &nicks, c);
+	c->flags |= CLIENT_INTREE;
+	user_set_prefix(c);
+	return (0);
+}
+
+/* Take c's nick out of the tree; it keeps the name for messages. */
+void
+user_release(struct client *c)
+{
+	if (c->flags & CLIENT_INTREE) {
+		RB_REMOVE(nicks, &nicks, c);
+		c->flags &= ~CLIENT_INTREE;
+	}
+}
+
+/* Rebuild nick!user@host, which the server alone puts on c's messages. */
+void
+user_set_prefix(struct client *c)
+{
+	snprintf(c->prefix, sizeof c->prefix, "%s!%s@%s", c->nick,
+	    c->user[0] != '\0' ? c->user : "*", c->host);
+}
+
+/*
+ * Send o once to every client sharing a channel with c, and to c itself
+ * if self is set: a NICK or QUIT reaches each peer once, however many
+ * channels they share. Marks make it one pass over the memberships.
+ */
+void
+user_send_common(struct client *c, struct out *o, int self)
+{
+	struct member	*um, *m;
+
+	user_mark++;
+	c->mark = user_mark;
+	if (self)
+		out_send(c, o);
+	TAILQ_FOREACH(um, &c->channels, uentry) {
+		TAILQ_FOREACH(m, &um->channel->members, centry) {
+			if (m->client->mark == user_mark)
+				continue;
+			m->client->mark = user_mark;
+			out_send(m->client, o);
+		}
+	}
+}
+
+/* A registered user leaves: tell its peers once, then leave channels. */
+void
+user_quit(struct client *c, const char *reason)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct out	 o;
+	int		 n;
+
+	if (!server_stopping) {
+		n = msg_formatl(line, sizeof line, c->prefix, "QUIT", reason,
+		    (char *)NULL);
+		if (n < 0)
+			n = msg_formatl(line, sizeof line, c->prefix, "QUIT",
+			    "Quit", (char *)NULL);
+		out_init(&o, line, n);
+		user_send_common(c, &o, 0);
+	}
+	user_part_all(c, 0, NULL);
+	user_count--;
+	if (c->flags & CLIENT_INVISIBLE)
+		user_invisible--;
+}
+
+/* Leave every channel, announcing a PART in each if announce is set. */
+void
+user_part_all(struct client *c, int announce, const char *reason)
+{
+	struct member	*m;
+	char		 line[MSG_LINELEN + 1];
+	struct out	 o;
+	int		 n;
+
+	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
+		if (announce) {
+			n = msg_formatl(line, sizeof line, c->prefix, "PART",
+			    m->channel->name, reason, (char *)NULL);
+			if (n > 0) {
+				out_init(&o, line, n);
+				channel_send(m->channel, NULL, &o);
+			}
+		}
+		channel_remove(m);
+	}
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/python3
+"""Run every natter test suite and print one summary line.
+
+Usage: tests/run.py --build DIR [--san-build DIR]
+
+Each suite prints one line per test (PASS/FAIL name); the last line is
+"SUMMARY: N passed, M failed". The exit status is non-zero if anything
+failed, was skipped, or if no test ran at all. With --san-build, the unit,
+server and client suites run a second time against the ASan+UBSan build.
+"""
+
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+results = []          # (name, ok, detail)
+
+
+def record(name, ok, detail=""):
+    results.append((name, ok, detail))
+    print("%s %s" % ("PASS" if ok else "FAIL", name), flush=True)
+    if not ok and detail:
+        for line in detail.rstrip().splitlines()[-40:]:
+            print("    " + line)
+
+
+def env_for(build, san):
+    env = dict(os.environ)
+    env["LC_ALL"] = "C.UTF-8"
+    env["LANG"] = "C.UTF-8"
+    env["NATTER_BUILD"] = os.path.join(TOP, build)
+    env["NATTERD"] = os.path.join(TOP, build, "natterd")
+    env["NATTER"] = os.path.join(TOP, build, "natter")
+    if san:
+        env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=86"
+        env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
+        env["NATTER_SANITIZED"] = "1"
+    return env
+
+
+def run_unit(build, tag, env):
+    bins = sorted(glob.glob(os.path.join(TOP, build, "tests", "unit",
+                                         "test_*")))
+    if not bins:
+        record("%sunit" % tag, False, "no unit test binaries in " + build)
+    for b in bins:
+        name = os.path.basename(b)
+        e = dict(env, CMOCKA_MESSAGE_OUTPUT="TAP")
+        try:
+            p = subprocess.run([b], env=e, capture_output=True, text=True,
+                               timeout=120, errors="replace")
+        except subprocess.TimeoutExpired:
+            record("%sunit/%s" % (tag, name), False, "timed out")
+            continue
+        seen = 0
+        for line in p.stdout.splitlines():
+            m = re.match(r"^(not ok|ok) \d+ - (.*)$", line)
+            if m:
+                seen += 1
+                record("%sunit/%s/%s" % (tag, name, m.group(2)),
+                       m.group(1) == "ok", p.stdout + p.stderr)
+        if p.returncode != 0 and all(ok for n, ok, _ in results
+                                     if n.startswith("%sunit/%s/" %
+                                                     (tag, name))):
+            record("%sunit/%s" % (tag, name), False,
+                   "exit %d\n%s%s" % (p.returncode, p.stdout, p.stderr))
+        elif seen == 0:
+            record("%sunit/%s" % (tag, name), False,
+                   "no TAP output\n" + p.stdout + p.stderr)
+
+
+def run_pytest(suite, tag, env, timeout):
+    d = os.path.join(TOP, "tests", suite)
+    if not glob.glob(os.path.join(d, "test_*.py")):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        xml = os.path.join(tmp, "junit.xml")
+        cmd = ["/usr/bin/python3", "-m", "pytest", "-q", "-p",
+               "no:cacheprovider", "--junitxml", xml, "-o",
+               "junit_family=xunit1", d]
+        try:
+            p = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                               timeout=timeout, errors="replace", cwd=TOP)
+            out = p.stdout + p.stderr
+        except subprocess.TimeoutExpired as e:
+            record("%s%s" % (tag, suite), False,
+                   "pytest timed out after %ds\n%s" % (timeout, e.stdout))
+            return
+        if not os.path.exists(xml):
+            record("%s%s" % (tag, suite), False, out)
+            return
+        n = 0
+        for tc in ET.parse(xml).getroot().iter("testcase"):
+            n += 1
+            name = "%s%s/%s::%s" % (tag, suite,
+                                    tc.get("classname", "").split(".")[-1],
+                                    tc.get("name"))
+            bad = [c for c in tc if c.tag in ("failure", "error",
+                                              "skipped")]
+            detail = ""
+            for c in bad:
+                detail += "%s: %s\n%s\n" % (c.tag, c.get("message", ""),
+                                            c.text or "")
+            record(name, not bad, detail)
+        if n == 0 or p.returncode not in (0, 1):
+            record("%s%s" % (tag, suite), False,
+                   "pytest exit %d\n%s" % (p.returncode, out))
+
+
+def run_cmd(name, cmd, env, must_be_silent=False):
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                           timeout=120, cwd=TOP, errors="replace")
+    except subprocess.TimeoutExpired:
+        record(name, False, "timed out")
+        return
+    out = p.stdout + p.stderr
+    ok = p.returncode == 0 and not (must_be_silent and out.strip())
+    record(name, ok, out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--san-build")
+    args = ap.parse_args()
+    start = time.monotonic()
+
+    env = env_for(args.build, False)
+    run_unit(args.build, "", env)
+    run_pytest("server", "", env, 900)
+    run_pytest("client", "", env, 900)
+    mans = sorted(glob.glob(os.path.join(TOP, "man", "*.[1-8]")))
+    run_cmd("lint/mandoc", ["mandoc", "-Tlint", "-W", "warning"] + mans,
+            env, must_be_silent=True)
+    run_cmd("lint/man-commands", ["sh", "scripts/check-man.sh"], env)
+
+    if args.san_build:
+        env = env_for(args.san_build, True)
+        run_unit(args.san_build, "san:", env)
+        run_pytest("server", "san:", env, 1200)
+        run_pytest("client", "san:", env, 1200)
+
+    passed = sum(1 for _, ok, _ in results if ok)
+    failed = len(results) - passed
+    print("SUMMARY: %d passed, %d failed (%.0f s)" %
+          (passed, failed, time.monotonic() - start))
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
