@@ -1,0 +1,345 @@
+"""Harness for natterd's black-box tests: a real server on an ephemeral
+port and real sockets.
+
+natterd is started with --listen 127.0.0.1:0; its "listening on" log line
+is the readiness signal and gives the port. Every server a test starts is
+stopped at teardown with SIGTERM; the test fails if it does not exit 0 in
+time or if a sanitizer reported anything. Client.sync() (a PING answered
+by a PONG) is how a test knows the server has handled everything before
+it: no fixed sleeps.
+"""
+
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+NATTERD = os.environ.get("NATTERD", os.path.join(TOP, "build", "natterd"))
+SANITIZED = os.environ.get("NATTER_SANITIZED") == "1"
+# Generous bounds: the sanitizer build on a loaded 2-core CI machine is slow.
+TIMEOUT = 20 if SANITIZED else 10
+
+SAN_PATTERNS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
+
+
+class Server:
+    """One natterd process, its port and its log."""
+
+    def __init__(self, args, expect_exit=0):
+        self.args = [NATTERD, "--listen", "127.0.0.1:0"] + list(args)
+        self.expect_exit = expect_exit
+        self.log = []
+        self.cond = threading.Condition()
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        m = self.wait_log(r"listening on 127\.0\.0\.1:(\d+)")
+        self.port = int(m.group(1))
+        self.wait_log(r"ready \(")
+
+    def _read(self):
+        for raw in self.proc.stderr:
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            with self.cond:
+                self.log.append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.log.append(None)      # EOF marker
+            self.cond.notify_all()
+
+    def wait_log(self, pattern, timeout=TIMEOUT, start=0):
+        """Wait for a log line matching pattern; return the match."""
+        rx = re.compile(pattern)
+        end = time.monotonic() + timeout
+        with self.cond:
+            i = start
+            while True:
+                while i < len(self.log):
+                    line = self.log[i]
+                    if line is None:
+                        raise AssertionError(
+                            "natterd exited while waiting for /%s/; log:\n%s"
+                            % (pattern, self.log_text()))
+                    m = rx.search(line)
+                    if m:
+                        return m
+                    i += 1
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise AssertionError("no log line /%s/ in %ss; log:\n%s"
+                                         % (pattern, timeout,
+                                            self.log_text()))
+                self.cond.wait(left)
+
+    def log_text(self):
+        return "\n".join(l for l in self.log if l is not None)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def stop(self):
+        """SIGTERM, wait; return problems found (empty list if clean)."""
+        problems = []
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            rc = self.proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+            problems.append("natterd did not exit within %ss of SIGTERM"
+                            % TIMEOUT)
+        self.reader.join(timeout=5)
+        if rc != self.expect_exit:
+            problems.append("natterd exited %s, expected %s"
+                            % (rc, self.expect_exit))
+        text = self.log_text()
+        for p in SAN_PATTERNS:
+            if p in text:
+                problems.append("sanitizer report: " + p)
+        if problems:
+            problems.append("log:\n" + text[-6000:])
+        return problems
+
+
+class Msg:
+    """A parsed IRC line (tags, prefix, command, params)."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.tags = {}
+        self.prefix = None
+        rest = raw
+        if rest.startswith("@"):
+            t, _, rest = rest[1:].partition(" ")
+            for kv in t.split(";"):
+                k, _, v = kv.partition("=")
+                self.tags[k] = v
+            rest = rest.lstrip(" ")
+        if rest.startswith(":"):
+            self.prefix, _, rest = rest[1:].partition(" ")
+            rest = rest.lstrip(" ")
+        trailing = None
+        if " :" in rest:
+            rest, _, trailing = rest.partition(" :")
+        parts = rest.split()
+        self.command = parts[0] if parts else ""
+        self.params = parts[1:]
+        if trailing is not None:
+            self.params.append(trailing)
+
+    @property
+    def nick(self):
+        return self.prefix.split("!")[0] if self.prefix else None
+
+    def __repr__(self):
+        return "Msg(%r)" % self.raw
+
+
+class Client:
+    """A line-oriented IRC client over a real socket."""
+
+    seq = 0
+
+    def __init__(self, port, nick=None, user=None, caps=(), host="127.0.0.1",
+                 password=None, register=True):
+        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+        self.sock.setblocking(False)
+        self.buf = b""
+        self.lines = []        # every line received, for debugging
+        self.pending = []      # received but not yet consumed
+        self.closed = False
+        self.nick = nick
+        if nick is not None and register:
+            self.register(nick, user=user, caps=caps, password=password)
+
+    # --- sending -----------------------------------------------------------
+    def send_raw(self, data):
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        view = memoryview(data)
+        end = time.monotonic() + TIMEOUT
+        while view:
+            _, w, _ = select.select([], [self.sock], [], 0.5)
+            if w:
+                n = self.sock.send(view)
+                view = view[n:]
+            elif time.monotonic() > end:
+                raise AssertionError("could not send within %ss" % TIMEOUT)
+
+    def send(self, line):
+        if isinstance(line, str):
+            line = line.encode("utf-8")
+        self.send_raw(line + b"\r\n")
+
+    # --- receiving ---------------------------------------------------------
+    def _fill(self, timeout):
+        r, _, _ = select.select([self.sock], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = self.sock.recv(65536)
+        except (ConnectionResetError, BrokenPipeError):
+            data = b""
+        if not data:
+            self.closed = True
+            return False
+        self.buf += data
+        while b"\n" in self.buf:
+            raw, _, self.buf = self.buf.partition(b"\n")
+            text = raw.rstrip(b"\r").decode("utf-8", "surrogateescape")
+            self.lines.append(text)
+            self.pending.append(Msg(text))
+        return True
+
+    def recv(self, timeout=TIMEOUT):
+        """Next message, or AssertionError after timeout."""
+        end = time.monotonic() + timeout
+        while not self.pending:
+            left = end - time.monotonic()
+            if left <= 0 or self.closed:
+                raise AssertionError(
+                    "%s: no line within %ss (closed=%s); last lines:\n%s"
+                    % (self.nick, timeout, self.closed,
+                       "\n".join(self.lines[-20:])))
+            self._fill(min(left, 0.5))
+        return self.pending.pop(0)
+
+    def expect(self, command, *params, timeout=TIMEOUT, where=None):
+        """Skip lines until one with this command (and these leading params,
+        None matching anything) arrives; return it."""
+        command = str(command)
+        end = time.monotonic() + timeout
+        skipped = []
+        while True:
+            left = end - time.monotonic()
+            try:
+                m = self.recv(timeout=max(left, 0))
+            except AssertionError as e:
+                raise AssertionError("%s: expected %s %s; skipped %s\n%s"
+                                     % (self.nick, command, params,
+                                        skipped, e)) from None
+            if m.command == command and all(
+                    p is None or (i < len(m.params) and m.params[i] == p)
+                    for i, p in enumerate(params)) and (
+                    where is None or where(m)):
+                return m
+            skipped.append(m.raw)
+
+    def sync(self, timeout=TIMEOUT):
+        """PING the server and return every message received before the
+        PONG: once it returns, all the server sent us earlier is here."""
+        Client.seq += 1
+        token = "sync%d" % Client.seq
+        self.send("PING :" + token)
+        got = []
+        end = time.monotonic() + timeout
+        while True:
+            m = self.recv(timeout=max(end - time.monotonic(), 0))
+            if m.command == "PONG" and m.params[-1:] == [token]:
+                return got
+            got.append(m)
+
+    def wait_closed(self, timeout=TIMEOUT):
+        """Read until the server closes the connection; return the lines."""
+        end = time.monotonic() + timeout
+        got = []
+        while not self.closed:
+            if time.monotonic() > end:
+                raise AssertionError("%s: connection not closed in %ss"
+                                     % (self.nick, timeout))
+            self._fill(0.2)
+        got.extend(self.pending)
+        self.pending = []
+        return got
+
+    # --- protocol helpers --------------------------------------------------
+    def register(self, nick, user=None, caps=(), password=None):
+        self.nick = nick
+        if caps:
+            self.send("CAP LS 302")
+        if password is not None:
+            self.send("PASS :" + password)
+        self.send("NICK " + nick)
+        self.send("USER %s 0 * :%s" % (user or "u", "Test " + nick))
+        if caps:
+            self.expect("CAP", None, "LS")
+            self.send("CAP REQ :" + " ".join(caps))
+            self.expect("CAP", None, "ACK")
+            self.send("CAP END")
+        self.expect("001")
+        self.expect_any(("376", "422"))
+        return self
+
+    def expect_any(self, commands, timeout=TIMEOUT):
+        end = time.monotonic() + timeout
+        while True:
+            m = self.recv(timeout=max(end - time.monotonic(), 0))
+            if m.command in commands:
+                return m
+
+    def join(self, chan):
+        self.send("JOIN " + chan)
+        self.expect("366", None, chan)
+        return self
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def natterd():
+    """Factory: natterd(*args) starts a server; all are stopped at the end
+    of the test, which fails if one exits badly or a sanitizer spoke."""
+    servers = []
+
+    def start(*args, expect_exit=0):
+        s = Server(args, expect_exit=expect_exit)
+        servers.append(s)
+        return s
+
+    yield start
+    problems = []
+    for s in servers:
+        problems.extend(s.stop())
+    if problems:
+        pytest.fail("\n".join(problems))
+
+
+@pytest.fixture
+def srv(natterd):
+    """A server with flood control off, so tests run at full speed (the
+    flood tests start their own)."""
+    return natterd("--flood-rate", "0", "--max-per-ip", "0")
+
+
+@pytest.fixture
+def clients(srv):
+    """Factory for registered clients on srv; all closed at the end."""
+    made = []
+
+    def make(nick, **kw):
+        c = Client(srv.port, nick, **kw)
+        made.append(c)
+        return c
+
+    yield make
+    for c in made:
+        c.close()
