@@ -278,7 +278,7 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 	struct member	*mb, *tm;
 	struct client	*t;
 	const char	*p, *params[3 + NATTERD_MODES];
-	char		 modes[2 * NATTERD_MODES + 8], cur[8];
+	char		 cur[8];
 	char		 changes[64], shown = 0;
 	int		 dir = 1, arg = 2, nargs = 0, len = 0, flag;
 	int		 denied = 0, listed = 0;
@@ -364,9 +364,8 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 	}
 	if (len == 0)
 		return;
-	snprintf(modes, sizeof modes, "%s", changes);
 	params[0] = ch->name;
-	params[1] = modes;
+	params[1] = changes;
 	chan_send_line(ch, c, "MODE", 2 + nargs, params);
 }
 
