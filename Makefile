@@ -62,7 +62,7 @@ COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
 
-PROGS = $(B)/natterd
+PROGS = $(B)/natterd $(B)/natter-bench
 
 all: $(PROGS) $(UNIT_TESTS)
 
@@ -80,6 +80,11 @@ $(B)/server/%.o: server/%.c server/natterd.h $(COMMON_HDRS)
 
 $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(EVENT_LIBS)
+
+$(B)/natter-bench: bench/natter-bench.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+	    bench/natter-bench.c $(EVENT_LIBS)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(COMMON_HDRS)
 	@mkdir -p $(@D)

@@ -1,0 +1,780 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * natter-bench: a load generator for IRC servers on libevent. One
+ * process, non-blocking, batched writes and no allocation per message,
+ * so that the server and not this program is what gets measured.
+ *
+ *   fanout  N clients in R rooms, S of them sending numbered, timestamped
+ *           PRIVMSGs with a bounded window; audits every delivery
+ *   idle    C clients registered and joined, held; RSS per connection
+ *   churn   connect, register, join, message, quit, again; sessions/s
+ */
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#define HIST_BUCKETS	200000		/* 10 us each: up to 2 s */
+#define HIST_STEP_NS	10000
+
+enum mode { FANOUT, IDLE, CHURN };
+enum state { CONNECTING, REGISTERING, JOINING, READY, QUITTING };
+
+struct bclient {
+	int			 id;
+	int			 room;
+	enum state		 state;
+	struct bufferevent	*bev;
+	int			 sender;	/* index in senders, or -1 */
+	uint8_t			**seen;		/* per sender of the room */
+	uint64_t		*high;		/* 1 + highest seq seen, ditto */
+	uint64_t		 sessions;	/* churn */
+};
+
+struct sender {
+	int			 client;
+	int			 room;
+	int			 local;		/* index among its room's senders */
+	uint64_t		 sent;
+	uint64_t		 acked;
+	uint32_t		*counts;	/* ring of window slots */
+	uint64_t		 next_at;	/* rate limit: ns */
+};
+
+struct room {
+	int			 nmembers;
+	int			 nsenders;
+	int			*senders;	/* global sender ids */
+};
+
+static struct {
+	enum mode	 mode;
+	const char	*host;
+	int		 port;
+	int		 clients, rooms, senders, window, size, seconds;
+	uint64_t	 messages;
+	double		 rate;		/* per sender per second; 0: max */
+	int		 parallel;
+	int		 server_pid;
+	const char	*password;
+	const char	*label;
+	int		 timeout;
+} opt = {
+	.host = "127.0.0.1", .port = 6667, .clients = 200, .rooms = 10,
+	.senders = 50, .window = 8, .size = 64, .seconds = 10,
+	.messages = 2000, .parallel = 20, .timeout = 120, .label = "server",
+};
+
+static struct event_base	*base;
+static struct bclient		*cl;
+static struct sender		*snd;
+static struct room		*rooms;
+static struct sockaddr_storage	 addr;
+static int			 addrlen;
+static char			 pad[4096];
+
+static int	 nconnected, nready, nclosed_early, connecting;
+static int	 next_to_connect;
+static uint64_t	 deliveries, unexpected, senders_done;
+static uint64_t	 lost, dups, reordered;
+static uint64_t	 hist[HIST_BUCKETS + 1], lat_max;
+static uint64_t	 t_start, t_end, cpu_start, cpu_end;
+static uint64_t	 t_conn_start, t_conn_end;
+static uint64_t	 churn_sessions;
+static int	 phase_started, finished;
+static struct event	*tick_ev, *deadline_ev;
+
+static void	client_start(int);
+static void	read_cb(struct bufferevent *, void *);
+static void	event_cb(struct bufferevent *, short, void *);
+static void	start_phase(void);
+static void	finish(void);
+static void	sender_pump(struct sender *);
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec);
+}
+
+static void
+die(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "natter-bench: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+/* Server CPU time (utime + stime) in microseconds, from /proc. */
+static uint64_t
+server_cpu_us(void)
+{
+	char		 path[64], buf[1024], *p;
+	FILE		*fp;
+	unsigned long	 ut, st;
+	int		 i;
+
+	if (opt.server_pid <= 0)
+		return (0);
+	snprintf(path, sizeof path, "/proc/%d/stat", opt.server_pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return (0);
+	if (fgets(buf, sizeof buf, fp) == NULL) {
+		fclose(fp);
+		return (0);
+	}
+	fclose(fp);
+	/* Skip "pid (comm)": comm may hold spaces. */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return (0);
+	p += 2;
+	for (i = 3; i < 14; i++) {
+		if ((p = strchr(p, ' ')) == NULL)
+			return (0);
+		p++;
+	}
+	if (sscanf(p, "%lu %lu", &ut, &st) != 2)
+		return (0);
+	return ((uint64_t)(ut + st) * 1000000ull / sysconf(_SC_CLK_TCK));
+}
+
+/* Server resident set size in KiB, from /proc. */
+static long
+server_rss_kb(void)
+{
+	char	 path[64], line[256];
+	FILE	*fp;
+	long	 kb = -1;
+
+	if (opt.server_pid <= 0)
+		return (-1);
+	snprintf(path, sizeof path, "/proc/%d/status", opt.server_pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	}
+	fclose(fp);
+	return (kb);
+}
+
+static void
+bsend(struct bclient *c, const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof buf)
+		die("line too long");
+	bufferevent_write(c->bev, buf, n);
+}
+
+/* Connect clients until opt.parallel connections are in progress. */
+static void
+connect_more(void)
+{
+	int	 limit = opt.mode == CHURN ? opt.parallel : 200;
+
+	while (next_to_connect < opt.clients && connecting < limit)
+		client_start(next_to_connect++);
+}
+
+static void
+client_start(int i)
+{
+	struct bclient	*c = &cl[i];
+	int		 one = 1;
+
+	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	bufferevent_setcb(c->bev, read_cb, NULL, event_cb, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->state = CONNECTING;
+	connecting++;
+	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&addr,
+	    addrlen) != 0)
+		die("connect: %s", strerror(errno));
+	setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof one);
+	if (opt.password != NULL)
+		bsend(c, "PASS :%s\r\n", opt.password);
+	bsend(c, "NICK b%d_%d\r\nUSER b 0 * :bench\r\n", c->id,
+	    (int)(c->sessions % 1000));
+	c->state = REGISTERING;
+}
+
+static void
+client_ready(struct bclient *c)
+{
+	c->state = READY;
+	connecting--;
+	nready++;
+	if (opt.mode == CHURN) {
+		bsend(c, "PRIVMSG #churn%d :hello\r\nQUIT :bye\r\n", c->id);
+		c->state = QUITTING;
+		return;
+	}
+	connect_more();
+	if (nready == opt.clients)
+		start_phase();
+}
+
+static int
+room_of(int i)
+{
+	return (i % opt.rooms);
+}
+
+/* A PRIVMSG "sender seq ts ..." arrived at receiver c. */
+static void
+got_message(struct bclient *c, const char *text)
+{
+	char		*end;
+	unsigned long	 sid;
+	uint64_t	 seq, ts, lat, now;
+	struct sender	*s;
+	uint8_t		*bits;
+	uint32_t	 target;
+
+	sid = strtoul(text, &end, 10);
+	if (*end != ' ' || sid >= (unsigned long)opt.senders) {
+		unexpected++;
+		return;
+	}
+	seq = strtoull(end + 1, &end, 10);
+	if (*end != ' ') {
+		unexpected++;
+		return;
+	}
+	ts = strtoull(end + 1, &end, 10);
+	s = &snd[sid];
+	if (s->room != c->room || seq >= opt.messages) {
+		unexpected++;
+		return;
+	}
+	now = now_ns();
+	lat = now > ts ? now - ts : 0;
+	if (lat / HIST_STEP_NS < HIST_BUCKETS)
+		hist[lat / HIST_STEP_NS]++;
+	else
+		hist[HIST_BUCKETS]++;
+	if (lat > lat_max)
+		lat_max = lat;
+	deliveries++;
+
+	bits = c->seen[s->local];
+	if (bits[seq / 8] & (1u << (seq % 8))) {
+		dups++;
+		return;
+	}
+	bits[seq / 8] |= 1u << (seq % 8);
+	/* Arrived after a later one from the same sender? */
+	if (seq + 1 < c->high[s->local])
+		reordered++;
+	else
+		c->high[s->local] = seq + 1;
+
+	target = rooms[s->room].nmembers - 1;
+	if (++s->counts[seq % opt.window] >= target) {
+		while (s->acked < s->sent &&
+		    s->counts[s->acked % opt.window] >= target) {
+			s->counts[s->acked % opt.window] = 0;
+			s->acked++;
+		}
+		if (s->acked == opt.messages) {
+			if (++senders_done == (uint64_t)opt.senders)
+				finish();
+		} else
+			sender_pump(s);
+	}
+}
+
+/* Send what the window (and the rate, if any) allows. */
+static void
+sender_pump(struct sender *s)
+{
+	struct bclient	*c = &cl[s->client];
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	char		 buf[128];
+	uint64_t	 now;
+	int		 n;
+
+	while (s->sent < opt.messages && s->sent - s->acked <
+	    (uint64_t)opt.window) {
+		now = now_ns();
+		if (opt.rate > 0) {
+			if (now < s->next_at)
+				return;
+			s->next_at = (s->next_at == 0 ? now : s->next_at) +
+			    (uint64_t)(1e9 / opt.rate);
+		}
+		n = snprintf(buf, sizeof buf, "PRIVMSG #r%d :%d %" PRIu64
+		    " %" PRIu64 " ", s->room, (int)(s - snd), s->sent, now);
+		evbuffer_add(out, buf, n);
+		if (opt.size > n)
+			evbuffer_add(out, pad, opt.size - n);
+		evbuffer_add(out, "\r\n", 2);
+		s->sent++;
+	}
+}
+
+static void
+tick_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	int	 i;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	for (i = 0; i < opt.senders; i++)
+		sender_pump(&snd[i]);
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	if (opt.mode == FANOUT)
+		fprintf(stderr, "natter-bench: timeout after %d s\n",
+		    opt.timeout);
+	finish();
+}
+
+static void
+start_phase(void)
+{
+	struct timeval	 tv = { 0, 1000 };
+	int		 i;
+
+	if (phase_started++)
+		return;
+	t_conn_end = now_ns();
+	if (opt.mode == IDLE) {
+		finish();
+		return;
+	}
+	cpu_start = server_cpu_us();
+	t_start = now_ns();
+	if (opt.mode == FANOUT) {
+		for (i = 0; i < opt.senders; i++)
+			sender_pump(&snd[i]);
+		if (opt.rate > 0) {
+			tick_ev = event_new(base, -1, EV_PERSIST, tick_cb,
+			    NULL);
+			event_add(tick_ev, &tv);
+		}
+	}
+}
+
+static void
+read_cb(struct bufferevent *bev, void *arg)
+{
+	struct bclient		*c = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct evbuffer_ptr	 eol;
+	size_t			 eol_len;
+	char			 line[1024], *p, *cmd, *text;
+
+	for (;;) {
+		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
+		if (eol.pos < 0)
+			break;
+		if ((size_t)eol.pos >= sizeof line) {
+			evbuffer_drain(in, eol.pos + eol_len);
+			continue;
+		}
+		evbuffer_remove(in, line, eol.pos + eol_len);
+		line[eol.pos] = '\0';
+		if (eol.pos > 0 && line[eol.pos - 1] == '\r')
+			line[eol.pos - 1] = '\0';
+		p = line;
+		if (*p == '@' && (p = strchr(p, ' ')) != NULL)
+			p++;
+		if (p == NULL)
+			continue;
+		if (*p == ':') {
+			if ((p = strchr(p, ' ')) == NULL)
+				continue;
+			p++;
+		}
+		cmd = p;
+		if ((p = strchr(p, ' ')) != NULL)
+			*p++ = '\0';
+		if (strcmp(cmd, "PRIVMSG") == 0) {
+			if (p != NULL && (text = strstr(p, " :")) != NULL &&
+			    opt.mode == FANOUT)
+				got_message(c, text + 2);
+		} else if (strcmp(cmd, "PING") == 0)
+			bsend(c, "PONG %s\r\n", p != NULL ? p : ":x");
+		else if (strcmp(cmd, "001") == 0) {
+			c->state = JOINING;
+			if (opt.mode == CHURN)
+				bsend(c, "JOIN #churn%d\r\n", c->id);
+			else if (opt.mode == IDLE)
+				bsend(c, "JOIN #idle%d\r\n", c->id / 50);
+			else
+				bsend(c, "JOIN #r%d\r\n", c->room);
+		} else if (strcmp(cmd, "366") == 0 && c->state == JOINING)
+			client_ready(c);
+		else if (strcmp(cmd, "433") == 0)
+			bsend(c, "NICK b%d_%d_%d\r\n", c->id,
+			    (int)(c->sessions % 1000), rand());
+		else if (strcmp(cmd, "ERROR") == 0 && c->state != QUITTING)
+			fprintf(stderr, "natter-bench: client %d: %s %s\n",
+			    c->id, cmd, p != NULL ? p : "");
+	}
+}
+
+static void
+event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct bclient	*c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		nconnected++;
+		return;
+	}
+	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	bufferevent_free(c->bev);
+	c->bev = NULL;
+	if (opt.mode == CHURN && c->state == QUITTING && !finished) {
+		churn_sessions++;
+		c->sessions++;
+		nready--;
+		client_start(c->id);
+		return;
+	}
+	if (!finished) {
+		nclosed_early++;
+		fprintf(stderr, "natter-bench: client %d lost (%s)\n", c->id,
+		    (what & BEV_EVENT_EOF) ? "closed" : "error");
+		if (opt.mode != CHURN && nclosed_early == 1)
+			finish();
+	}
+}
+
+/* Percentile p (0..1) of the latency histogram, in microseconds. */
+static double
+percentile(double p)
+{
+	uint64_t	 total = 0, want, acc = 0;
+	int		 i;
+
+	for (i = 0; i <= HIST_BUCKETS; i++)
+		total += hist[i];
+	if (total == 0)
+		return (0);
+	want = (uint64_t)(p * total);
+	if (want >= total)
+		want = total - 1;
+	for (i = 0; i <= HIST_BUCKETS; i++) {
+		acc += hist[i];
+		if (acc > want)
+			return ((i + 0.5) * HIST_STEP_NS / 1000.0);
+	}
+	return (lat_max / 1000.0);
+}
+
+static void
+finish(void)
+{
+	double		 secs, cpu_per;
+	uint64_t	 expected = 0, got, bits;
+	long		 rss;
+	int		 i, j;
+	uint64_t	 k;
+
+	if (finished++)
+		return;
+	t_end = now_ns();
+	cpu_end = server_cpu_us();
+	secs = (t_end - t_start) / 1e9;
+
+	if (opt.mode == FANOUT) {
+		/* Every receiver should have every message its room's senders
+		 * sent; anything missing is lost. */
+		for (i = 0; i < opt.clients; i++) {
+			for (j = 0; j < rooms[cl[i].room].nsenders; j++) {
+				struct sender *s =
+				    &snd[rooms[cl[i].room].senders[j]];
+
+				if (s->client == i)
+					continue;
+				expected += s->sent;
+				got = 0;
+				for (k = 0; k < s->sent; k++) {
+					bits = cl[i].seen[j][k / 8];
+					if (bits & (1u << (k % 8)))
+						got++;
+				}
+				lost += s->sent - got;
+			}
+		}
+		cpu_per = deliveries > 0 && cpu_end > cpu_start ?
+		    (double)(cpu_end - cpu_start) / deliveries : 0;
+		printf("%s fanout: %d clients, %d rooms, %d senders, window "
+		    "%d, %" PRIu64 " messages each\n", opt.label, opt.clients,
+		    opt.rooms, opt.senders, opt.window, opt.messages);
+		printf("  %.2f s, %.0f messages/s sent, %.0f deliveries/s\n",
+		    secs, (double)(senders_done == (uint64_t)opt.senders ?
+		    opt.senders * opt.messages : 0) / secs,
+		    deliveries / secs);
+		printf("  latency us: p50 %.0f p99 %.0f p999 %.0f max %.0f\n",
+		    percentile(0.5), percentile(0.99), percentile(0.999),
+		    lat_max / 1000.0);
+		printf("  server cpu: %.3f us per delivery\n", cpu_per);
+		printf("  audit: %" PRIu64 " expected, %" PRIu64 " lost, %"
+		    PRIu64 " duplicated, %" PRIu64 " reordered, %" PRIu64
+		    " unexpected\n", expected, lost, dups, reordered,
+		    unexpected);
+		printf("RESULT scenario=fanout server=%s clients=%d rooms=%d "
+		    "senders=%d complete=%d seconds=%.3f deliveries=%" PRIu64
+		    " deliveries_per_s=%.0f p50_us=%.0f p99_us=%.0f "
+		    "p999_us=%.0f max_us=%.0f cpu_us_per_delivery=%.4f "
+		    "lost=%" PRIu64 " dup=%" PRIu64 " reordered=%" PRIu64
+		    " unexpected=%" PRIu64 "\n", opt.label, opt.clients,
+		    opt.rooms, opt.senders,
+		    senders_done == (uint64_t)opt.senders, secs, deliveries,
+		    deliveries / secs, percentile(0.5), percentile(0.99),
+		    percentile(0.999), lat_max / 1000.0, cpu_per, lost, dups,
+		    reordered, unexpected);
+	} else if (opt.mode == IDLE) {
+		rss = server_rss_kb();
+		secs = (t_conn_end - t_conn_start) / 1e9;
+		printf("%s idle: %d clients registered and joined in %.2f s "
+		    "(%.0f/s)\n", opt.label, nready, secs, nready / secs);
+		printf("  server RSS %ld KiB\n", rss);
+		printf("RESULT scenario=idle server=%s clients=%d "
+		    "register_per_s=%.0f rss_kb=%ld complete=%d\n", opt.label,
+		    nready, nready / secs, rss, nready == opt.clients);
+	} else {
+		printf("%s churn: %" PRIu64 " sessions in %.2f s (%.0f/s) with "
+		    "%d in parallel\n", opt.label, churn_sessions, secs,
+		    churn_sessions / secs, opt.parallel);
+		printf("RESULT scenario=churn server=%s sessions=%" PRIu64
+		    " sessions_per_s=%.0f cpu_us_per_session=%.1f "
+		    "lost_clients=%d\n", opt.label, churn_sessions,
+		    churn_sessions / secs, churn_sessions > 0 ?
+		    (double)(cpu_end - cpu_start) / churn_sessions : 0,
+		    nclosed_early);
+	}
+	fflush(stdout);
+	event_base_loopexit(base, NULL);
+}
+
+static void
+setup_fanout(void)
+{
+	int	 i, r;
+	size_t	 bytes = (opt.messages + 7) / 8;
+
+	rooms = calloc(opt.rooms, sizeof *rooms);
+	snd = calloc(opt.senders, sizeof *snd);
+	if (rooms == NULL || snd == NULL)
+		die("calloc");
+	for (i = 0; i < opt.clients; i++) {
+		cl[i].room = room_of(i);
+		cl[i].sender = -1;
+		rooms[cl[i].room].nmembers++;
+	}
+	for (r = 0; r < opt.rooms; r++)
+		rooms[r].senders = calloc(opt.senders, sizeof(int));
+	/* Senders are the first clients, so they spread over the rooms. */
+	for (i = 0; i < opt.senders; i++) {
+		snd[i].client = i;
+		snd[i].room = cl[i].room;
+		snd[i].counts = calloc(opt.window, sizeof(uint32_t));
+		snd[i].local = rooms[snd[i].room].nsenders;
+		rooms[snd[i].room].senders[rooms[snd[i].room].nsenders++] = i;
+		cl[i].sender = i;
+	}
+	for (i = 0; i < opt.clients; i++) {
+		r = cl[i].room;
+		cl[i].seen = calloc(rooms[r].nsenders + 1, sizeof(uint8_t *));
+		cl[i].high = calloc(rooms[r].nsenders + 1, sizeof(uint64_t));
+		for (int j = 0; j < rooms[r].nsenders; j++)
+			cl[i].seen[j] = calloc(bytes, 1);
+	}
+	for (r = 0; r < opt.rooms; r++) {
+		if (rooms[r].nmembers < 2)
+			die("room %d has fewer than 2 members", r);
+	}
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+"usage: natter-bench fanout|idle|churn [options]\n"
+"  --host ADDR --port N       server (default 127.0.0.1:6667)\n"
+"  --clients N                connections (fanout 200, idle 5000)\n"
+"  --rooms R --senders S      fanout: rooms and sending clients\n"
+"  --messages M               fanout: messages per sender (2000)\n"
+"  --window W                 fanout: messages in flight per sender (8)\n"
+"  --rate N                   fanout: messages/s per sender (0: as fast as\n"
+"                             the window allows)\n"
+"  --size BYTES               fanout: text size (64)\n"
+"  --seconds T --parallel K   churn: duration and parallel sessions\n"
+"  --server-pid PID           read the server's CPU time and RSS\n"
+"  --password PASS --label NAME --timeout SECS\n");
+	exit(64);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "clients", required_argument, NULL, 'c' },
+		{ "rooms", required_argument, NULL, 'r' },
+		{ "senders", required_argument, NULL, 's' },
+		{ "messages", required_argument, NULL, 'm' },
+		{ "window", required_argument, NULL, 'w' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "size", required_argument, NULL, 'z' },
+		{ "seconds", required_argument, NULL, 'T' },
+		{ "parallel", required_argument, NULL, 'P' },
+		{ "server-pid", required_argument, NULL, 'i' },
+		{ "password", required_argument, NULL, 'x' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&addr;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&addr;
+	struct rlimit		 rl;
+	struct timeval		 tv;
+	int			 ch, clients_set = 0, i;
+
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "fanout") == 0)
+		opt.mode = FANOUT;
+	else if (strcmp(argv[1], "idle") == 0)
+		opt.mode = IDLE;
+	else if (strcmp(argv[1], "churn") == 0)
+		opt.mode = CHURN;
+	else
+		usage();
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H': opt.host = optarg; break;
+		case 'p': opt.port = atoi(optarg); break;
+		case 'c': opt.clients = atoi(optarg); clients_set = 1; break;
+		case 'r': opt.rooms = atoi(optarg); break;
+		case 's': opt.senders = atoi(optarg); break;
+		case 'm': opt.messages = strtoull(optarg, NULL, 10); break;
+		case 'w': opt.window = atoi(optarg); break;
+		case 'R': opt.rate = atof(optarg); break;
+		case 'z': opt.size = atoi(optarg); break;
+		case 'T': opt.seconds = atoi(optarg); break;
+		case 'P': opt.parallel = atoi(optarg); break;
+		case 'i': opt.server_pid = atoi(optarg); break;
+		case 'x': opt.password = optarg; break;
+		case 'l': opt.label = optarg; break;
+		case 't': opt.timeout = atoi(optarg); break;
+		default: usage();
+		}
+	}
+	if (!clients_set && opt.mode == IDLE)
+		opt.clients = 5000;
+	if (opt.mode == CHURN)
+		opt.clients = opt.parallel;
+	if (opt.clients < 1 || opt.rooms < 1 || opt.window < 1 ||
+	    opt.senders < 1 || opt.senders > opt.clients ||
+	    opt.size > (int)sizeof pad || opt.messages < 1)
+		usage();
+	memset(pad, 'x', sizeof pad);
+
+	memset(&addr, 0, sizeof addr);
+	if (inet_pton(AF_INET, opt.host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(opt.port);
+		addrlen = sizeof *sin;
+	} else if (inet_pton(AF_INET6, opt.host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(opt.port);
+		addrlen = sizeof *sin6;
+	} else
+		die("--host: a numeric address");
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	base = event_base_new();
+	cl = calloc(opt.clients, sizeof *cl);
+	if (cl == NULL)
+		die("calloc");
+	for (i = 0; i < opt.clients; i++)
+		cl[i].id = i;
+	if (opt.mode == FANOUT)
+		setup_fanout();
+
+	deadline_ev = evtimer_new(base, deadline_cb, NULL);
+	tv.tv_sec = opt.mode == CHURN ? opt.seconds : opt.timeout;
+	tv.tv_usec = 0;
+	evtimer_add(deadline_ev, &tv);
+	t_conn_start = now_ns();
+	if (opt.mode == CHURN) {
+		cpu_start = server_cpu_us();
+		t_start = now_ns();
+		phase_started = 1;
+	}
+	connect_more();
+	event_base_dispatch(base);
+	if (!finished)
+		finish();
+	return (lost || dups || nclosed_early ? 2 : 0);
+}
