@@ -91,6 +91,24 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(COMMON_HDRS)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnatter.a \
 	    $(CMOCKA_LIBS)
 
+# libFuzzer harnesses, built with clang into build-fuzz/. `make fuzz` runs
+# each for FUZZ_SECONDS on a copy of its seed corpus in fuzz/corpus/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -D_GNU_SOURCE -D_XOPEN_SOURCE=700 -Icommon
+FUZZERS = build-fuzz/msg-fuzzer build-fuzz/name-fuzzer
+FUZZ_COMMON = common/msg.c common/name.c common/utf8.c
+
+build-fuzz/%: fuzz/%.c $(FUZZ_COMMON) $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_COMMON)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: fuzz-build
+	@$(PYTHON) tests/run.py --fuzz-only --fuzz-seconds $(FUZZ_SECONDS)
+
 # Packages first (as root they are installed, else the command is shown),
 # then a fresh make so pkg-config sees what was just installed.
 deps-build:
@@ -105,7 +123,9 @@ run: deps-build
 check: deps-check
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all
-	@$(PYTHON) tests/run.py --build build --san-build build-san
+	@$(MAKE) --no-print-directory fuzz-build
+	@$(PYTHON) tests/run.py --build build --san-build build-san \
+	    --fuzz-seconds 15
 
 # Run the tests without touching packages or the sanitizer build.
 test: all
@@ -127,7 +147,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .PHONY: all deps-build deps-check run check test sanitize lint install \
-	uninstall clean
+	uninstall clean fuzz fuzz-build

@@ -13,6 +13,7 @@ import argparse
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -126,12 +127,44 @@ def run_cmd(name, cmd, env, must_be_silent=False):
     record(name, ok, out)
 
 
+def run_fuzz(seconds):
+    """Run each libFuzzer harness on a scratch copy of its seed corpus."""
+    fuzzers = sorted(glob.glob(os.path.join(TOP, "build-fuzz", "*-fuzzer")))
+    if not fuzzers:
+        record("fuzz", False, "no fuzzers in build-fuzz/ (make fuzz-build)")
+    for f in fuzzers:
+        name = os.path.basename(f)
+        seeds = os.path.join(TOP, "fuzz", "corpus", name[:-len("-fuzzer")])
+        with tempfile.TemporaryDirectory() as tmp:
+            corpus = os.path.join(tmp, "corpus")
+            shutil.copytree(seeds, corpus)
+            cmd = [f, "-max_total_time=%d" % seconds, "-timeout=10",
+                   "-rss_limit_mb=2048", "-print_final_stats=1",
+                   "-artifact_prefix=%s/" % tmp, corpus]
+            try:
+                p = subprocess.run(cmd, capture_output=True, text=True,
+                                   timeout=seconds + 120, errors="replace")
+                out = p.stdout + p.stderr
+                ok = p.returncode == 0
+            except subprocess.TimeoutExpired:
+                out, ok = "timed out", False
+            runs = re.search(r"stat::number_of_executed_units: (\d+)", out)
+            record("fuzz/%s (%s runs in %ds)" % (
+                name, runs.group(1) if runs else "?", seconds), ok,
+                out[-4000:])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
     ap.add_argument("--san-build")
+    ap.add_argument("--fuzz-seconds", type=int, default=0)
+    ap.add_argument("--fuzz-only", action="store_true")
     args = ap.parse_args()
     start = time.monotonic()
+    if args.fuzz_only:
+        run_fuzz(args.fuzz_seconds)
+        return summary(start)
 
     env = env_for(args.build, False)
     run_unit(args.build, "", env)
@@ -147,7 +180,12 @@ def main():
         run_unit(args.san_build, "san:", env)
         run_pytest("server", "san:", env, 1200)
         run_pytest("client", "san:", env, 1200)
+    if args.fuzz_seconds > 0:
+        run_fuzz(args.fuzz_seconds)
+    return summary(start)
 
+
+def summary(start):
     passed = sum(1 for _, ok, _ in results if ok)
     failed = len(results) - passed
     print("SUMMARY: %d passed, %d failed (%.0f s)" %
