@@ -74,18 +74,14 @@ conn_init(void)
 	close_ev = event_new(base, -1, 0, conn_close_cb, NULL);
 }
 
-/*
- * A new connection. Limits are enforced after the client exists, so the
- * refusal goes out as an ERROR line through the normal close path.
- */
+/* A new connection from the listener. */
 void
 conn_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct client	*c;
-	struct ipcount	 find, *ipc;
-	char		 addr[64];
-	int		 one = 1;
+	struct bufferevent	*bev;
+	char			 addr[64];
+	int			 one = 1;
 
 	(void)l;
 	(void)arg;
@@ -94,6 +90,26 @@ conn_accept(struct evconnlistener *l, evutil_socket_t fd,
 		snprintf(addr, sizeof addr, "unknown");
 	if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		log_warnx("bufferevent_socket_new failed");
+		evutil_closesocket(fd);
+		return;
+	}
+	conn_new(bev, addr);
+}
+
+/*
+ * Make a client of a connected bufferevent from addr. Limits are
+ * enforced after the client exists, so the refusal goes out as an ERROR
+ * line through the normal close path. The fuzzer calls this with one end
+ * of a bufferevent pair.
+ */
+struct client *
+conn_new(struct bufferevent *bev, const char *addr)
+{
+	struct client	*c;
+	struct ipcount	 find, *ipc;
 
 	c = xcalloc(1, sizeof *c);
 	c->id = next_id++;
@@ -104,13 +120,7 @@ conn_accept(struct evconnlistener *l, evutil_socket_t fd,
 	c->signon = c->last_rx = c->last_msg = time(NULL);
 	c->tokens = conf.flood_burst;
 	event_base_gettimeofday_cached(base, &c->tokens_at);
-	c->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (c->bev == NULL) {
-		log_warnx("bufferevent_socket_new failed");
-		evutil_closesocket(fd);
-		free(c);
-		return;
-	}
+	c->bev = bev;
 	bufferevent_setcb(c->bev, conn_read_cb, NULL, conn_event_cb, c);
 	bufferevent_setwatermark(c->bev, EV_READ, 0, conf.recvq);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -138,6 +148,7 @@ conn_accept(struct evconnlistener *l, evutil_socket_t fd,
 		conn_close(c, "Server is full");
 	else if (conf.max_per_ip > 0 && ipc->n > conf.max_per_ip)
 		conn_close(c, "Too many connections from your address");
+	return (c);
 }
 
 /*
@@ -558,6 +569,12 @@ conn_free_all(void)
 		}
 		conn_free(c);
 	}
-	if (close_ev != NULL)
-		event_free(close_ev);
+}
+
+void
+conn_exit(void)
+{
+	conn_free_all();
+	event_free(close_ev);
+	close_ev = NULL;
 }

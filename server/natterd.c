@@ -360,6 +360,7 @@ libevent_log(int severity, const char *msg)
 		log_debug("libevent: %s", msg);
 }
 
+#ifndef NATTERD_NO_MAIN
 int
 main(int argc, char **argv)
 {
@@ -492,7 +493,7 @@ main(int argc, char **argv)
 
 	for (i = 0; i < nlisteners; i++)
 		evconnlistener_free(listeners[i]);
-	conn_free_all();
+	conn_exit();
 	channel_free_all();
 	motd_free();
 	if (stop_timer != NULL)
@@ -504,3 +505,4 @@ main(int argc, char **argv)
 	log_info("exiting");
 	return (0);
 }
+#endif /* NATTERD_NO_MAIN */

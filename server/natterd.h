@@ -189,6 +189,7 @@ extern int	 conn_unregistered;
 void	 conn_accept(struct evconnlistener *, evutil_socket_t,
 	     struct sockaddr *, int, void *);
 void	 conn_accept_error(struct evconnlistener *, void *);
+struct client *conn_new(struct bufferevent *, const char *);
 void	 conn_write(struct client *, const char *, size_t);
 void	 conn_close(struct client *, const char *);
 void	 conn_defer_close(struct client *, const char *);
@@ -196,6 +197,7 @@ void	 conn_registered(struct client *);
 void	 conn_init(void);
 void	 conn_shutdown(void);
 void	 conn_free_all(void);
+void	 conn_exit(void);
 
 /* reply.c */
 void	 reply(struct client *, int, ...);
