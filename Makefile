@@ -4,7 +4,7 @@
 #   make run        install missing packages, build, start natterd, open natter
 #   make check      install what the tests need, build, run every test
 #   make sanitize   build with ASan+UBSan into build-san/ and run the tests
-#   make lint       mandoc -Tlint on the man pages
+#   make lint       mandoc -Tlint on the man pages, scripts/check-man.sh
 #   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR as usual
 #
 # Put local overrides (CC, CFLAGS, PREFIX, ...) in config.mk.
@@ -135,8 +135,12 @@ sanitize:
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all
 	@$(PYTHON) tests/run.py --build build-san
 
+# Every man page present, then every command-table row in its page.
+MANPAGES = $(wildcard man/*.[1-8])
+
 lint:
-	mandoc -Tlint -W warning man/natterd.8
+	mandoc -Tlint -W warning $(MANPAGES)
+	sh scripts/check-man.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
