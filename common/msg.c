@@ -26,6 +26,7 @@
 #include "msg.h"
 
 static int	msg_word_ok(const char *);
+static int	msg_cmd_ok(const char *);
 
 /* Is c an ASCII letter? Not isalpha(): the locale must not matter here. */
 static inline int
@@ -143,18 +144,37 @@ msg_param_ok(const char *p, int last)
 	return (*p != '\0' && *p != ':' && strchr(p, ' ') == NULL);
 }
 
-/* Can w be sent as a prefix or a command: non-empty, no space, no CR LF? */
+/* Can w be sent as a prefix: non-empty, no space, no CR LF? */
 static int
 msg_word_ok(const char *w)
 {
 	return (w != NULL && *w != '\0' && strpbrk(w, " \r\n") == NULL);
 }
 
+/* Is cmd what msg_parse takes for a command: letters, or three digits? */
+static int
+msg_cmd_ok(const char *cmd)
+{
+	const char	*p;
+
+	if (cmd == NULL || *cmd == '\0')
+		return (0);
+	if (cmd[0] >= '0' && cmd[0] <= '9')
+		return (strlen(cmd) == 3 && cmd[1] >= '0' && cmd[1] <= '9' &&
+		    cmd[2] >= '0' && cmd[2] <= '9');
+	for (p = cmd; *p != '\0'; p++) {
+		if (!msg_isalpha((unsigned char)*p))
+			return (0);
+	}
+	return (1);
+}
+
 /*
  * Format a line ending in CR LF into buf. The last parameter is always
  * written after a ':', so it may hold spaces or be empty. Return its
- * length, or -1 if a part could split the line or inject another one,
- * or if it does not fit in size bytes with the NUL: never truncate.
+ * length, or -1 (and an empty buf) if a part could split the line or
+ * inject another one, if the command is not one msg_parse would read
+ * back, or if it does not fit in size bytes with the NUL: never truncate.
  */
 int
 msg_format(char *buf, size_t size, const char *prefix, const char *cmd,
@@ -164,15 +184,18 @@ msg_format(char *buf, size_t size, const char *prefix, const char *cmd,
 	int	 i;
 
 #define APPEND(s, len) do {						\
-	if ((len) >= size - off)					\
+	if ((len) >= size - off) {					\
+		buf[0] = '\0';						\
 		return (-1);						\
+	}								\
 	memcpy(buf + off, (s), (len));					\
 	off += (len);							\
 } while (0)
 
 	if (size == 0)
 		return (-1);
-	if (nparams < 0 || nparams > MSG_MAXPARAMS || !msg_word_ok(cmd))
+	buf[0] = '\0';
+	if (nparams < 0 || nparams > MSG_MAXPARAMS || !msg_cmd_ok(cmd))
 		return (-1);
 	if (prefix != NULL) {
 		if (!msg_word_ok(prefix))
@@ -185,8 +208,10 @@ msg_format(char *buf, size_t size, const char *prefix, const char *cmd,
 	n = strlen(cmd);
 	APPEND(cmd, n);
 	for (i = 0; i < nparams; i++) {
-		if (!msg_param_ok(params[i], i == nparams - 1))
+		if (!msg_param_ok(params[i], i == nparams - 1)) {
+			buf[0] = '\0';
 			return (-1);
+		}
 		if (i == nparams - 1)
 			APPEND(" :", 2);
 		else
@@ -198,6 +223,26 @@ msg_format(char *buf, size_t size, const char *prefix, const char *cmd,
 	buf[off] = '\0';
 	return ((int)off);
 #undef APPEND
+}
+
+/*
+ * How many bytes of text fit as the last of nparams parameters of a line
+ * from prefix (may be NULL) with cmd, within MSG_LINELEN with CR LF.
+ * params[nparams - 1] is not looked at: it is the text to be cut.
+ */
+size_t
+msg_room(const char *prefix, const char *cmd, int nparams,
+    const char *const *params)
+{
+	size_t	 used;
+	int	 i;
+
+	used = strlen(cmd) + 2 + 2;		/* " :" and CR LF */
+	if (prefix != NULL)
+		used += strlen(prefix) + 2;
+	for (i = 0; i < nparams - 1; i++)
+		used += strlen(params[i]) + 1;
+	return (used < MSG_LINELEN ? MSG_LINELEN - used : 0);
 }
 
 /* Like msg_format, with the parameters as a NULL-terminated list. */

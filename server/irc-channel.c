@@ -68,7 +68,7 @@ irc_join(struct client *c, struct msg *m)
 	struct channel	*ch;
 
 	if (strcmp(m->params[0], "0") == 0) {
-		user_part_all(c, 1, NULL);
+		user_part_all(c, 1);
 		return (0);
 	}
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
@@ -105,11 +105,6 @@ irc_part(struct client *c, struct msg *m)
 	struct member	*mb;
 	char		 cut[NATTERD_KICKLEN + 1];
 
-	if (m->nparams > 1 && m->params[1][0] != '\0') {
-		snprintf(cut, sizeof cut, "%.*s", (int)utf8_cut(m->params[1],
-		    strlen(m->params[1]), NATTERD_KICKLEN), m->params[1]);
-		reason = cut;
-	}
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 	    name = strtok_r(NULL, ",", &last)) {
 		if ((ch = channel_find(name)) == NULL) {
@@ -121,6 +116,10 @@ irc_part(struct client *c, struct msg *m)
 			reply(c, ERR_NOTONCHANNEL, ch->name);
 			continue;
 		}
+		if (m->nparams > 1 && m->params[1][0] != '\0')
+			reason = reply_cut(cut, sizeof cut, m->params[1],
+			    NATTERD_KICKLEN, c->prefix, "PART", 2,
+			    (const char *[]){ ch->name, NULL });
 		chan_send_line(ch, c, "PART", reason != NULL ? 2 : 1,
 		    (const char *[]){ ch->name, reason });
 		channel_remove(mb);
@@ -134,8 +133,7 @@ irc_topic(struct client *c, struct msg *m)
 {
 	struct channel	*ch;
 	struct member	*mb;
-	const char	*text;
-	size_t		 len;
+	char		 text[NATTERD_TOPICLEN + 1];
 
 	if ((ch = channel_find(m->params[0])) == NULL) {
 		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
@@ -154,10 +152,11 @@ irc_topic(struct client *c, struct msg *m)
 		reply(c, ERR_CHANOPRIVSNEEDED, ch->name);
 		return (0);
 	}
-	text = m->params[1];
-	len = utf8_cut(text, strlen(text), NATTERD_TOPICLEN);
+	/* Cut to what the TOPIC line to the channel can carry. */
+	reply_cut(text, sizeof text, m->params[1], NATTERD_TOPICLEN,
+	    c->prefix, "TOPIC", 2, (const char *[]){ ch->name, NULL });
 	free(ch->topic);
-	ch->topic = len > 0 ? xstrndup(text, len) : NULL;
+	ch->topic = text[0] != '\0' ? xstrdup(text) : NULL;
 	snprintf(ch->topic_who, sizeof ch->topic_who, "%s", c->nick);
 	ch->topic_time = time(NULL);
 	chan_send_line(ch, c, "TOPIC", 2, (const char *[]){ ch->name,
@@ -222,7 +221,7 @@ irc_kick(struct client *c, struct msg *m)
 	struct client	*t;
 	char		*nick, *last, reason[NATTERD_KICKLEN + 1];
 	const char	*text;
-	int		 count = 0, emptied;
+	int		 count = 0, last_member;
 
 	if ((ch = channel_find(m->params[0])) == NULL) {
 		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
@@ -239,8 +238,6 @@ irc_kick(struct client *c, struct msg *m)
 	}
 	text = m->nparams > 2 && m->params[2][0] != '\0' ? m->params[2] :
 	    c->nick;
-	snprintf(reason, sizeof reason, "%.*s",
-	    (int)utf8_cut(text, strlen(text), NATTERD_KICKLEN), text);
 	for (nick = strtok_r(m->params[1], ",", &last); nick != NULL;
 	    nick = strtok_r(NULL, ",", &last)) {
 		if (++count > NATTERD_MAXTARGETS) {
@@ -257,11 +254,15 @@ irc_kick(struct client *c, struct msg *m)
 			reply(c, ERR_USERNOTINCHANNEL, t->nick, ch->name);
 			continue;
 		}
+		reply_cut(reason, sizeof reason, text, NATTERD_KICKLEN,
+		    c->prefix, "KICK", 3,
+		    (const char *[]){ ch->name, t->nick, NULL });
 		chan_send_line(ch, c, "KICK", 3,
 		    (const char *[]){ ch->name, t->nick, reason });
-		emptied = ch->nmembers == 1;
+		last_member = ch->nmembers == 1;
 		channel_remove(tm);
-		if (emptied)
+		/* Kicked out of it, c can kick no one else. */
+		if (last_member || t == c)
 			break;
 	}
 	return (0);
@@ -293,6 +294,8 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 	}
 	mb = channel_member(ch, c);
 	changes[0] = '\0';
+	params[0] = ch->name;
+	params[1] = changes;
 	for (p = m->params[1]; *p != '\0'; p++) {
 		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
@@ -339,6 +342,11 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 			}
 			if (!!(tm->flags & MEMBER_OP) == dir)
 				continue;
+			/* The MODE line must fit, with long nicks too. */
+			params[2 + nargs] = NULL;
+			if (strlen(t->nick) + 2 > msg_room(c->prefix, "MODE",
+			    3 + nargs, params))
+				break;
 			if (dir)
 				tm->flags |= MEMBER_OP;
 			else
@@ -364,8 +372,6 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 	}
 	if (len == 0)
 		return;
-	params[0] = ch->name;
-	params[1] = changes;
 	chan_send_line(ch, c, "MODE", 2 + nargs, params);
 }
 

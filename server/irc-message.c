@@ -22,17 +22,18 @@
 #include "natterd.h"
 
 static int	message(struct client *, struct msg *, const char *);
-static void	message_too_long(struct client *, const char *, size_t);
+static void	message_too_long(struct client *, const char *,
+		    const char *, size_t);
 
 /* The text would not fit in one line with c's prefix: say how much fits. */
 static void
-message_too_long(struct client *c, const char *target, size_t textlen)
+message_too_long(struct client *c, const char *cmd, const char *target,
+    size_t textlen)
 {
 	char	 why[128];
 	size_t	 room;
 
-	/* ":prefix PRIVMSG target :" and CR LF */
-	room = MSG_LINELEN - 2 - (strlen(c->prefix) + strlen(target) + 12);
+	room = msg_room(c->prefix, cmd, 2, (const char *[]){ target, NULL });
 	snprintf(why, sizeof why, "Message of %zu bytes is too long for %s; "
 	    "at most %zu fit", textlen, target, room);
 	reply_raw(c, "%03d %s :%s", ERR_INPUTTOOLONG, c->nick, why);
@@ -83,7 +84,8 @@ message(struct client *c, struct msg *m, const char *cmd)
 				continue;
 			}
 			if (channel_message(ch, c, cmd, text) != 0)
-				message_too_long(c, ch->name, strlen(text));
+				message_too_long(c, cmd, ch->name,
+				    strlen(text));
 			continue;
 		}
 		if ((t = user_find(target)) == NULL ||
@@ -94,7 +96,7 @@ message(struct client *c, struct msg *m, const char *cmd)
 		n = msg_formatl(line, sizeof line, c->prefix, cmd, t->nick,
 		    text, (char *)NULL);
 		if (n < 0) {
-			message_too_long(c, t->nick, strlen(text));
+			message_too_long(c, cmd, t->nick, strlen(text));
 			continue;
 		}
 		out_init(&o, line, n);

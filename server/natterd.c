@@ -68,6 +68,7 @@ static void	signal_hup(evutil_socket_t, short, void *);
 static void	stop_timeout(evutil_socket_t, short, void *);
 static long long	number(const char *, const char *, long long,
 		    long long);
+static __dead void	usage_error(const char *, ...) __printflike(1, 2);
 static void	raise_nofile(void);
 
 static const struct option longopts[] = {
@@ -125,6 +126,20 @@ usage(int status)
 	exit(status);
 }
 
+/* A mistake on the command line: say what, exit 64 (EX_USAGE). */
+static __dead void
+usage_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fprintf(stderr, "natterd: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(64);
+}
+
 /* Parse a decimal number in [min, max] or exit with a usage error. */
 static long long
 number(const char *what, const char *s, long long min, long long max)
@@ -134,11 +149,9 @@ number(const char *what, const char *s, long long min, long long max)
 
 	errno = 0;
 	n = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < min || n > max) {
-		fprintf(stderr, "natterd: %s: invalid value '%s' (%lld to "
-		    "%lld)\n", what, s, min, max);
-		exit(64);
-	}
+	if (errno != 0 || end == s || *end != '\0' || n < min || n > max)
+		usage_error("%s: invalid value '%s' (%lld to %lld)", what, s,
+		    min, max);
 	return (n);
 }
 
@@ -159,17 +172,18 @@ listen_on(const char *spec)
 
 	if (spec[0] == '[') {
 		if ((p = strchr(spec, ']')) == NULL || p[1] != ':')
-			fatalx("--listen %s: expected [ADDRESS]:PORT", spec);
+			usage_error("--listen %s: expected [ADDRESS]:PORT",
+			    spec);
 		if ((size_t)(p - spec - 1) >= sizeof host)
-			fatalx("--listen %s: address too long", spec);
+			usage_error("--listen %s: address too long", spec);
 		memcpy(host, spec + 1, p - spec - 1);
 		host[p - spec - 1] = '\0';
 		port = p + 2;
 	} else {
 		if ((p = strrchr(spec, ':')) == NULL)
-			fatalx("--listen %s: expected HOST:PORT", spec);
+			usage_error("--listen %s: expected HOST:PORT", spec);
 		if ((size_t)(p - spec) >= sizeof host)
-			fatalx("--listen %s: host too long", spec);
+			usage_error("--listen %s: host too long", spec);
 		memcpy(host, spec, p - spec);
 		host[p - spec] = '\0';
 		port = p + 1;
@@ -183,10 +197,12 @@ listen_on(const char *spec)
 	error = evutil_getaddrinfo(host[0] == '\0' || strcmp(host, "*") == 0 ?
 	    NULL : host, port, &hints, &res);
 	if (error != 0)
-		fatalx("--listen %s: %s", spec, evutil_gai_strerror(error));
+		usage_error("--listen %s: %s", spec,
+		    evutil_gai_strerror(error));
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		if (nlisteners == MAX_LISTENERS)
-			fatalx("--listen: more than %d addresses", MAX_LISTENERS);
+			usage_error("--listen: more than %d addresses",
+			    MAX_LISTENERS);
 		flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
 		    LEV_OPT_REUSEABLE;
 		if (ai->ai_family == AF_INET6)
@@ -366,6 +382,7 @@ main(int argc, char **argv)
 {
 	const char	*listen_specs[MAX_LISTENERS];
 	int		 nspecs = 0, ch, level = LOG_LEVEL_INFO, i;
+	char		*end;
 	struct event	*sigint, *sigterm, *sighup;
 
 	log_init("natterd", level, NULL);
@@ -376,24 +393,24 @@ main(int argc, char **argv)
 			    100000);
 			break;
 		case 'F':
-			conf.flood_rate = number("--flood-rate", optarg, 0,
-			    1000000);
+			conf.flood_rate = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' ||
+			    !(conf.flood_rate >= 0 && conf.flood_rate <= 1e6))
+				usage_error("--flood-rate: a number of lines "
+				    "per second from 0 to 1000000");
 			break;
 		case 'h':
 			usage(0);
 		case 'l':
-			if (nspecs == MAX_LISTENERS) {
-				fprintf(stderr, "natterd: too many --listen\n");
-				exit(64);
-			}
+			if (nspecs == MAX_LISTENERS)
+				usage_error("more than %d --listen",
+				    MAX_LISTENERS);
 			listen_specs[nspecs++] = optarg;
 			break;
 		case 'L':
-			if ((level = log_level_parse(optarg)) == -1) {
-				fprintf(stderr, "natterd: --log-level: "
-				    "error, warning, info or debug\n");
-				exit(64);
-			}
+			if ((level = log_level_parse(optarg)) == -1)
+				usage_error("--log-level: error, warning, info "
+				    "or debug");
 			break;
 		case 'C':
 			conf.max_channels = number("--max-channels", optarg, 1,
@@ -414,20 +431,17 @@ main(int argc, char **argv)
 			if (strlen(optarg) > 63 ||
 			    strpbrk(optarg, " !@:*?,\r\n") != NULL ||
 			    !utf8_valid(optarg, strlen(optarg)) ||
-			    optarg[0] == '\0') {
-				fprintf(stderr, "natterd: --name: 1 to 63 "
-				    "characters, no spaces or !@:*?,\n");
-				exit(64);
-			}
+			    optarg[0] == '\0')
+				usage_error("--name: 1 to 63 bytes of UTF-8, no "
+				    "spaces or !@:*?,");
 			conf.name = optarg;
 			break;
 		case 'N':
 			if (strlen(optarg) > 63 || optarg[0] == '\0' ||
-			    strpbrk(optarg, " \r\n") != NULL) {
-				fprintf(stderr, "natterd: --network: 1 to 63 "
-				    "characters, no spaces\n");
-				exit(64);
-			}
+			    strpbrk(optarg, " \r\n") != NULL ||
+			    !utf8_valid(optarg, strlen(optarg)))
+				usage_error("--network: 1 to 63 bytes of UTF-8, "
+				    "no spaces");
 			conf.network = optarg;
 			break;
 		case 'P':

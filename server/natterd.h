@@ -208,6 +208,8 @@ const char *reply_nick(struct client *);
 void	 out_init(struct out *, const char *, size_t);
 void	 out_send(struct client *, struct out *);
 const char *reply_param(const char *);
+const char *reply_cut(char *, size_t, const char *, size_t, const char *,
+	     const char *, int, const char *const *);
 
 /* user.c */
 extern struct nicks	 nicks;
@@ -219,7 +221,7 @@ void	 user_release(struct client *);
 void	 user_set_prefix(struct client *);
 void	 user_send_common(struct client *, struct out *, int);
 void	 user_quit(struct client *, const char *);
-void	 user_part_all(struct client *, int, const char *);
+void	 user_part_all(struct client *, int);
 
 /* channel.c */
 extern struct channels	 channels;

@@ -30,7 +30,7 @@ static const char *const reply_fmt[1000] = {
 	[RPL_WELCOME] = ":Welcome to the %s IRC Network %s",
 	[RPL_YOURHOST] = ":Your host is %s, running version natterd-%s",
 	[RPL_CREATED] = ":This server was created %s",
-	[RPL_MYINFO] = "%s natterd-%s i bnot bo",
+	[RPL_MYINFO] = "%s natterd-%s i not o",
 	[RPL_ISUPPORT] = "%s :are supported by this server",
 	[RPL_UMODEIS] = "%s",
 	[RPL_LUSERCLIENT] = ":There are %d users and %d invisible on 1 servers",
@@ -92,7 +92,6 @@ static const char *const reply_fmt[1000] = {
 	[ERR_ALREADYREGISTERED] = ":You may not reregister",
 	[ERR_PASSWDMISMATCH] = ":Password incorrect",
 	[ERR_UNKNOWNMODE] = "%c :is unknown mode char to me",
-	[ERR_BADCHANMASK] = "%s :Bad Channel Mask",
 	[ERR_CHANOPRIVSNEEDED] = "%s :You're not channel operator",
 	[ERR_UMODEUNKNOWNFLAG] = ":Unknown MODE flag",
 	[ERR_USERSDONTMATCH] = ":Can't change mode for other users",
@@ -173,6 +172,30 @@ reply_raw(struct client *c, const char *fmt, ...)
 		return;
 	n += m;
 	reply_send(c, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/*
+ * Copy text into buf (size bytes), cut on a character boundary to at most
+ * cap bytes and to what fits as the last parameter of the line described
+ * by prefix, cmd and params (see msg_room). Reasons and topics are cut
+ * this way so that the line announcing them can always be sent.
+ */
+const char *
+reply_cut(char *buf, size_t size, const char *text, size_t cap,
+    const char *prefix, const char *cmd, int nparams,
+    const char *const *params)
+{
+	size_t	 room, n;
+
+	room = msg_room(prefix, cmd, nparams, params);
+	if (cap > room)
+		cap = room;
+	if (cap > size - 1)
+		cap = size - 1;
+	n = utf8_cut(text, strlen(text), cap);
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	return (buf);
 }
 
 /* An IRCv3 standard reply: FAIL <command> <code> :<text>. */

@@ -116,20 +116,21 @@ user_send_common(struct client *c, struct out *o, int self)
 void
 user_quit(struct client *c, const char *reason)
 {
-	char		 line[MSG_LINELEN + 1];
+	char		 line[MSG_LINELEN + 1], text[MSG_LINELEN];
 	struct out	 o;
 	int		 n;
 
 	if (!server_stopping) {
-		n = msg_formatl(line, sizeof line, c->prefix, "QUIT", reason,
+		reply_cut(text, sizeof text, reason, sizeof text, c->prefix,
+		    "QUIT", 1, NULL);
+		n = msg_formatl(line, sizeof line, c->prefix, "QUIT", text,
 		    (char *)NULL);
-		if (n < 0)
-			n = msg_formatl(line, sizeof line, c->prefix, "QUIT",
-			    "Quit", (char *)NULL);
-		out_init(&o, line, n);
-		user_send_common(c, &o, 0);
+		if (n > 0) {
+			out_init(&o, line, n);
+			user_send_common(c, &o, 0);
+		}
 	}
-	user_part_all(c, 0, NULL);
+	user_part_all(c, 0);
 	user_count--;
 	if (c->flags & CLIENT_INVISIBLE)
 		user_invisible--;
@@ -137,7 +138,7 @@ user_quit(struct client *c, const char *reason)
 
 /* Leave every channel, announcing a PART in each if announce is set. */
 void
-user_part_all(struct client *c, int announce, const char *reason)
+user_part_all(struct client *c, int announce)
 {
 	struct member	*m;
 	char		 line[MSG_LINELEN + 1];
@@ -147,7 +148,7 @@ user_part_all(struct client *c, int announce, const char *reason)
 	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
 		if (announce) {
 			n = msg_formatl(line, sizeof line, c->prefix, "PART",
-			    m->channel->name, reason, (char *)NULL);
+			    m->channel->name, (char *)NULL);
 			if (n > 0) {
 				out_init(&o, line, n);
 				channel_send(m->channel, NULL, &o);

@@ -710,6 +710,34 @@ test_format_refuse_words(void **state)
 	format_bad(NULL, "", 2, p);
 	format_bad(NULL, NULL, 2, p);
 	format_bad(NULL, "PRIVMSG", -1, p);
+	/* Commands msg_parse would refuse or read as something else. */
+	format_bad(NULL, "@x", 2, p);
+	format_bad(NULL, ":x", 2, p);
+	format_bad(NULL, "PRIV-MSG", 2, p);
+	format_bad(NULL, "12", 2, p);
+	format_bad(NULL, "1234", 2, p);
+	format_bad(NULL, "4x4", 2, p);
+}
+
+/* A refused line leaves an empty string, never a partial one. */
+static void
+test_format_refusal_empties(void **state)
+{
+	char	 buf[64];
+
+	(void)state;
+	memset(buf, 'z', sizeof buf);
+	assert_int_equal(msg_formatl(buf, 12, "srv", "PING", "a", "b", NULL),
+	    -1);
+	assert_string_equal(buf, "");
+	memset(buf, 'z', sizeof buf);
+	assert_int_equal(msg_formatl(buf, sizeof buf, "srv", "PING", "a b",
+	    "c", NULL), -1);
+	assert_string_equal(buf, "");
+	memset(buf, 'z', sizeof buf);
+	assert_int_equal(msg_formatl(buf, sizeof buf, NULL, "PRIV-MSG", "a",
+	    NULL), -1);
+	assert_string_equal(buf, "");
 }
 
 /*
@@ -815,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_format_refuse_words),
 		cmocka_unit_test(test_format_boundary),
 		cmocka_unit_test(test_format_too_many),
+		cmocka_unit_test(test_format_refusal_empties),
 	};
 
 	return (cmocka_run_group_tests_name("msg", tests, NULL, NULL));
