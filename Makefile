@@ -97,12 +97,20 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -D_XOPEN_SOURCE=700 -Icommon
-FUZZERS = build-fuzz/msg-fuzzer build-fuzz/name-fuzzer
+FUZZERS = build-fuzz/msg-fuzzer build-fuzz/name-fuzzer build-fuzz/server-fuzzer
 FUZZ_COMMON = common/msg.c common/name.c common/utf8.c
+SERVER_SRCS = $(patsubst $(B)/%.o,%.c,$(SERVER_OBJS))
 
 build-fuzz/%: fuzz/%.c $(FUZZ_COMMON) $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_COMMON)
+
+# The server fuzzer links natterd without its main(), in process.
+build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
+    common/*.c $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
+	    -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c $(EVENT_LIBS)
 
 fuzz-build: $(FUZZERS)
 

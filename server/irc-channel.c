@@ -278,7 +278,9 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 {
 	struct member	*mb, *tm;
 	struct client	*t;
-	const char	*p, *params[3 + NATTERD_MODES];
+	const char	*p, *q, *params[3 + NATTERD_MODES];
+	char		 bad[8];
+	uint32_t	 cp;
 	char		 cur[8];
 	char		 changes[64], shown = 0;
 	int		 dir = 1, arg = 2, nargs = 0, len = 0, flag;
@@ -307,7 +309,12 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		if (*p != 'n' && *p != 't' && *p != 'o') {
-			reply(c, ERR_UNKNOWNMODE, *p);
+			/* Name the whole character, not one byte of it. */
+			q = p;
+			utf8_decode(&q, p + strlen(p), &cp);
+			snprintf(bad, sizeof bad, "%.*s", (int)(q - p), p);
+			reply(c, ERR_UNKNOWNMODE, bad);
+			p = q - 1;
 			continue;
 		}
 		if (mb == NULL || !(mb->flags & MEMBER_OP)) {
