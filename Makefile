@@ -35,6 +35,8 @@ endif
 
 EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
 EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
+TLS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_openssl openssl 2>/dev/null)
+TLS_LIBS = $(shell $(PKG_CONFIG) --libs libevent_openssl openssl 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 COMMON_OBJS = \
@@ -54,6 +56,7 @@ SERVER_OBJS = \
 	$(B)/server/irc-message.o \
 	$(B)/server/natterd.o \
 	$(B)/server/reply.o \
+	$(B)/server/tls.o \
 	$(B)/server/user.o
 
 COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
@@ -76,10 +79,11 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 
 $(B)/server/%.o: server/%.c server/natterd.h $(COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
-	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(EVENT_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(TLS_LIBS) \
+	    $(EVENT_LIBS)
 
 $(B)/natter-bench: bench/natter-bench.c
 	@mkdir -p $(@D)
@@ -110,7 +114,8 @@ build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
     common/*.c $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
-	    -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c $(EVENT_LIBS)
+	    -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c $(TLS_LIBS) \
+	    $(EVENT_LIBS)
 
 fuzz-build: $(FUZZERS)
 

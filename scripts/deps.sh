@@ -4,9 +4,10 @@
 # command is printed and the script fails, so nothing is silently skipped.
 set -eu
 
-build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev"
+build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev
+	libssl-dev"
 check="$build libcmocka-dev python3 python3-pytest mandoc tmux ii sic
-	ngircd procps clang libclang-rt-14-dev valgrind"
+	ngircd procps clang libclang-rt-14-dev valgrind openssl"
 
 case "${1:-build}" in
 build)	want=$build ;;

@@ -80,23 +80,29 @@ conn_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct bufferevent	*bev;
+	struct client		*c;
 	char			 addr[64];
 	int			 one = 1;
 
 	(void)l;
-	(void)arg;
 	if (getnameinfo(sa, salen, addr, sizeof addr, NULL, 0,
 	    NI_NUMERICHOST) != 0)
 		snprintf(addr, sizeof addr, "unknown");
 	if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	/* The listener's argument says whether it speaks TLS. */
+	if (arg != NULL)
+		bev = tls_accept(fd);
+	else
+		bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
-		log_warnx("bufferevent_socket_new failed");
+		log_warnx("cannot set up a connection from %s", addr);
 		evutil_closesocket(fd);
 		return;
 	}
-	conn_new(bev, addr);
+	c = conn_new(bev, addr);
+	if (arg != NULL)
+		c->flags |= CLIENT_TLS;
 }
 
 /*
@@ -412,6 +418,7 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct client	*c = arg;
 	char		 reason[128];
+	int		 error = EVUTIL_SOCKET_ERROR();
 
 	(void)bev;
 	if (c->flags & CLIENT_CLOSING) {
@@ -427,8 +434,10 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 	if (what & BEV_EVENT_ERROR) {
 		c->flags |= CLIENT_DEAD;
-		snprintf(reason, sizeof reason, "%s",
-		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+		if (tls_error(c->bev, reason, sizeof reason) == NULL)
+			snprintf(reason, sizeof reason, "%s", error != 0 ?
+			    evutil_socket_error_to_string(error) :
+			    "Connection error");
 		if (reason[0] >= 'a' && reason[0] <= 'z')
 			reason[0] -= 'a' - 'A';
 		conn_close(c, reason);
@@ -469,6 +478,9 @@ conn_close(struct client *c, const char *reason)
 	evtimer_del(c->timer);
 	evtimer_del(c->flood_ev);
 
+	/* A TLS peer that never finished its handshake cannot read ERROR. */
+	if (!tls_established(c->bev))
+		c->flags |= CLIENT_DEAD;
 	if (c->flags & CLIENT_DEAD) {
 		conn_schedule_free(c);
 		return;

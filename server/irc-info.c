@@ -214,6 +214,8 @@ irc_whois(struct client *c, struct msg *m)
 	if (len > 0)
 		reply(c, RPL_WHOISCHANNELS, t->nick, list);
 	reply(c, RPL_WHOISSERVER, t->nick, conf.name, "natter server");
+	if (t->flags & CLIENT_TLS)
+		reply(c, RPL_WHOISSECURE, t->nick);
 	if (t->away != NULL)
 		reply(c, RPL_AWAY, t->nick, t->away);
 	reply(c, RPL_WHOISIDLE, t->nick, (long long)(time(NULL) - t->last_msg),

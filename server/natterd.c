@@ -60,7 +60,7 @@ static int			 nlisteners;
 static struct event		*stop_timer;
 
 static __dead void	usage(int);
-static void	listen_on(const char *);
+static void	listen_on(const char *, int);
 static void	motd_load(int);
 static void	motd_free(void);
 static void	signal_stop(evutil_socket_t, short, void *);
@@ -89,6 +89,9 @@ static const struct option longopts[] = {
 	{ "recvq",		required_argument,	NULL, 'R' },
 	{ "reg-timeout",	required_argument,	NULL, 'T' },
 	{ "sendq",		required_argument,	NULL, 'S' },
+	{ "tls-cert",		required_argument,	NULL, 'X' },
+	{ "tls-key",		required_argument,	NULL, 'K' },
+	{ "tls-listen",		required_argument,	NULL, 'Y' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -101,9 +104,15 @@ usage(int status)
 	fprintf(fp,
 "usage: natterd [--listen HOST:PORT]... [--name SERVERNAME] [--password PASS]\n"
 "               [--motd FILE] [--max-clients N] [--log-level LEVEL] [-h] [-V]\n"
+"               [--tls-listen HOST:PORT --tls-cert FILE --tls-key FILE]\n"
 "\n"
-"  --listen HOST:PORT    listen there (repeatable; default 127.0.0.1:6667;\n"
-"                        IPv6 as [::1]:6667; port 0 picks a free port)\n"
+"  --listen HOST:PORT    listen there (repeatable; default 127.0.0.1:6667\n"
+"                        if no --listen or --tls-listen is given; IPv6 as\n"
+"                        [::1]:6667; port 0 picks a free port)\n"
+"  --tls-listen HOST:PORT  listen there for TLS (repeatable; the usual\n"
+"                        port is 6697)\n"
+"  --tls-cert FILE       PEM certificate chain for TLS, re-read on SIGHUP\n"
+"  --tls-key FILE        PEM private key for TLS, re-read on SIGHUP\n"
 "  --name NAME           server name (default natterd)\n"
 "  --network NAME        network name in ISUPPORT (default natter)\n"
 "  --password PASS       clients must send PASS before registering\n"
@@ -161,7 +170,7 @@ number(const char *what, const char *s, long long min, long long max)
  * port is what tests wait for when they ask for port 0.
  */
 static void
-listen_on(const char *spec)
+listen_on(const char *spec, int tls)
 {
 	struct evutil_addrinfo	 hints, *res, *ai;
 	struct sockaddr_storage	 ss;
@@ -207,9 +216,10 @@ listen_on(const char *spec)
 		    LEV_OPT_REUSEABLE;
 		if (ai->ai_family == AF_INET6)
 			flags |= LEV_OPT_BIND_IPV6ONLY;
+		/* A non-NULL argument marks a TLS listener for conn_accept. */
 		listeners[nlisteners] = evconnlistener_new_bind(base,
-		    conn_accept, NULL, flags, 4096, ai->ai_addr,
-		    (int)ai->ai_addrlen);
+		    conn_accept, tls ? &listeners : NULL, flags, 4096,
+		    ai->ai_addr, (int)ai->ai_addrlen);
 		if (listeners[nlisteners] == NULL)
 			fatal("--listen %s", spec);
 		evconnlistener_set_error_cb(listeners[nlisteners],
@@ -226,7 +236,7 @@ listen_on(const char *spec)
 			snprintf(shown, sizeof shown, "[%s]:%s", host, serv);
 		else
 			snprintf(shown, sizeof shown, "%s:%s", host, serv);
-		log_info("listening on %s", shown);
+		log_info("listening on %s%s", shown, tls ? " (TLS)" : "");
 		nlisteners++;
 	}
 	evutil_freeaddrinfo(res);
@@ -341,6 +351,7 @@ signal_hup(evutil_socket_t sig, short events, void *arg)
 	(void)arg;
 	log_info("SIGHUP: reloading");
 	motd_load(0);
+	tls_reload();
 }
 
 /* Use the hard limit on open files; keep room for listeners and logs. */
@@ -381,7 +392,8 @@ int
 main(int argc, char **argv)
 {
 	const char	*listen_specs[MAX_LISTENERS];
-	int		 nspecs = 0, ch, level = LOG_LEVEL_INFO, i;
+	int		 listen_tls[MAX_LISTENERS];
+	int		 nspecs = 0, ntls = 0, ch, level = LOG_LEVEL_INFO, i;
 	char		*end;
 	struct event	*sigint, *sigterm, *sighup;
 
@@ -402,9 +414,12 @@ main(int argc, char **argv)
 		case 'h':
 			usage(0);
 		case 'l':
+		case 'Y':
 			if (nspecs == MAX_LISTENERS)
-				usage_error("more than %d --listen",
-				    MAX_LISTENERS);
+				usage_error("more than %d --listen and "
+				    "--tls-listen", MAX_LISTENERS);
+			listen_tls[nspecs] = ch == 'Y';
+			ntls += ch == 'Y';
 			listen_specs[nspecs++] = optarg;
 			break;
 		case 'L':
@@ -469,12 +484,22 @@ main(int argc, char **argv)
 		case 'V':
 			printf("natterd %s\n", NATTERD_VERSION);
 			exit(0);
+		case 'X':
+			conf.tls_cert = optarg;
+			break;
+		case 'K':
+			conf.tls_key = optarg;
+			break;
 		default:
 			usage(64);
 		}
 	}
 	if (optind != argc)
 		usage(64);
+	if (ntls > 0 && (conf.tls_cert == NULL || conf.tls_key == NULL))
+		usage_error("--tls-listen needs --tls-cert and --tls-key");
+	if (ntls == 0 && (conf.tls_cert != NULL || conf.tls_key != NULL))
+		usage_error("--tls-cert and --tls-key need --tls-listen");
 	log_init("natterd", level, NULL);
 
 	if (cmd_check_table() != 0)
@@ -487,12 +512,16 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	server_started = time(NULL);
 	motd_load(1);
+	if (ntls > 0)
+		tls_init();
 	conn_init();
 
-	if (nspecs == 0)
+	if (nspecs == 0) {
+		listen_tls[nspecs] = 0;
 		listen_specs[nspecs++] = "127.0.0.1:6667";
+	}
 	for (i = 0; i < nspecs; i++)
-		listen_on(listen_specs[i]);
+		listen_on(listen_specs[i], listen_tls[i]);
 
 	sigint = evsignal_new(base, SIGINT, signal_stop, NULL);
 	sigterm = evsignal_new(base, SIGTERM, signal_stop, NULL);
@@ -510,6 +539,7 @@ main(int argc, char **argv)
 	conn_exit();
 	channel_free_all();
 	motd_free();
+	tls_exit();
 	if (stop_timer != NULL)
 		event_free(stop_timer);
 	event_free(sigint);

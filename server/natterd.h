@@ -55,6 +55,8 @@ struct config {
 	const char	*network;	/* ISUPPORT NETWORK */
 	const char	*password;	/* NULL: no PASS needed */
 	const char	*motd_path;
+	const char	*tls_cert;
+	const char	*tls_key;
 	int		 max_clients;
 	int		 max_per_ip;	/* 0: no limit */
 	int		 max_channels;	/* per user */
@@ -97,6 +99,7 @@ struct client {
 #define CLIENT_READEOF		0x200	/* peer sent FIN: finish, then close */
 #define CLIENT_DEAD		0x400	/* socket gone: nothing to flush */
 #define CLIENT_INTREE		0x800	/* nick is in the nick tree */
+#define CLIENT_TLS		0x1000	/* came in on a TLS listener */
 	int			 caps;
 #define CAP_ECHO_MESSAGE	0x1
 #define CAP_SERVER_TIME		0x2
@@ -198,6 +201,14 @@ void	 conn_init(void);
 void	 conn_shutdown(void);
 void	 conn_free_all(void);
 void	 conn_exit(void);
+
+/* tls.c */
+void	 tls_init(void);
+void	 tls_reload(void);
+void	 tls_exit(void);
+struct bufferevent *tls_accept(evutil_socket_t);
+const char *tls_error(struct bufferevent *, char *, size_t);
+int	 tls_established(struct bufferevent *);
 
 /* reply.c */
 void	 reply(struct client *, int, ...);

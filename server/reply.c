@@ -68,6 +68,7 @@ static const char *const reply_fmt[1000] = {
 	[RPL_MOTDSTART] = ":- %s Message of the day - ",
 	[RPL_ENDOFMOTD] = ":End of /MOTD command.",
 	[RPL_TIME] = "%s :%s",
+	[RPL_WHOISSECURE] = "%s :is using a secure connection",
 
 	[ERR_NOSUCHNICK] = "%s :No such nick/channel",
 	[ERR_NOSUCHCHANNEL] = "%s :%s",

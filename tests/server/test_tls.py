@@ -1,0 +1,213 @@
+"""natterd over TLS: certificates are made at test time with the openssl
+command (nothing secret is committed)."""
+
+import os
+import select
+import signal
+import socket
+import ssl
+import subprocess
+import time
+
+import pytest
+
+from conftest import NATTERD, TIMEOUT, Client, Msg
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl"] + list(args), cwd=cwd, check=True,
+                   capture_output=True, timeout=60)
+
+
+def make_ca(d, name):
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
+            "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
+            "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name,
+            cwd=d)
+
+
+def make_cert(d, ca, name, host):
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
+            "-subj", "/CN=" + host, cwd=d)
+    with open(os.path.join(d, name + ".ext"), "w") as f:
+        f.write("subjectAltName=DNS:%s,IP:127.0.0.1\n" % host)
+    openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem",
+            "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".pem",
+            "-days", "2", "-extfile", name + ".ext", cwd=d)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    d = str(tmp_path_factory.mktemp("pki"))
+    make_ca(d, "ca")
+    make_ca(d, "otherca")
+    make_cert(d, "ca", "srv", "localhost")
+    make_cert(d, "otherca", "srv2", "localhost")
+    return d
+
+
+class TLSClient(Client):
+    """Client over TLS: the handshake is done blocking, then the socket
+    goes non-blocking like the plain one (SSLSocket supports select)."""
+
+    def __init__(self, port, cafile, hostname="localhost", nick=None):
+        ctx = ssl.create_default_context(cafile=cafile)
+        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        self.sock = ctx.wrap_socket(raw, server_hostname=hostname)
+        self.sock.setblocking(False)
+        self.buf = b""
+        self.lines = []
+        self.pending = []
+        self.closed = False
+        self.nick = nick
+        if nick:
+            self.register(nick)
+
+    def _fill(self, timeout):
+        # Decrypted bytes may wait inside the SSL object, where select()
+        # cannot see them; a record may also arrive in pieces.
+        if self.sock.pending() == 0:
+            r, _, _ = select.select([self.sock], [], [], timeout)
+            if not r:
+                return False
+        try:
+            data = self.sock.recv(65536)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError):
+            return True
+        except (ConnectionResetError, BrokenPipeError, ssl.SSLError):
+            data = b""
+        if not data:
+            self.closed = True
+            return False
+        self.buf += data
+        while b"\n" in self.buf:
+            raw, _, self.buf = self.buf.partition(b"\n")
+            text = raw.rstrip(b"\r").decode("utf-8", "surrogateescape")
+            self.lines.append(text)
+            self.pending.append(Msg(text))
+        return True
+
+
+def tls_server(natterd, pki, *extra):
+    s = natterd("--flood-rate", "0", "--tls-listen", "127.0.0.1:0",
+                "--tls-cert", os.path.join(pki, "srv.pem"),
+                "--tls-key", os.path.join(pki, "srv.key"), *extra)
+    m = s.wait_log(r"listening on 127\.0\.0\.1:(\d+) \(TLS\)")
+    return s, int(m.group(1))
+
+
+def test_tls_chat_with_plain_client(natterd, pki):
+    s, tport = tls_server(natterd, pki)
+    a = TLSClient(tport, os.path.join(pki, "ca.pem"), nick="secure")
+    a.join("#t")
+    b = Client(s.port, "plain").join("#t")
+    a.send("PRIVMSG #t :안녕 over TLS")
+    m = b.expect("PRIVMSG", "#t")
+    assert m.params[1] == "안녕 over TLS" and m.nick == "secure"
+    b.send("PRIVMSG #t :back in plain text")
+    assert a.expect("PRIVMSG", "#t").params[1] == "back in plain text"
+    b.send("WHOIS secure")
+    b.expect("671", None, "secure")
+    b.send("WHOIS plain")
+    got = []
+    while True:
+        m = b.recv()
+        got.append(m.command)
+        if m.command == "318":
+            break
+    assert "671" not in got
+    a.close()
+    b.close()
+
+
+def test_tls_wrong_host_name_is_refused_by_client(natterd, pki):
+    _, tport = tls_server(natterd, pki)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        TLSClient(tport, os.path.join(pki, "ca.pem"),
+                  hostname="wrong.example")
+
+
+def test_tls_untrusted_certificate_is_refused_by_client(natterd, pki):
+    _, tport = tls_server(natterd, pki)
+    with pytest.raises(ssl.SSLCertVerificationError):
+        TLSClient(tport, os.path.join(pki, "otherca.pem"))
+
+
+def test_plain_text_to_tls_port(natterd, pki):
+    s, tport = tls_server(natterd, pki)
+    raw = socket.create_connection(("127.0.0.1", tport), timeout=TIMEOUT)
+    raw.sendall(b"NICK x\r\nUSER x 0 * :x\r\n")
+    try:
+        data = raw.recv(4096)
+    except ConnectionResetError:
+        data = b""
+    # No IRC reply in clear: the server drops it as a failed handshake.
+    assert b"001" not in data
+    s.wait_log(r"closing \d+ 127\.0\.0\.1: TLS error")
+    raw.close()
+    # Still serving TLS and plain clients.
+    a = TLSClient(tport, os.path.join(pki, "ca.pem"), nick="after")
+    a.sync()
+    Client(s.port, "plain2").sync()
+
+
+def test_tls_handshake_that_stalls_times_out(natterd, pki):
+    s, tport = tls_server(natterd, pki, "--reg-timeout", "1")
+    raw = socket.create_connection(("127.0.0.1", tport), timeout=TIMEOUT)
+    raw.sendall(b"\x16\x03\x01")       # the start of a ClientHello, then nothing
+    s.wait_log(r"closing \d+ 127\.0\.0\.1: Registration timed out")
+    raw.settimeout(TIMEOUT)
+    try:
+        while raw.recv(4096):
+            pass
+    except ConnectionResetError:
+        pass
+    raw.close()
+
+
+def test_sighup_reloads_certificate(natterd, pki, tmp_path):
+    cert = tmp_path / "cert.pem"
+    key = tmp_path / "key.pem"
+    cert.write_bytes(open(os.path.join(pki, "srv.pem"), "rb").read())
+    key.write_bytes(open(os.path.join(pki, "srv.key"), "rb").read())
+    s = natterd("--tls-listen", "127.0.0.1:0", "--tls-cert", str(cert),
+                "--tls-key", str(key))
+    tport = int(s.wait_log(r"listening on 127\.0\.0\.1:(\d+) \(TLS\)")
+                .group(1))
+    old = TLSClient(tport, os.path.join(pki, "ca.pem"), nick="old")
+
+    cert.write_bytes(open(os.path.join(pki, "srv2.pem"), "rb").read())
+    key.write_bytes(open(os.path.join(pki, "srv2.key"), "rb").read())
+    s.signal(signal.SIGHUP)
+    s.wait_log(r"TLS: certificate .* reloaded")
+    # New connections get the new certificate, from the other CA.
+    TLSClient(tport, os.path.join(pki, "otherca.pem"), nick="new").sync()
+    with pytest.raises(ssl.SSLCertVerificationError):
+        TLSClient(tport, os.path.join(pki, "ca.pem"))
+    # The connection made before the reload goes on.
+    old.sync()
+
+    # A broken file on reload keeps the working certificate.
+    key.write_bytes(b"not a key\n")
+    s.signal(signal.SIGHUP)
+    s.wait_log(r"TLS: reload failed, keeping the old certificate")
+    TLSClient(tport, os.path.join(pki, "otherca.pem"), nick="still").sync()
+
+
+def test_bad_certificate_at_startup_exits_1(pki, tmp_path):
+    bad = tmp_path / "bad.pem"
+    bad.write_text("garbage\n")
+    p = subprocess.run([NATTERD, "--tls-listen", "127.0.0.1:0",
+                        "--tls-cert", str(bad), "--tls-key", str(bad)],
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert p.returncode == 1
+    assert "TLS" in p.stderr
+
+
+def test_tls_options_need_each_other():
+    for args in (["--tls-listen", "127.0.0.1:0"],
+                 ["--tls-cert", "x.pem", "--tls-key", "x.key"]):
+        p = subprocess.run([NATTERD] + args, capture_output=True, text=True,
+                           timeout=TIMEOUT)
+        assert p.returncode == 64, p.stderr
