@@ -65,7 +65,7 @@ COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
 
-PROGS = $(B)/natterd $(B)/natter-bench
+PROGS = $(B)/natterd $(B)/natter-bench $(B)/null-relay
 
 all: $(PROGS) $(UNIT_TESTS)
 
@@ -89,6 +89,11 @@ $(B)/natter-bench: bench/natter-bench.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
 	    bench/natter-bench.c $(EVENT_LIBS)
+
+$(B)/null-relay: bench/null-relay.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
+	    bench/null-relay.c $(EVENT_LIBS)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(COMMON_HDRS)
 	@mkdir -p $(@D)

@@ -730,6 +730,8 @@ main(int argc, char **argv)
 		opt.clients = 5000;
 	if (opt.mode == CHURN)
 		opt.clients = opt.parallel;
+	if (opt.mode != FANOUT)
+		opt.senders = 1;
 	if (opt.clients < 1 || opt.rooms < 1 || opt.window < 1 ||
 	    opt.senders < 1 || opt.senders > opt.clients ||
 	    opt.size > (int)sizeof pad || opt.messages < 1)
