@@ -374,3 +374,62 @@ def test_kick_errors(clients):
     assert m.params == ["carol", "#room", "You're not on that channel"]
     assert names(a, "#room") == ["@alice", "bob"]
     b.quiet("KICK")
+
+
+# --- Long names: every change that takes effect is announced -------------
+#
+# NICKLEN=30 code points is 90 bytes of Hangul, CHANNELLEN=50 and
+# TOPICLEN=390 bytes: a line from such a user about such a channel can
+# pass 512 bytes once the server adds the prefix. Whatever natterd does
+# then (cut the text, or refuse the change with an error), it must not
+# change the channel without telling its members.
+
+LONG_NICK = "가" * 30                       # 90 bytes
+LONG_CHAN = "#" + "c" * 49                  # 50 bytes
+
+
+def test_topic_change_with_long_names_is_announced(clients):
+    a = clients(LONG_NICK, user="abcdefghijklmno").join(LONG_CHAN)
+    b = clients("bob").join(LONG_CHAN)
+    a.sync()
+    a.send("TOPIC %s :%s" % (LONG_CHAN, "t" * 390))
+    got_a = a.sync()
+    got_b = b.sync()
+    b.send("TOPIC " + LONG_CHAN)
+    m = b.expect_any(("331", "332"))
+    if m.command == "331":
+        # Refused: the setter must have been told why.
+        assert [x for x in got_a if x.command[0] in "45"], got_a
+        return
+    topic = m.params[2]
+    told = [x for x in got_b if x.command == "TOPIC"]
+    assert told, ("topic set to %d bytes but bob got no TOPIC; bob got %s"
+                  % (len(topic), [x.raw for x in got_b]))
+    assert told[0].params == [LONG_CHAN, topic]
+    assert [x.params for x in got_a if x.command == "TOPIC"] == \
+        [[LONG_CHAN, topic]]
+
+
+def test_kick_with_long_names_is_announced(clients):
+    a = clients(LONG_NICK, user="abcdefghijklmno").join(LONG_CHAN)
+    b = clients("bob").join(LONG_CHAN)
+    k = clients("나" * 30).join(LONG_CHAN)
+    a.sync()
+    b.sync()
+    a.send("KICK %s %s :%s" % (LONG_CHAN, k.nick, "r" * 300))
+    got_a = a.sync()
+    got_b = b.sync()
+    got_k = k.sync()
+    b.send("NAMES " + LONG_CHAN)
+    m = b.expect("353")
+    b.expect("366")
+    if k.nick in m.params[3].split():
+        # Refused: the kicker must have been told why.
+        assert [x for x in got_a if x.command[0] in "45"], got_a
+        return
+    for who, got in (("kicked user", got_k), ("bob", got_b),
+                     ("kicker", got_a)):
+        kicks = [x for x in got if x.command == "KICK"]
+        assert len(kicks) == 1, ("%s was not told of the KICK; got %s"
+                                 % (who, [x.raw for x in got]))
+        assert kicks[0].params[:2] == [LONG_CHAN, k.nick]

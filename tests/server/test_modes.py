@@ -200,3 +200,35 @@ def test_user_mode_errors(clients):
     a.send("MODE alice +w")
     m = a.expect("501")
     assert m.params == ["alice", "Unknown MODE flag"]
+
+
+def test_mode_with_long_nicks_is_announced(clients):
+    """MODES=4 changes of NICKLEN nicks by a NICKLEN nick in a
+    CHANNELLEN channel pass 512 bytes: whatever took effect must still
+    reach the members (the server may split the MODE line)."""
+    chan = "#" + "c" * 49
+    a = clients("가" * 30, user="abcdefghijklmno").join(chan)
+    others = [clients(ch * 30).join(chan) for ch in "다라마바"]
+    b = clients("bob").join(chan)
+    a.sync()
+    b.sync()
+    a.send("MODE %s +oooo %s" % (chan, " ".join(o.nick for o in others)))
+    got_a = a.sync()
+    got_b = b.sync()
+    b.send("NAMES " + chan)
+    opped = set()
+    while True:
+        m = b.recv()
+        if m.command == "366":
+            break
+        opped |= set(n[1:] for n in m.params[3].split()
+                     if n.startswith("@"))
+    opped.discard(a.nick)
+    announced = set()
+    for x in got_b:
+        if x.command == "MODE":
+            assert x.params[0] == chan
+            announced |= set(x.params[2:])
+    assert announced == opped, (
+        "opped %d users, announced %d to bob; the setter got %s"
+        % (len(opped), len(announced), [x.raw[:60] for x in got_a]))

@@ -238,6 +238,13 @@ def test_slow_reader_sendq_exceeded(natterd):
     # slow gets (part of) its backlog, then the ERROR, then the end.
     got = slow.wait_closed(timeout=TIMEOUT * 2)
     assert got and got[-1].command == "ERROR", got[-3:]
+    # The backlog was cut at a line end: no line is garbled.
+    for m in got[:-1]:
+        if m.command == "PRIVMSG":
+            n, _, x = m.params[1].partition(" ")
+            assert m.params[0] == "#flood" and x == text, m.raw[:80]
+        else:
+            assert m.command in ("JOIN", "353", "366", "PONG"), m.raw[:80]
     assert got[-1].params == [
         "Closing link: (~u@127.0.0.1) [SendQ exceeded]"]
     s.wait_log(r"closing \d+ slow 127\.0\.0\.1: SendQ exceeded")
