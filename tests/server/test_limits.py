@@ -146,3 +146,28 @@ def test_flood_control_off(natterd):
                 if m.command == "PRIVMSG"]
         assert time.monotonic() - start < TIMEOUT
     assert got == list(range(500))
+
+
+def test_half_closed_while_throttled(natterd):
+    """A client that sends a burst and half-closes still gets every line
+    delivered at the flood rate, then its QUIT."""
+    import socket
+    s = natterd("--flood-rate", "50", "--flood-burst", "10",
+                "--max-per-ip", "0")
+    a = Client(s.port, "alice").join("#room")
+    c = Client(s.port, "carol").join("#room")
+    a.sync()
+    c.send_raw(b"".join(b"PRIVMSG #room :%d %s\r\n" % (i, b"p" * 300)
+                        for i in range(60)))
+    c.sock.shutdown(socket.SHUT_WR)
+    got = []
+    while True:
+        m = a.recv(timeout=TIMEOUT)
+        if m.command == "QUIT":
+            break
+        assert m.command == "PRIVMSG"
+        got.append(int(m.params[1].split()[0]))
+    assert got == list(range(60))
+    assert m.nick == "carol"
+    assert m.params == ["Remote host closed the connection"]
+    assert c.wait_closed()[-1].command == "ERROR"

@@ -204,6 +204,21 @@ def test_echo_message_to_self_once(clients):
     assert a.quiet("PRIVMSG") == []
 
 
+def test_echo_message_external_to_channel(clients):
+    """With -n a non-member may talk to a channel; echo-message means it
+    gets its message back like anyone else."""
+    a = clients("alice").join("#room")
+    a.send("MODE #room -n")
+    a.expect("MODE")
+    d = clients("dave", caps=("echo-message",))
+    d.send("PRIVMSG #room :from outside")
+    m = a.expect("PRIVMSG")
+    assert m.prefix == "dave!~u@127.0.0.1"
+    got = [m for m in d.sync() if m.command == "PRIVMSG"]
+    assert [(m.prefix, m.params) for m in got] == [
+        ("dave!~u@127.0.0.1", ["#room", "from outside"])], got
+
+
 def test_echo_message_not_for_refused_message(clients):
     a = clients("alice").join("#room")
     d = clients("dave", caps=("echo-message",))

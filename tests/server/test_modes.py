@@ -232,3 +232,46 @@ def test_mode_with_long_nicks_is_announced(clients):
     assert announced == opped, (
         "opped %d users, announced %d to bob; the setter got %s"
         % (len(opped), len(announced), [x.raw[:60] for x in got_a]))
+
+
+def apply_modes(flags, ops, msgs):
+    """Apply the MODE lines in msgs to a member's model of the channel:
+    flags (a set of letters) and ops (a set of nicks)."""
+    for m in msgs:
+        if m.command != "MODE":
+            continue
+        modes, args = m.params[1], list(m.params[2:])
+        assert modes and modes[-1] not in "+-", "malformed: %r" % m.raw
+        dir = "+"
+        for ch in modes:
+            if ch in "+-":
+                dir = ch
+            elif ch == "o":
+                assert args, "+o without a nick: %r" % m.raw
+                (ops.add if dir == "+" else ops.discard)(args.pop(0))
+            else:
+                (flags.add if dir == "+" else flags.discard)(ch)
+        assert not args, "arguments left over: %r" % m.raw
+
+
+def test_long_mode_string_is_announced_whole(room):
+    """Members must be able to follow the channel's state from the MODE
+    lines they get, however many changes one MODE command makes."""
+    a, b, c, d = room
+    a.send("MODE #room -n+n-n+n-n+n-n+n-t")
+    flags = {"n", "t"}
+    apply_modes(flags, set(), b.sync())
+    mode, _ = chanmode(a, "#room")
+    assert "+" + "".join(sorted(flags)) == mode, (
+        "bob thinks +%s, the channel is %s" % ("".join(sorted(flags)), mode))
+
+
+def test_long_mode_string_with_op_is_announced_whole(room):
+    a, b, c, d = room
+    a.send("MODE #room +t-t+t-t+t-t+t-t+o bob")
+    flags, ops = {"n", "t"}, {"alice"}
+    apply_modes(flags, ops, c.sync())
+    mode, _ = chanmode(a, "#room")
+    assert "+" + "".join(sorted(flags)) == mode
+    assert sorted("@" + n for n in ops) == [
+        n for n in names(c, "#room") if n.startswith("@")]

@@ -447,3 +447,27 @@ def test_registered_nick_visible_to_others(clients):
     b.send("ISON quinn " + n)
     m = b.expect("303")
     assert sorted(m.params[1].split()) == sorted(["quinn", n])
+
+
+def test_last_pass_counts(natterd):
+    s = natterd("--password", "s3cret", "--flood-rate", "0")
+    c = Client(s.port)
+    c.send("PASS :wrong")
+    c.send("PASS :s3cret")
+    c.send("NICK rita")
+    c.send("USER rita 0 * :Rita")
+    assert c.expect("001").params[0] == "rita"
+    c = Client(s.port)
+    c.send("PASS :s3cret")
+    c.send("PASS :wrong")
+    c.send("NICK sam")
+    c.send("USER sam 0 * :Sam")
+    got = c.wait_closed()
+    assert [m.command for m in got] == ["464", "ERROR"]
+
+
+def test_password_with_cap(natterd):
+    s = natterd("--password", "s3cret", "--flood-rate", "0")
+    c = Client(s.port, "tina", caps=("server-time",), password="s3cret")
+    c.send("CAP LIST")
+    assert c.expect("CAP").params == ["tina", "LIST", "server-time"]

@@ -407,3 +407,34 @@ def test_any_line_counts_as_pong(natterd):
         c.drain(0.3)
         assert not c.closed
     c.sync()
+
+
+def test_connection_churn_leaks_no_descriptors(srv):
+    """Hundreds of connections that end in every way: natterd ends up
+    with the descriptors it started with."""
+    import os
+
+    def nfd():
+        return len(os.listdir("/proc/%d/fd" % srv.pid))
+
+    base = nfd()
+    for i in range(300):
+        c = Client(srv.port, register=False)
+        k = i % 5
+        if k == 1:
+            c.send_raw(b"NICK x%d\r\nUSER a 0 * :b\r\n" % i)
+        elif k == 2:
+            c.send_raw(b"NICK y%d\r\nUSER a 0 * :b\r\nJOIN #c\r\n"
+                       b"PRIVMSG #c :unfinished" % i)
+        elif k == 3:
+            c.send_raw(b"QUIT\r\n")
+        if k in (2, 4):
+            c.reset()
+        else:
+            c.close()
+    end = time.monotonic() + TIMEOUT
+    while nfd() > base:
+        assert time.monotonic() < end, "natterd holds %d descriptors, " \
+            "had %d" % (nfd(), base)
+        time.sleep(0.05)
+    witness(srv.port)
