@@ -109,7 +109,7 @@ def test_invalid_utf8_fail_not_relayed(room, srv, bad):
     witness(srv.port)
 
 
-def test_invalid_utf8_in_other_commands(room):
+def test_invalid_utf8_in_other_commands(room, srv):
     a, b = room
     a.send_raw(b"NICK caf\xe9\r\n")
     assert a.expect("FAIL").params[:2] == ["NICK", "INVALID_UTF8"]
@@ -119,6 +119,7 @@ def test_invalid_utf8_in_other_commands(room):
     assert a.expect("FAIL").params[:2] == ["QUIT", "INVALID_UTF8"]
     b.quiet("NICK", "TOPIC", "QUIT")
     still_talking(a, b)
+    witness(srv.port)
 
 
 def test_unregistered_invalid_utf8(srv):
@@ -151,7 +152,7 @@ def test_bare_cr_400_not_relayed(room, srv):
     witness(srv.port)
 
 
-def test_malformed_lines_400(room):
+def test_malformed_lines_400(room, srv):
     a, b = room
     for raw in (b":onlyprefix\r\n", b"@tag=1\r\n", b": PRIVMSG #room :x\r\n",
                 b"PRIV-MSG #room :x\r\n", b"1234 x\r\n"):
@@ -161,15 +162,17 @@ def test_malformed_lines_400(room):
         assert m.params[2].startswith("Malformed line dropped: "), raw
     b.quiet("PRIVMSG")
     still_talking(a, b)
+    witness(srv.port)
 
 
-def test_empty_lines_ignored(room):
+def test_empty_lines_ignored(room, srv):
     a, b = room
     a.send_raw(b"\r\n\n\r\n   \r\n")
     got = a.sync()
     # Blank lines are ignored; a line of spaces is at most a 400.
     assert all(m.command == "400" for m in got), got
     still_talking(a, b)
+    witness(srv.port)
 
 
 # --- Framing --------------------------------------------------------------
@@ -188,7 +191,7 @@ def test_line_split_into_single_bytes(room, srv):
     witness(srv.port)
 
 
-def test_many_lines_in_one_segment(room):
+def test_many_lines_in_one_segment(room, srv):
     a, b = room
     a.nodelay()
     batch = b"".join(b"PRIVMSG #room :line %d\r\n" % i for i in range(50))
@@ -197,14 +200,16 @@ def test_many_lines_in_one_segment(room):
     assert m.params == ["natterd", "end"]
     texts = [m.params[1] for m in b.sync() if m.command == "PRIVMSG"]
     assert texts == ["line %d" % i for i in range(50)] + ["lf only"]
+    witness(srv.port)
 
 
-def test_tags_and_spaces_tolerated(room):
+def test_tags_and_spaces_tolerated(room, srv):
     a, b = room
     a.send("@label=1;+x=y   PRIVMSG   #room   :spaced out")
     m = b.expect("PRIVMSG")
     assert m.params == ["#room", "spaced out"]
     assert m.tags == {}
+    witness(srv.port)
 
 
 # --- Peers that misbehave at the socket level -----------------------------
@@ -323,7 +328,7 @@ def test_half_closed_socket(room, srv, clients):
     witness(srv.port)
 
 
-def test_half_closed_several_lines(room, clients):
+def test_half_closed_several_lines(room, srv, clients):
     a, b = room
     c = clients("carol").join("#room")
     a.expect("JOIN", "#room")
@@ -334,6 +339,7 @@ def test_half_closed_several_lines(room, clients):
     assert a.expect("PRIVMSG").params == ["#room", "two"]
     assert a.expect("QUIT").params == ["Quit: three"]
     assert a.quiet("QUIT") == []
+    witness(srv.port)
 
 
 # --- Timeouts -------------------------------------------------------------
@@ -353,6 +359,7 @@ def test_registration_timeout(natterd):
     quick.sync()
     # The nick it held is free.
     Client(s.port, "slowpoke")
+    witness(s.port)
 
 
 def test_registration_timeout_during_cap(natterd):
@@ -364,6 +371,7 @@ def test_registration_timeout_during_cap(natterd):
     got = c.wait_closed()
     assert got[-1].params == [
         "Closing link: (~capper@127.0.0.1) [Registration timed out]"]
+    witness(s.port)
 
 
 def test_ping_timeout(natterd):
@@ -394,6 +402,7 @@ def test_ping_timeout(natterd):
     s.wait_log(r"closing \d+ zombie 127\.0\.0\.1: Ping timeout")
     assert "alive" not in " ".join(
         l for l in s.log if l and "closing" in l)
+    witness(s.port)
 
 
 def test_any_line_counts_as_pong(natterd):
