@@ -187,9 +187,10 @@ class Client:
     """A line-oriented IRC client over a real socket.
 
     rcvbuf sets SO_RCVBUF before connecting (a slow reader); bind picks
-    the source address (127.0.0.2 is another host on loopback); with autopong
-    the client answers the server's PINGs itself and hides them, as real
-    clients do, so only a client built with autopong=False can time out.
+    the source address (127.0.0.2 is another host on loopback); with
+    autopong the client answers the server's PINGs itself and hides them,
+    as real clients do, so only a client built with autopong=False can
+    time out.
     """
 
     seq = 0

@@ -1,6 +1,7 @@
 """Queries: PING, WHO, WHOIS, WHOWAS, USERHOST, ISON, LUSERS, VERSION,
 TIME."""
 
+import calendar
 import re
 import time
 
@@ -239,5 +240,4 @@ def test_time(clients):
     t = time.strptime(m.params[2].split(" -- ")[0] + " " +
                       m.params[2].split(" -- ")[1][:8],
                       "%A %B %d %Y %H:%M:%S")
-    import calendar
     assert abs(calendar.timegm(t) - time.time()) < 30

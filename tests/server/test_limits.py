@@ -1,6 +1,7 @@
 """Limits from the command line: --max-clients, --max-per-ip,
 --max-channels, and flood control (--flood-rate, --flood-burst)."""
 
+import socket
 import time
 
 from conftest import Client, SANITIZED, TIMEOUT, witness
@@ -151,7 +152,6 @@ def test_flood_control_off(natterd):
 def test_half_closed_while_throttled(natterd):
     """A client that sends a burst and half-closes still gets every line
     delivered at the flood rate, then its QUIT."""
-    import socket
     s = natterd("--flood-rate", "50", "--flood-burst", "10",
                 "--max-per-ip", "0")
     a = Client(s.port, "alice").join("#room")

@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from conftest import Client
-
 TIME_RX = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 

@@ -2,8 +2,9 @@
 (001-005, LUSERS, MOTD) and the errors around it (451, 461, 462, 464)."""
 
 import re
+import subprocess
 
-from conftest import Client, unique_nick
+from conftest import NATTERD, Client, unique_nick
 
 ISUPPORT_REQUIRED = ("NETWORK", "CASEMAPPING", "CHANTYPES", "NICKLEN",
                      "CHANNELLEN", "TOPICLEN", "CHANLIMIT", "PREFIX",
@@ -431,8 +432,6 @@ def test_no_motd_422(clients):
 
 def test_missing_motd_file_is_fatal(tmp_path):
     """natterd refuses to start with a --motd file that does not exist."""
-    import subprocess
-    from conftest import NATTERD
     p = subprocess.run([NATTERD, "--listen", "127.0.0.1:0", "--motd",
                         str(tmp_path / "nope")], capture_output=True,
                        timeout=20, stdin=subprocess.DEVNULL)

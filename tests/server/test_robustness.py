@@ -1,6 +1,7 @@
 """Bad input and bad peers. After each, the server must still serve
 everyone: witness() has two fresh clients exchange messages."""
 
+import os
 import socket
 import time
 
@@ -421,8 +422,6 @@ def test_any_line_counts_as_pong(natterd):
 def test_connection_churn_leaks_no_descriptors(srv):
     """Hundreds of connections that end in every way: natterd ends up
     with the descriptors it started with."""
-    import os
-
     def nfd():
         return len(os.listdir("/proc/%d/fd" % srv.pid))
 
