@@ -6,14 +6,17 @@ is the readiness signal and gives the port. Every server a test starts is
 stopped at teardown with SIGTERM; the test fails if it does not exit 0 in
 time or if a sanitizer reported anything. Client.sync() (a PING answered
 by a PONG) is how a test knows the server has handled everything before
-it: no fixed sleeps.
+it: no fixed sleeps. Every client is closed, and every helper process
+(ii, sic) stopped, before the servers are.
 """
 
+import itertools
 import os
 import re
 import select
 import signal
 import socket
+import struct
 import subprocess
 import threading
 import time
@@ -32,10 +35,10 @@ SAN_PATTERNS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
 
 
 class Server:
-    """One natterd process, its port and its log."""
+    """One natterd process, its address, port and log."""
 
-    def __init__(self, args, expect_exit=0):
-        self.args = [NATTERD, "--listen", "127.0.0.1:0"] + list(args)
+    def __init__(self, args, expect_exit=0, listen="127.0.0.1:0"):
+        self.args = [NATTERD, "--listen", listen] + list(args)
         self.expect_exit = expect_exit
         self.log = []
         self.cond = threading.Condition()
@@ -44,8 +47,9 @@ class Server:
                                      stderr=subprocess.PIPE)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        m = self.wait_log(r"listening on 127\.0\.0\.1:(\d+)")
-        self.port = int(m.group(1))
+        m = self.wait_log(r"listening on (\[[^\]]+\]|[^\s:]+):(\d+)$")
+        self.host = m.group(1).strip("[]")
+        self.port = int(m.group(2))
         self.wait_log(r"ready \(")
 
     def _read(self):
@@ -84,6 +88,24 @@ class Server:
 
     def log_text(self):
         return "\n".join(l for l in self.log if l is not None)
+
+    def log_mark(self):
+        """Where the log ends now: wait_log(..., start=mark) only looks at
+        lines logged after this call."""
+        with self.cond:
+            return len(self.log)
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def rss_kb(self):
+        """Resident memory of natterd in kB, from /proc/PID/status."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise AssertionError("no VmRSS for natterd")
 
     def alive(self):
         return self.proc.poll() is None
@@ -136,7 +158,9 @@ class Msg:
         trailing = None
         if " :" in rest:
             rest, _, trailing = rest.partition(" :")
-        parts = rest.split()
+        # IRC separates with ' ' only: str.split() would also cut at
+        # U+00A0 and other Unicode spaces.
+        parts = [p for p in rest.split(" ") if p]
         self.command = parts[0] if parts else ""
         self.params = parts[1:]
         if trailing is not None:
@@ -150,19 +174,56 @@ class Msg:
         return "Msg(%r)" % self.raw
 
 
+_open_clients = []          # every Client, closed before servers stop
+_nick_seq = itertools.count(1)
+
+
+def unique_nick(base="u"):
+    """A nick no other client of this test run has used."""
+    return "%s%d" % (base, next(_nick_seq))
+
+
 class Client:
-    """A line-oriented IRC client over a real socket."""
+    """A line-oriented IRC client over a real socket.
+
+    rcvbuf sets SO_RCVBUF before connecting (a slow reader); bind picks
+    the source address (127.0.0.2 is another host on loopback); with
+    autopong the client answers the server's PINGs itself and hides them,
+    as real clients do, so only a client built with autopong=False can
+    time out.
+    """
 
     seq = 0
 
     def __init__(self, port, nick=None, user=None, caps=(), host="127.0.0.1",
-                 password=None, register=True):
-        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+                 password=None, register=True, rcvbuf=None, autopong=True,
+                 bind=None):
+        err = None
+        for af, st, proto, _, sa in socket.getaddrinfo(
+                host, port, 0, socket.SOCK_STREAM):
+            s = socket.socket(af, st, proto)
+            try:
+                if rcvbuf is not None:
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+                if bind is not None:
+                    s.bind((bind, 0))
+                s.settimeout(TIMEOUT)
+                s.connect(sa)
+                break
+            except OSError as e:
+                s.close()
+                err = e
+        else:
+            raise AssertionError("cannot connect to %s port %s: %s"
+                                 % (host, port, err))
+        self.sock = s
         self.sock.setblocking(False)
+        _open_clients.append(self)
         self.buf = b""
         self.lines = []        # every line received, for debugging
         self.pending = []      # received but not yet consumed
         self.closed = False
+        self.autopong = autopong
         self.nick = nick
         if nick is not None and register:
             self.register(nick, user=user, caps=caps, password=password)
@@ -203,8 +264,26 @@ class Client:
             raw, _, self.buf = self.buf.partition(b"\n")
             text = raw.rstrip(b"\r").decode("utf-8", "surrogateescape")
             self.lines.append(text)
-            self.pending.append(Msg(text))
+            m = Msg(text)
+            if self.autopong and m.command == "PING" and m.prefix:
+                self.send("PONG :" + (m.params[-1] if m.params else ""))
+                continue
+            self.pending.append(m)
         return True
+
+    def drain(self, timeout=0.0):
+        """Whatever arrives within timeout (maybe nothing), consumed."""
+        end = time.monotonic() + timeout
+        while True:
+            got = self._fill(max(end - time.monotonic(), 0))
+            if not got or self.closed:
+                break
+        out, self.pending = self.pending, []
+        return out
+
+    def nodelay(self):
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return self
 
     def recv(self, timeout=TIMEOUT):
         """Next message, or AssertionError after timeout."""
@@ -254,6 +333,14 @@ class Client:
                 return got
             got.append(m)
 
+    def quiet(self, *commands, timeout=TIMEOUT):
+        """sync(), and fail if any of commands (all if none) arrived
+        meanwhile; return what arrived."""
+        got = self.sync(timeout=timeout)
+        bad = [m.raw for m in got if not commands or m.command in commands]
+        assert not bad, "%s: unexpected lines %s" % (self.nick, bad)
+        return got
+
     def wait_closed(self, timeout=TIMEOUT):
         """Read until the server closes the connection; return the lines."""
         end = time.monotonic() + timeout
@@ -297,11 +384,37 @@ class Client:
         self.expect("366", None, chan)
         return self
 
+    def reset(self):
+        """Close abruptly: SO_LINGER 0 makes close() send a RST."""
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                             struct.pack("ii", 1, 0))
+        self.close()
+
     def close(self):
         try:
             self.sock.close()
         except OSError:
             pass
+        self.closed = True
+
+
+def witness(port, caps=()):
+    """Check that the server still serves everyone: two fresh clients
+    join a fresh channel and exchange a message each way."""
+    chan = "#" + unique_nick("w")
+    a = Client(port, unique_nick("wa"), caps=caps).join(chan)
+    b = Client(port, unique_nick("wb"), caps=caps).join(chan)
+    a.expect("JOIN", chan, where=lambda m: m.nick == b.nick)
+    a.send("PRIVMSG %s :ping from %s" % (chan, a.nick))
+    m = b.expect("PRIVMSG", chan)
+    assert (m.nick, m.params[1]) == (a.nick, "ping from " + a.nick)
+    b.send("PRIVMSG %s :pong from %s" % (a.nick, b.nick))
+    m = a.expect("PRIVMSG", a.nick)
+    assert (m.nick, m.params[1]) == (b.nick, "pong from " + b.nick)
+    a.send("QUIT :witness done")
+    b.send("QUIT :witness done")
+    a.wait_closed()
+    b.wait_closed()
 
 
 @pytest.fixture
@@ -310,12 +423,14 @@ def natterd():
     of the test, which fails if one exits badly or a sanitizer spoke."""
     servers = []
 
-    def start(*args, expect_exit=0):
-        s = Server(args, expect_exit=expect_exit)
+    def start(*args, expect_exit=0, listen="127.0.0.1:0"):
+        s = Server(args, expect_exit=expect_exit, listen=listen)
         servers.append(s)
         return s
 
     yield start
+    while _open_clients:
+        _open_clients.pop().close()
     problems = []
     for s in servers:
         problems.extend(s.stop())
@@ -343,3 +458,25 @@ def clients(srv):
     yield make
     for c in made:
         c.close()
+
+
+@pytest.fixture
+def procs(natterd):
+    """Start helper programs with procs(argv, **popen_kw); each one still
+    running at the end of the test is terminated (then killed)."""
+    started = []
+
+    def start(argv, **kw):
+        p = subprocess.Popen(argv, **kw)
+        started.append(p)
+        return p
+
+    yield start
+    for p in started:
+        if p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()

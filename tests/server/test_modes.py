@@ -1,0 +1,277 @@
+"""MODE on channels (+o, +n, +t, the ban-list query) and on oneself (+i)."""
+
+import time
+
+import pytest
+
+
+@pytest.fixture
+def room(clients):
+    """alice (op, first in), bob and carol in #room; dave outside."""
+    a = clients("alice").join("#room")
+    b = clients("bob").join("#room")
+    c = clients("carol").join("#room")
+    d = clients("dave")
+    for x in (a, b, c):
+        x.sync()
+    return a, b, c, d
+
+
+def names(c, chan):
+    c.sync()
+    c.send("NAMES " + chan)
+    m = c.expect("353")
+    c.expect("366")
+    return sorted(m.params[3].split())
+
+
+def chanmode(c, chan):
+    c.sync()
+    c.send("MODE " + chan)
+    m = c.expect("324")
+    assert m.params[:2] == [c.nick, chan]
+    t = c.expect("329")
+    assert t.params[:2] == [c.nick, chan]
+    return m.params[2], int(t.params[2])
+
+
+def test_channel_mode_query(room):
+    a, b, c, d = room
+    mode, created = chanmode(a, "#room")
+    assert mode == "+nt"
+    assert abs(created - time.time()) < 30
+    # Anyone may ask, member or not.
+    assert chanmode(d, "#room") == (mode, created)
+
+
+def test_op_and_deop(room):
+    a, b, c, d = room
+    a.send("MODE #room +o bob")
+    for x in (a, b, c):
+        m = x.expect("MODE")
+        assert m.prefix == "alice!~u@127.0.0.1"
+        assert m.params == ["#room", "+o", "bob"]
+    assert names(c, "#room") == ["@alice", "@bob", "carol"]
+    # bob can use it at once.
+    b.send("MODE #room -t")
+    m = a.expect("MODE")
+    assert m.nick == "bob" and m.params == ["#room", "-t"]
+    c.expect("MODE", "#room", "-t")
+    b.send("MODE #room -o alice")
+    m = c.expect("MODE")
+    assert m.nick == "bob" and m.params == ["#room", "-o", "alice"]
+    assert names(c, "#room") == ["@bob", "alice", "carol"]
+    a.send("MODE #room +t")
+    m = a.expect("482")
+    assert m.params == ["alice", "#room", "You're not channel operator"]
+    d.quiet("MODE")
+
+
+def test_op_twice_is_silent(room):
+    a, b, c, d = room
+    a.send("MODE #room +o alice")
+    a.send("MODE #room +n")
+    a.quiet("MODE")
+    b.quiet("MODE")
+
+
+def test_flags_n_and_t(room):
+    a, b, c, d = room
+    a.send("MODE #room -t")
+    assert b.expect("MODE").params == ["#room", "-t"]
+    assert chanmode(b, "#room")[0] == "+n"
+    a.send("MODE #room -n")
+    assert b.expect("MODE").params == ["#room", "-n"]
+    assert chanmode(b, "#room")[0] == "+"
+    # With -n an outsider can talk to the room; with -t anyone sets topics.
+    d.send("PRIVMSG #room :knock knock")
+    assert b.expect("PRIVMSG").params == ["#room", "knock knock"]
+    c.send("TOPIC #room :carol's")
+    assert b.expect("TOPIC").params == ["#room", "carol's"]
+    a.send("MODE #room +nt")
+    assert b.expect("MODE").params == ["#room", "+nt"]
+    assert chanmode(b, "#room")[0] == "+nt"
+    d.send("PRIVMSG #room :again")
+    assert d.expect("404").params[1] == "#room"
+    c.send("TOPIC #room :carol's again")
+    assert c.expect("482").params[1] == "#room"
+
+
+def test_combined_modes_one_line(room):
+    a, b, c, d = room
+    a.send("MODE #room -nt+oo bob carol")
+    m = b.expect("MODE")
+    assert m.params == ["#room", "-nt+oo", "bob", "carol"]
+    assert b.quiet("MODE") == []
+    assert names(d, "#room") == ["@alice", "@bob", "@carol"]
+
+
+def test_mode_not_op_482(room):
+    a, b, c, d = room
+    for change in ("-t", "+o bob", "-n"):
+        b.send("MODE #room " + change)
+        m = b.expect("482")
+        assert m.params == ["bob", "#room", "You're not channel operator"]
+    a.quiet("MODE")
+    assert chanmode(a, "#room")[0] == "+nt"
+    assert names(a, "#room") == ["@alice", "bob", "carol"]
+
+
+def test_mode_not_member_442(room):
+    a, b, c, d = room
+    d.send("MODE #room -t")
+    m = d.expect("442")
+    assert m.params == ["dave", "#room", "You're not on that channel"]
+    a.quiet("MODE")
+
+
+def test_mode_op_errors(room):
+    a, b, c, d = room
+    a.send("MODE #room +o dave")
+    m = a.expect("441")
+    assert m.params == ["alice", "dave", "#room",
+                        "They aren't on that channel"]
+    a.send("MODE #room +o ghost")
+    m = a.expect("401")
+    assert m.params == ["alice", "ghost", "No such nick/channel"]
+    a.send("MODE #room +o")
+    m = a.expect("461")
+    assert m.params == ["alice", "MODE", "Not enough parameters"]
+    a.send("MODE #nowhere +t")
+    m = a.expect("403")
+    assert m.params == ["alice", "#nowhere", "No such channel"]
+    b.quiet("MODE")
+
+
+def test_mode_unknown_472(room):
+    a, b, c, d = room
+    a.send("MODE #room +x")
+    m = a.expect("472")
+    assert m.params == ["alice", "x", "is unknown mode char to me"]
+    # Known letters in the same string still apply.
+    a.send("MODE #room -zt")
+    m = a.expect("472")
+    assert m.params[1] == "z"
+    assert b.expect("MODE").params == ["#room", "-t"]
+
+
+def test_mode_ban_list_368(room):
+    a, b, c, d = room
+    for who in (a, b, d):
+        who.send("MODE #room b")
+        m = who.expect("368")
+        assert m.params == [who.nick, "#room", "End of channel ban list"]
+    b.send("MODE #room +b")
+    assert b.expect("368").params[1] == "#room"
+    a.quiet("MODE")
+
+
+def test_user_mode_invisible(clients):
+    a = clients("alice")
+    a.send("MODE alice")
+    m = a.expect("221")
+    assert m.params == ["alice", "+"]
+    a.send("MODE alice +i")
+    m = a.expect("MODE")
+    assert m.prefix == "alice!~u@127.0.0.1"
+    assert m.params == ["alice", "+i"]
+    a.send("MODE alice")
+    m = a.expect("221")
+    assert m.params == ["alice", "+i"]
+    a.send("MODE alice +i")
+    a.quiet("MODE")
+    a.send("MODE ALICE -i")
+    assert a.expect("MODE").params == ["alice", "-i"]
+    a.send("MODE alice")
+    assert a.expect("221").params == ["alice", "+"]
+
+
+def test_user_mode_errors(clients):
+    a = clients("alice")
+    clients("bob")
+    a.send("MODE bob +i")
+    m = a.expect("502")
+    assert m.params == ["alice", "Can't change mode for other users"]
+    a.send("MODE bob")
+    assert a.expect("502").params[0] == "alice"
+    a.send("MODE ghost +i")
+    m = a.expect("401")
+    assert m.params == ["alice", "ghost", "No such nick/channel"]
+    a.send("MODE alice +w")
+    m = a.expect("501")
+    assert m.params == ["alice", "Unknown MODE flag"]
+
+
+def test_mode_with_long_nicks_is_announced(clients):
+    """MODES=4 changes of NICKLEN nicks by a NICKLEN nick in a
+    CHANNELLEN channel pass 512 bytes: whatever took effect must still
+    reach the members (the server may split the MODE line)."""
+    chan = "#" + "c" * 49
+    a = clients("가" * 30, user="abcdefghijklmno").join(chan)
+    others = [clients(ch * 30).join(chan) for ch in "다라마바"]
+    b = clients("bob").join(chan)
+    a.sync()
+    b.sync()
+    a.send("MODE %s +oooo %s" % (chan, " ".join(o.nick for o in others)))
+    got_a = a.sync()
+    got_b = b.sync()
+    b.send("NAMES " + chan)
+    opped = set()
+    while True:
+        m = b.recv()
+        if m.command == "366":
+            break
+        opped |= set(n[1:] for n in m.params[3].split()
+                     if n.startswith("@"))
+    opped.discard(a.nick)
+    announced = set()
+    for x in got_b:
+        if x.command == "MODE":
+            assert x.params[0] == chan
+            announced |= set(x.params[2:])
+    assert announced == opped, (
+        "opped %d users, announced %d to bob; the setter got %s"
+        % (len(opped), len(announced), [x.raw[:60] for x in got_a]))
+
+
+def apply_modes(flags, ops, msgs):
+    """Apply the MODE lines in msgs to a member's model of the channel:
+    flags (a set of letters) and ops (a set of nicks)."""
+    for m in msgs:
+        if m.command != "MODE":
+            continue
+        modes, args = m.params[1], list(m.params[2:])
+        assert modes and modes[-1] not in "+-", "malformed: %r" % m.raw
+        dir = "+"
+        for ch in modes:
+            if ch in "+-":
+                dir = ch
+            elif ch == "o":
+                assert args, "+o without a nick: %r" % m.raw
+                (ops.add if dir == "+" else ops.discard)(args.pop(0))
+            else:
+                (flags.add if dir == "+" else flags.discard)(ch)
+        assert not args, "arguments left over: %r" % m.raw
+
+
+def test_long_mode_string_is_announced_whole(room):
+    """Members must be able to follow the channel's state from the MODE
+    lines they get, however many changes one MODE command makes."""
+    a, b, c, d = room
+    a.send("MODE #room -n+n-n+n-n+n-n+n-t")
+    flags = {"n", "t"}
+    apply_modes(flags, set(), b.sync())
+    mode, _ = chanmode(a, "#room")
+    assert "+" + "".join(sorted(flags)) == mode, (
+        "bob thinks +%s, the channel is %s" % ("".join(sorted(flags)), mode))
+
+
+def test_long_mode_string_with_op_is_announced_whole(room):
+    a, b, c, d = room
+    a.send("MODE #room +t-t+t-t+t-t+t-t+o bob")
+    flags, ops = {"n", "t"}, {"alice"}
+    apply_modes(flags, ops, c.sync())
+    mode, _ = chanmode(a, "#room")
+    assert "+" + "".join(sorted(flags)) == mode
+    assert sorted("@" + n for n in ops) == [
+        n for n in names(c, "#room") if n.startswith("@")]
