@@ -20,7 +20,8 @@
  * so that the server and not this program is what gets measured.
  *
  *   fanout  N clients in R rooms, S of them sending numbered, timestamped
- *           PRIVMSGs with a bounded window; audits every delivery
+ *           PRIVMSGs with a bounded window for T seconds; then waits for
+ *           what is in flight and audits every delivery
  *   idle    C clients registered and joined, held; RSS per connection
  *   churn   connect, register, join, message, quit, again; sessions/s
  */
@@ -58,9 +59,15 @@ struct bclient {
 	enum state		 state;
 	struct bufferevent	*bev;
 	int			 sender;	/* index in senders, or -1 */
-	uint8_t			**seen;		/* per sender of the room */
+	struct bits		*seen;		/* per sender of the room */
 	uint64_t		*high;		/* 1 + highest seq seen, ditto */
 	uint64_t		 sessions;	/* churn */
+};
+
+/* Which sequence numbers arrived, grown as the sender goes on. */
+struct bits {
+	uint8_t			*b;
+	uint64_t		 cap;		/* in bits */
 };
 
 struct sender {
@@ -91,10 +98,12 @@ static struct {
 	const char	*password;
 	const char	*label;
 	int		 timeout;
+	int		 grace;
 } opt = {
 	.host = "127.0.0.1", .port = 6667, .clients = 200, .rooms = 10,
-	.senders = 50, .window = 8, .size = 64, .seconds = 10,
-	.messages = 2000, .parallel = 20, .timeout = 120, .label = "server",
+	.senders = 50, .window = 8, .size = 64, .seconds = 5,
+	.messages = 0, .parallel = 20, .timeout = 120, .label = "server",
+	.grace = 10,
 };
 
 static struct event_base	*base;
@@ -113,8 +122,9 @@ static uint64_t	 hist[HIST_BUCKETS + 1], lat_max;
 static uint64_t	 t_start, t_end, cpu_start, cpu_end;
 static uint64_t	 t_conn_start, t_conn_end;
 static uint64_t	 churn_sessions;
-static int	 phase_started, finished;
-static struct event	*tick_ev, *deadline_ev;
+static int	 phase_started, finished, stopping;
+static uint64_t	 total_sent;
+static struct event	*tick_ev, *deadline_ev, *stop_ev;
 
 static void	client_start(int);
 static void	read_cb(struct bufferevent *, void *);
@@ -122,6 +132,7 @@ static void	event_cb(struct bufferevent *, short, void *);
 static void	start_phase(void);
 static void	finish(void);
 static void	sender_pump(struct sender *);
+static void	bits_grow(struct bits *, uint64_t);
 
 static uint64_t
 now_ns(void)
@@ -292,7 +303,7 @@ got_message(struct bclient *c, const char *text)
 	}
 	ts = strtoull(end + 1, &end, 10);
 	s = &snd[sid];
-	if (s->room != c->room || seq >= opt.messages) {
+	if (s->room != c->room || seq >= s->sent) {
 		unexpected++;
 		return;
 	}
@@ -306,7 +317,9 @@ got_message(struct bclient *c, const char *text)
 		lat_max = lat;
 	deliveries++;
 
-	bits = c->seen[s->local];
+	if (seq >= c->seen[s->local].cap)
+		bits_grow(&c->seen[s->local], seq);
+	bits = c->seen[s->local].b;
 	if (bits[seq / 8] & (1u << (seq % 8))) {
 		dups++;
 		return;
@@ -325,12 +338,45 @@ got_message(struct bclient *c, const char *text)
 			s->counts[s->acked % opt.window] = 0;
 			s->acked++;
 		}
-		if (s->acked == opt.messages) {
+		if (s->acked == s->sent && (stopping || s->sent ==
+		    opt.messages)) {
 			if (++senders_done == (uint64_t)opt.senders)
 				finish();
 		} else
 			sender_pump(s);
 	}
+}
+
+/* Make room for bit seq, doubling; rare, so not a per-message cost. */
+static void
+bits_grow(struct bits *bs, uint64_t seq)
+{
+	uint64_t	 cap = bs->cap > 0 ? bs->cap : 4096;
+
+	while (cap <= seq)
+		cap *= 2;
+	if ((bs->b = realloc(bs->b, cap / 8)) == NULL)
+		die("realloc");
+	memset(bs->b + bs->cap / 8, 0, (cap - bs->cap) / 8);
+	bs->cap = cap;
+}
+
+/* T seconds are up: no new messages; finish when the rest arrived. */
+static void
+stop_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	int	 i;
+
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	stopping = 1;
+	for (i = 0; i < opt.senders; i++) {
+		if (snd[i].acked == snd[i].sent)
+			senders_done++;
+	}
+	if (senders_done == (uint64_t)opt.senders)
+		finish();
 }
 
 /* Send what the window (and the rate, if any) allows. */
@@ -343,8 +389,8 @@ sender_pump(struct sender *s)
 	uint64_t	 now;
 	int		 n;
 
-	while (s->sent < opt.messages && s->sent - s->acked <
-	    (uint64_t)opt.window) {
+	while (!stopping && (opt.messages == 0 || s->sent < opt.messages) &&
+	    s->sent - s->acked < (uint64_t)opt.window) {
 		now = now_ns();
 		if (opt.rate > 0) {
 			if (now < s->next_at)
@@ -359,6 +405,7 @@ sender_pump(struct sender *s)
 			evbuffer_add(out, pad, opt.size - n);
 		evbuffer_add(out, "\r\n", 2);
 		s->sent++;
+		total_sent++;
 	}
 }
 
@@ -381,8 +428,8 @@ deadline_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	(void)arg;
 	if (opt.mode == FANOUT)
-		fprintf(stderr, "natter-bench: timeout after %d s\n",
-		    opt.timeout);
+		fprintf(stderr, "natter-bench: %s did not complete in time\n",
+		    phase_started ? "delivery" : "set-up");
 	finish();
 }
 
@@ -402,6 +449,15 @@ start_phase(void)
 	cpu_start = server_cpu_us();
 	t_start = now_ns();
 	if (opt.mode == FANOUT) {
+		/* Send for opt.seconds, then allow opt.grace to drain. */
+		tv.tv_sec = opt.seconds;
+		tv.tv_usec = 0;
+		stop_ev = evtimer_new(base, stop_cb, NULL);
+		evtimer_add(stop_ev, &tv);
+		tv.tv_sec = opt.seconds + opt.grace;
+		evtimer_add(deadline_ev, &tv);
+		tv.tv_sec = 0;
+		tv.tv_usec = 1000;
 		for (i = 0; i < opt.senders; i++)
 			sender_pump(&snd[i]);
 		if (opt.rate > 0) {
@@ -550,8 +606,9 @@ finish(void)
 					continue;
 				expected += s->sent;
 				got = 0;
-				for (k = 0; k < s->sent; k++) {
-					bits = cl[i].seen[j][k / 8];
+				for (k = 0; k < s->sent &&
+				    k < cl[i].seen[j].cap; k++) {
+					bits = cl[i].seen[j].b[k / 8];
 					if (bits & (1u << (k % 8)))
 						got++;
 				}
@@ -561,11 +618,10 @@ finish(void)
 		cpu_per = deliveries > 0 && cpu_end > cpu_start ?
 		    (double)(cpu_end - cpu_start) / deliveries : 0;
 		printf("%s fanout: %d clients, %d rooms, %d senders, window "
-		    "%d, %" PRIu64 " messages each\n", opt.label, opt.clients,
-		    opt.rooms, opt.senders, opt.window, opt.messages);
-		printf("  %.2f s, %.0f messages/s sent, %.0f deliveries/s\n",
-		    secs, (double)(senders_done == (uint64_t)opt.senders ?
-		    opt.senders * opt.messages : 0) / secs,
+		    "%d, %d s\n", opt.label, opt.clients, opt.rooms,
+		    opt.senders, opt.window, opt.seconds);
+		printf("  %.2f s, %" PRIu64 " messages sent (%.0f/s), %.0f "
+		    "deliveries/s\n", secs, total_sent, total_sent / secs,
 		    deliveries / secs);
 		printf("  latency us: p50 %.0f p99 %.0f p999 %.0f max %.0f\n",
 		    percentile(0.5), percentile(0.99), percentile(0.999),
@@ -576,13 +632,15 @@ finish(void)
 		    " unexpected\n", expected, lost, dups, reordered,
 		    unexpected);
 		printf("RESULT scenario=fanout server=%s clients=%d rooms=%d "
-		    "senders=%d complete=%d seconds=%.3f deliveries=%" PRIu64
+		    "senders=%d complete=%d seconds=%.3f sent=%" PRIu64
+		    " deliveries=%" PRIu64
 		    " deliveries_per_s=%.0f p50_us=%.0f p99_us=%.0f "
 		    "p999_us=%.0f max_us=%.0f cpu_us_per_delivery=%.4f "
 		    "lost=%" PRIu64 " dup=%" PRIu64 " reordered=%" PRIu64
 		    " unexpected=%" PRIu64 "\n", opt.label, opt.clients,
 		    opt.rooms, opt.senders,
-		    senders_done == (uint64_t)opt.senders, secs, deliveries,
+		    senders_done == (uint64_t)opt.senders, secs, total_sent,
+		    deliveries,
 		    deliveries / secs, percentile(0.5), percentile(0.99),
 		    percentile(0.999), lat_max / 1000.0, cpu_per, lost, dups,
 		    reordered, unexpected);
@@ -614,7 +672,6 @@ static void
 setup_fanout(void)
 {
 	int	 i, r;
-	size_t	 bytes = (opt.messages + 7) / 8;
 
 	rooms = calloc(opt.rooms, sizeof *rooms);
 	snd = calloc(opt.senders, sizeof *snd);
@@ -638,10 +695,10 @@ setup_fanout(void)
 	}
 	for (i = 0; i < opt.clients; i++) {
 		r = cl[i].room;
-		cl[i].seen = calloc(rooms[r].nsenders + 1, sizeof(uint8_t *));
+		cl[i].seen = calloc(rooms[r].nsenders + 1, sizeof(struct bits));
 		cl[i].high = calloc(rooms[r].nsenders + 1, sizeof(uint64_t));
 		for (int j = 0; j < rooms[r].nsenders; j++)
-			cl[i].seen[j] = calloc(bytes, 1);
+			bits_grow(&cl[i].seen[j], 0);
 	}
 	for (r = 0; r < opt.rooms; r++) {
 		if (rooms[r].nmembers < 2)
@@ -657,12 +714,16 @@ usage(void)
 "  --host ADDR --port N       server (default 127.0.0.1:6667)\n"
 "  --clients N                connections (fanout 200, idle 5000)\n"
 "  --rooms R --senders S      fanout: rooms and sending clients\n"
-"  --messages M               fanout: messages per sender (2000)\n"
+"  --seconds T                fanout: seconds of sending (5); churn:\n"
+"                             duration (5)\n"
+"  --messages M               fanout: at most M messages per sender\n"
+"  --grace T                  fanout: seconds to wait for messages in\n"
+"                             flight after sending stops (10)\n"
 "  --window W                 fanout: messages in flight per sender (8)\n"
 "  --rate N                   fanout: messages/s per sender (0: as fast as\n"
 "                             the window allows)\n"
 "  --size BYTES               fanout: text size (64)\n"
-"  --seconds T --parallel K   churn: duration and parallel sessions\n"
+"  --parallel K               churn: sessions in parallel (20)\n"
 "  --server-pid PID           read the server's CPU time and RSS\n"
 "  --password PASS --label NAME --timeout SECS\n");
 	exit(64);
@@ -687,6 +748,7 @@ main(int argc, char **argv)
 		{ "password", required_argument, NULL, 'x' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "grace", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&addr;
@@ -723,6 +785,7 @@ main(int argc, char **argv)
 		case 'x': opt.password = optarg; break;
 		case 'l': opt.label = optarg; break;
 		case 't': opt.timeout = atoi(optarg); break;
+		case 'g': opt.grace = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -734,7 +797,7 @@ main(int argc, char **argv)
 		opt.senders = 1;
 	if (opt.clients < 1 || opt.rooms < 1 || opt.window < 1 ||
 	    opt.senders < 1 || opt.senders > opt.clients ||
-	    opt.size > (int)sizeof pad || opt.messages < 1)
+	    opt.size > (int)sizeof pad || opt.seconds < 1)
 		usage();
 	memset(pad, 'x', sizeof pad);
 

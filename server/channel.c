@@ -161,7 +161,10 @@ channel_message(struct channel *ch, struct client *c, const char *cmd,
 	if (n < 0)
 		return (-1);
 	out_init(&o, line, n);
-	channel_send(ch, (c->caps & CAP_ECHO_MESSAGE) ? NULL : c, &o);
+	channel_send(ch, c, &o);
+	/* With echo-message the sender gets it too, member or not (-n). */
+	if (c->caps & CAP_ECHO_MESSAGE)
+		out_send(c, &o);
 	return (0);
 }
 

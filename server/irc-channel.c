@@ -268,22 +268,70 @@ irc_kick(struct client *c, struct msg *m)
 	return (0);
 }
 
+/* MODE changes that took effect, gathered into as few lines as fit. */
+struct modeline {
+	const char	*params[2 + NATTERD_MODES];
+	char		 changes[2 * 16 + 1];
+	size_t		 len;
+	int		 nargs;
+	char		 dir;
+};
+
+/* Announce the changes gathered so far, if any, and start over. */
+static void
+mode_flush(struct channel *ch, struct client *c, struct modeline *ml)
+{
+	if (ml->len > 0)
+		chan_send_line(ch, c, "MODE", 2 + ml->nargs, ml->params);
+	ml->len = 0;
+	ml->nargs = 0;
+	ml->dir = 0;
+	ml->changes[0] = '\0';
+}
+
 /*
- * MODE on a channel: +n, +t and +o/-o nick; "b" with no argument lists
- * the (always empty) ban list, as clients ask for it on join. Changes
- * that took effect go to the channel as one MODE line.
+ * Add one change (dir '+' or '-', a mode letter, an argument or NULL),
+ * first sending what is gathered if the change would not fit in the same
+ * line: long nicknames in a long channel name do not fit four at a time.
+ */
+static void
+mode_add(struct channel *ch, struct client *c, struct modeline *ml,
+    char dir, char letter, const char *arg)
+{
+	size_t	 used;
+	int	 i;
+
+	used = strlen(c->prefix) + strlen(ch->name) + ml->len + 16;
+	for (i = 0; i < ml->nargs; i++)
+		used += strlen(ml->params[2 + i]) + 1;
+	if (ml->len + 2 >= sizeof ml->changes ||
+	    (arg != NULL && ml->nargs == NATTERD_MODES) ||
+	    used + 2 + (arg != NULL ? strlen(arg) + 1 : 0) > MSG_LINELEN)
+		mode_flush(ch, c, ml);
+	if (ml->dir != dir)
+		ml->changes[ml->len++] = ml->dir = dir;
+	ml->changes[ml->len++] = letter;
+	ml->changes[ml->len] = '\0';
+	if (arg != NULL)
+		ml->params[2 + ml->nargs++] = arg;
+}
+
+/*
+ * MODE on a channel: +n, +t and +o/-o nick (at most MODES of those per
+ * command); "b" with no argument lists the (always empty) ban list, as
+ * clients ask for it on join. Changes that took effect go to the channel
+ * as MODE lines.
  */
 static void
 chan_mode(struct client *c, struct msg *m, struct channel *ch)
 {
 	struct member	*mb, *tm;
 	struct client	*t;
-	const char	*p, *q, *params[3 + NATTERD_MODES];
-	char		 bad[8];
+	struct modeline	 ml;
+	const char	*p, *q;
+	char		 bad[8], cur[8];
 	uint32_t	 cp;
-	char		 cur[8];
-	char		 changes[64], shown = 0;
-	int		 dir = 1, arg = 2, nargs = 0, len = 0, flag;
+	int		 dir = 1, arg = 2, nops = 0, flag;
 	int		 denied = 0, listed = 0;
 
 	if (m->nparams < 2) {
@@ -295,9 +343,9 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 		return;
 	}
 	mb = channel_member(ch, c);
-	changes[0] = '\0';
-	params[0] = ch->name;
-	params[1] = changes;
+	memset(&ml, 0, sizeof ml);
+	ml.params[0] = ch->name;
+	ml.params[1] = ml.changes;
 	for (p = m->params[1]; *p != '\0'; p++) {
 		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
@@ -332,7 +380,7 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 				reply(c, ERR_NEEDMOREPARAMS, "MODE");
 				continue;
 			}
-			if (nargs == NATTERD_MODES)
+			if (nops++ == NATTERD_MODES)
 				break;
 			t = user_find(m->params[arg]);
 			if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
@@ -349,16 +397,11 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 			}
 			if (!!(tm->flags & MEMBER_OP) == dir)
 				continue;
-			/* The MODE line must fit, with long nicks too. */
-			params[2 + nargs] = NULL;
-			if (strlen(t->nick) + 2 > msg_room(c->prefix, "MODE",
-			    3 + nargs, params))
-				break;
 			if (dir)
 				tm->flags |= MEMBER_OP;
 			else
 				tm->flags &= ~MEMBER_OP;
-			params[2 + nargs++] = t->nick;
+			mode_add(ch, c, &ml, dir ? '+' : '-', 'o', t->nick);
 		} else {
 			flag = *p == 'n' ? CHAN_NOEXTERNAL : CHAN_TOPICLOCK;
 			if (!!(ch->modes & flag) == dir)
@@ -367,19 +410,10 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 				ch->modes |= flag;
 			else
 				ch->modes &= ~flag;
+			mode_add(ch, c, &ml, dir ? '+' : '-', *p, NULL);
 		}
-		if (shown != (dir ? '+' : '-')) {
-			shown = dir ? '+' : '-';
-			changes[len++] = shown;
-		}
-		changes[len++] = *p;
-		changes[len] = '\0';
-		if (len >= (int)sizeof changes - 3)
-			break;
 	}
-	if (len == 0)
-		return;
-	chan_send_line(ch, c, "MODE", 2 + nargs, params);
+	mode_flush(ch, c, &ml);
 }
 
 /* MODE on oneself: only +i exists. */

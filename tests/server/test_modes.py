@@ -259,6 +259,7 @@ def test_long_mode_string_is_announced_whole(room):
     lines they get, however many changes one MODE command makes."""
     a, b, c, d = room
     a.send("MODE #room -n+n-n+n-n+n-n+n-t")
+    a.sync()            # the MODE is handled before b's PING
     flags = {"n", "t"}
     apply_modes(flags, set(), b.sync())
     mode, _ = chanmode(a, "#room")
@@ -269,6 +270,7 @@ def test_long_mode_string_is_announced_whole(room):
 def test_long_mode_string_with_op_is_announced_whole(room):
     a, b, c, d = room
     a.send("MODE #room +t-t+t-t+t-t+t-t+o bob")
+    a.sync()            # the MODE is handled before c's PING
     flags, ops = {"n", "t"}, {"alice"}
     apply_modes(flags, ops, c.sync())
     mode, _ = chanmode(a, "#room")

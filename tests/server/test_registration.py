@@ -297,7 +297,7 @@ def test_welcome_burst(srv):
                         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                         got[2].params[1]), got[2]
     assert got[3].params == ["judy", "natterd", "natterd-0.1.0", "i",
-                             "bnot", "bo"]
+                             "not", "o"]
     n005 = cmds.count("005")
     assert n005 >= 1 and cmds[4:4 + n005] == ["005"] * n005
     assert cmds[4 + n005:] == ["251", "254", "255", "265", "266", "422"]
