@@ -251,7 +251,7 @@ conn_process(struct client *c)
 {
 	struct evbuffer		*in = bufferevent_get_input(c->bev);
 	struct evbuffer_ptr	 eol;
-	size_t			 eol_len, max = MSG_TAGSLEN + MSG_LINELEN;
+	size_t			 eol_len, len, max = MSG_TAGSLEN + MSG_LINELEN;
 	char			 line[MSG_TAGSLEN + MSG_LINELEN + 1];
 
 	while (!(c->flags & (CLIENT_CLOSING | CLIENT_DEFERCLOSE))) {
@@ -266,10 +266,19 @@ conn_process(struct client *c)
 			continue;
 		}
 		if (eol.pos == -1) {
-			if (evbuffer_get_length(in) > max) {
+			len = evbuffer_get_length(in);
+			if (len > max) {
 				reply(c, ERR_INPUTTOOLONG);
-				evbuffer_drain(in, evbuffer_get_length(in));
+				evbuffer_drain(in, len);
 				c->flags |= CLIENT_SKIPLINE;
+			} else if (len > 0 && (c->flags & CLIENT_READEOF)) {
+				/* nc, a line without Enter, Ctrl-D: it counts. */
+				if (!conn_flood_ok(c))
+					return;
+				evbuffer_remove(in, line, len);
+				line[len] = '\0';
+				conn_line(c, line, len);
+				continue;
 			}
 			break;
 		}

@@ -329,6 +329,20 @@ def test_half_closed_socket(room, srv, clients):
     witness(srv.port)
 
 
+def test_half_closed_after_unterminated_line(room, srv, clients):
+    """nc, a line typed without Enter, then Ctrl-D: the line still
+    counts, since the end of the stream ends it."""
+    a, b = room
+    c = clients("carol").join("#room")
+    a.expect("JOIN", "#room")
+    c.send_raw(b"PRIVMSG #room :one\r\nPRIVMSG #room :no line end")
+    c.sock.shutdown(socket.SHUT_WR)
+    assert a.expect("PRIVMSG").params == ["#room", "one"]
+    assert a.expect("PRIVMSG").params == ["#room", "no line end"]
+    assert a.expect("QUIT").params == ["Remote host closed the connection"]
+    witness(srv.port)
+
+
 def test_half_closed_several_lines(room, srv, clients):
     a, b = room
     c = clients("carol").join("#room")
