@@ -229,7 +229,10 @@ bsend(struct bclient *c, const char *fmt, ...)
 static void
 connect_more(void)
 {
-	int	 limit = opt.mode == CHURN ? opt.parallel : 200;
+	/* Connections in progress at once: a burst of thousands of SYNs
+	 * overflows some servers' listen backlogs, and then the kernel's
+	 * retransmission timers, not the server, set the pace. */
+	int	 limit = opt.mode == FANOUT ? 32 : opt.parallel;
 
 	while (next_to_connect < opt.clients && connecting < limit)
 		client_start(next_to_connect++);
@@ -723,7 +726,8 @@ usage(void)
 "  --rate N                   fanout: messages/s per sender (0: as fast as\n"
 "                             the window allows)\n"
 "  --size BYTES               fanout: text size (64)\n"
-"  --parallel K               churn: sessions in parallel (20)\n"
+"  --parallel K               churn: sessions in parallel; idle:\n"
+"                             connections being set up at once (20)\n"
 "  --server-pid PID           read the server's CPU time and RSS\n"
 "  --password PASS --label NAME --timeout SECS\n");
 	exit(64);
