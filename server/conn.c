@@ -120,8 +120,7 @@ conn_new(struct bufferevent *bev, const char *addr)
 	c = xcalloc(1, sizeof *c);
 	c->id = next_id++;
 	/* A host starting with ':' would break a middle parameter. */
-	snprintf(c->host, sizeof c->host, "%s%s", addr[0] == ':' ? "0" : "",
-	    addr);
+	xasprintf(&c->host, "%s%s", addr[0] == ':' ? "0" : "", addr);
 	TAILQ_INIT(&c->channels);
 	c->signon = c->last_rx = c->last_msg = time(NULL);
 	c->tokens = conf.flood_burst;
@@ -131,7 +130,6 @@ conn_new(struct bufferevent *bev, const char *addr)
 	bufferevent_setwatermark(c->bev, EV_READ, 0, conf.recvq);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->timer = evtimer_new(base, conn_timer_cb, c);
-	c->flood_ev = evtimer_new(base, conn_flood_cb, c);
 	conn_arm(c->timer, conf.reg_timeout);
 	TAILQ_INSERT_TAIL(&clients, c, entry);
 	conn_count++;
@@ -361,6 +359,8 @@ conn_flood_ok(struct client *c)
 		c->tokens -= 1;
 		return (1);
 	}
+	if (c->flood_ev == NULL)
+		c->flood_ev = evtimer_new(base, conn_flood_cb, c);
 	if (!evtimer_pending(c->flood_ev, NULL)) {
 		need = (1 - c->tokens) / conf.flood_rate;
 		wait.tv_sec = (time_t)need;
@@ -485,7 +485,8 @@ conn_close(struct client *c, const char *reason)
 	user_release(c);
 	c->flags |= CLIENT_CLOSING;
 	evtimer_del(c->timer);
-	evtimer_del(c->flood_ev);
+	if (c->flood_ev != NULL)
+		evtimer_del(c->flood_ev);
 
 	/* A TLS peer that never finished its handshake cannot read ERROR. */
 	if (!tls_established(c->bev))
@@ -561,7 +562,10 @@ conn_free(struct client *c)
 	log_debug("freed %llu", (unsigned long long)c->id);
 	bufferevent_free(c->bev);
 	event_free(c->timer);
-	event_free(c->flood_ev);
+	if (c->flood_ev != NULL)
+		event_free(c->flood_ev);
+	free(c->host);
+	free(c->prefix);
 	free(c->realname);
 	free(c->away);
 	free(c);

@@ -77,12 +77,15 @@ struct client {
 	uint64_t		 id;
 	struct bufferevent	*bev;
 	struct ipcount		*ipc;
-	char			 host[72];	/* as shown: "0::1", not "::1" */
+	char			*host;		/* as shown: "0::1", not "::1" */
 
+	/*
+	 * Sized and allocated per client where that saves much: 5,000
+	 * idle connections should cost little memory each.
+	 */
 	char			 nick[NAME_NICKMAX + 1];	/* "" until NICK */
-	char			 fold[NAME_NICKMAX + 1];	/* tree key */
 	char			 user[NAME_USERLEN + 1];
-	char			 prefix[NAME_NICKMAX + NAME_USERLEN + 80];
+	char			*prefix;	/* nick!user@host, from NICK on */
 	char			*realname;
 	char			*away;
 
@@ -111,7 +114,7 @@ struct client {
 	double			 tokens;	/* flood control bucket */
 	struct timeval		 tokens_at;
 	struct event		*timer;		/* registration, then ping */
-	struct event		*flood_ev;	/* resume reading lines */
+	struct event		*flood_ev;	/* resume reading; made on use */
 
 	int			 nchannels;
 	TAILQ_HEAD(, member)	 channels;

@@ -21,6 +21,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "natterd.h"
@@ -34,7 +35,7 @@ static unsigned long	 user_mark;
 static int
 user_cmp(struct client *a, struct client *b)
 {
-	return (strcmp(a->fold, b->fold));
+	return (name_cmp(a->nick, b->nick));
 }
 RB_GENERATE(nicks, client, nick_entry, user_cmp);
 
@@ -46,7 +47,7 @@ user_find(const char *nick)
 
 	if (strlen(nick) > NAME_NICKMAX)
 		return (NULL);
-	name_fold(find.fold, nick, sizeof find.fold);
+	snprintf(find.nick, sizeof find.nick, "%s", nick);
 	return (RB_FIND(nicks, &nicks, &find));
 }
 
@@ -63,7 +64,6 @@ user_claim(struct client *c, const char *nick)
 		return (-1);
 	user_release(c);
 	snprintf(c->nick, sizeof c->nick, "%s", nick);
-	name_fold(c->fold, nick, sizeof c->fold);
 	RB_INSERT(nicks, &nicks, c);
 	c->flags |= CLIENT_INTREE;
 	user_set_prefix(c);
@@ -84,7 +84,8 @@ user_release(struct client *c)
 void
 user_set_prefix(struct client *c)
 {
-	snprintf(c->prefix, sizeof c->prefix, "%s!%s@%s", c->nick,
+	free(c->prefix);
+	xasprintf(&c->prefix, "%s!%s@%s", c->nick,
 	    c->user[0] != '\0' ? c->user : "*", c->host);
 }
 
