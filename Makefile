@@ -35,6 +35,12 @@ endif
 
 EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
 EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
+# natter resolves host names with evdns, so the UI never waits on DNS.
+EVENT_EXTRA_LIBS = $(shell $(PKG_CONFIG) --libs libevent_extra 2>/dev/null)
+# ncursesw's pkg-config adds its own _XOPEN_SOURCE; ours (700) stays.
+CURSES_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE%, \
+	$(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null))
+CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 COMMON_OBJS = \
@@ -56,13 +62,32 @@ SERVER_OBJS = \
 	$(B)/server/reply.o \
 	$(B)/server/user.o
 
+CLIENT_OBJS = \
+	$(B)/client/command.o \
+	$(B)/client/complete.o \
+	$(B)/client/edit.o \
+	$(B)/client/handle.o \
+	$(B)/client/input.o \
+	$(B)/client/natter.o \
+	$(B)/client/net.o \
+	$(B)/client/pane.o \
+	$(B)/client/scroll.o \
+	$(B)/client/sidebar.o \
+	$(B)/client/status.o \
+	$(B)/client/text.o \
+	$(B)/client/ui.o \
+	$(B)/client/window.o
+
+# Everything but main(), for the unit tests to link against.
+CLIENT_LIB_OBJS = $(filter-out $(B)/client/natter.o,$(CLIENT_OBJS))
+
 COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
 	common/utf8.h
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
 
-PROGS = $(B)/natterd
+PROGS = $(B)/natterd $(B)/natter
 
 all: $(PROGS) $(UNIT_TESTS)
 
@@ -81,10 +106,26 @@ $(B)/server/%.o: server/%.c server/natterd.h $(COMMON_HDRS)
 $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(EVENT_LIBS)
 
-$(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(COMMON_HDRS)
+$(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnatter.a \
-	    $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(CLIENT_LIB_OBJS)
+
+$(B)/natter: $(B)/client/natter.o $(B)/libnatter-client.a $(B)/libnatter.a
+	$(CC) $(LDFLAGS) -o $@ $(B)/client/natter.o $(B)/libnatter-client.a \
+	    $(B)/libnatter.a $(CURSES_LIBS) $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
+
+# Unit tests may use common/ and the client's modules (an archive: only
+# what a test calls is linked in).
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(B)/libnatter-client.a \
+    client/natter.h $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
+	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
 
 # Packages first (as root they are installed, else the command is shown),
 # then a fresh make so pkg-config sees what was just installed.
@@ -111,15 +152,19 @@ sanitize:
 	@$(PYTHON) tests/run.py --build build-san
 
 lint:
-	mandoc -Tlint -W warning man/natterd.8
+	mandoc -Tlint -W warning man/natter.1 man/natterd.8
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/natterd $(DESTDIR)$(SBINDIR)/natterd
+	install -m 755 $(B)/natter $(DESTDIR)$(BINDIR)/natter
 	install -m 644 man/natterd.8 $(DESTDIR)$(MANDIR)/man8/natterd.8
+	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
+	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
 
 clean:
 	rm -rf build build-san
