@@ -169,7 +169,8 @@ scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
 		}
 		col += w;
 		p = q;
-		if (cp == ' ') {
+		/* Not the space after the nick: the text goes on that row. */
+		if (cp == ' ' && (n > 1 || col > indent + 1)) {
 			brk = p - text;
 			brkcol = col;
 		}
