@@ -50,8 +50,12 @@ static char		**lines;
 static size_t		 nlines;
 static time_t		 ctrlc;
 static char		 note[128];
+static int		 escaped;
 
 static void	input_key(int);
+static void	input_byte(int);
+static int	input_utf8(int, wint_t *);
+static void	input_wchar(wint_t);
 static void	input_char(wint_t, int);
 static void	input_enter(void);
 static void	input_tab(void);
@@ -129,34 +133,97 @@ input_ask(enum input_mode m, const char *prefill)
 	dirty |= DIRTY_INPUT | DIRTY_STATUS;
 }
 
+/*
+ * Collect UTF-8 from the bytes wgetch() returns. The state lives across
+ * reads: wget_wch() in nodelay mode drops a character whose bytes come
+ * in two reads (a terminal may split anywhere; so did tmux in tests).
+ * Returns 1 with *wc set once a character is complete.
+ */
+static int
+input_utf8(int byte, wint_t *wc)
+{
+	static unsigned char	 buf[4];
+	static size_t		 len, need;
+	const char		*p = (const char *)buf;
+	uint32_t		 cp;
+
+	if (len > 0 && (byte & 0xc0) != 0x80) {
+		/* A sequence cut short: show that something was there. */
+		len = need = 0;
+		input_wchar(UTF8_REPLACEMENT);
+		return (input_utf8(byte, wc));
+	}
+	if (len == 0) {
+		if (byte < 0x80) {
+			*wc = (wint_t)byte;
+			return (1);
+		}
+		if (byte >= 0xc2 && byte <= 0xdf)
+			need = 2;
+		else if (byte >= 0xe0 && byte <= 0xef)
+			need = 3;
+		else if (byte >= 0xf0 && byte <= 0xf4)
+			need = 4;
+		else {
+			*wc = UTF8_REPLACEMENT;
+			return (1);
+		}
+	}
+	buf[len++] = (unsigned char)byte;
+	if (len < need)
+		return (0);
+	if (utf8_decode(&p, p + len, &cp) != 0 || p != (const char *)buf + len)
+		cp = UTF8_REPLACEMENT;
+	len = need = 0;
+	*wc = (wint_t)cp;
+	return (1);
+}
+
 /* Read every key curses has; the terminal is non-blocking. */
 void
 input_read(void)
 {
-	wint_t	 ch;
-	int	 r, meta = 0;
+	int	 c;
 
-	while ((r = wget_wch(pad, &ch)) != ERR) {
-		if (r == KEY_CODE_YES) {
-			meta = 0;
-			input_key((int)ch);
-			continue;
-		}
-		if (pasting) {
-			input_paste_add(ch);
-			continue;
-		}
-		/* Alt-x arrives as Escape then x. */
-		if (ch == 033 && !meta) {
-			meta = 1;
-			continue;
-		}
-		input_char(ch, meta);
-		meta = 0;
-	}
-	if (meta)
+	while ((c = wgetch(pad)) != ERR)
+		input_byte(c);
+	if (escaped) {
+		escaped = 0;
 		input_char(033, 0);
+	}
 	dirty |= DIRTY_INPUT;
+}
+
+/* One byte, or one key curses recognised. */
+static void
+input_byte(int c)
+{
+	wint_t	 ch;
+
+	if (c >= KEY_MIN) {
+		escaped = 0;
+		input_key(c);
+		return;
+	}
+	if (!input_utf8(c, &ch))
+		return;
+	input_wchar(ch);
+}
+
+static void
+input_wchar(wint_t ch)
+{
+	if (pasting) {
+		input_paste_add(ch);
+		return;
+	}
+	/* Alt-x arrives as Escape then x. */
+	if (ch == 033 && !escaped) {
+		escaped = 1;
+		return;
+	}
+	input_char(ch, escaped);
+	escaped = 0;
 }
 
 static void
@@ -237,7 +304,7 @@ input_cycle(int dir)
 }
 
 static void
-input_char(wint_t ch, int meta)
+input_char(wint_t ch, int alt)
 {
 	struct window	*w;
 	wchar_t		 c = (wchar_t)ch;
@@ -253,7 +320,7 @@ input_char(wint_t ch, int meta)
 		ctrlc = 0;
 		input_note("");
 	}
-	if (meta) {
+	if (alt) {
 		if (ch >= '0' && ch <= '9') {
 			w = window_nth(ch == '0' ? 10 : (int)(ch - '0'));
 			if (w != NULL)
