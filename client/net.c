@@ -42,7 +42,7 @@
 #define NET_RATE	2.0
 /* Back-off between reconnection attempts, in seconds. */
 #define NET_RETRY_MIN	1
-#define NET_RETRY_MAX	60
+#define NET_RETRY_MAX	30
 /* Silence before we PING the server, and again before we give up. */
 #define NET_QUIET	120
 /* A userhost as long as a server may make one: ~user (16) @ host (63). */
@@ -260,6 +260,7 @@ net_lost(const char *why)
 	struct window	*w;
 	struct timeval	 tv;
 	int		 quitting = net.state == NET_QUITTING;
+	int		 was_up = net.state != NET_CONNECTING;
 
 	log_info("link lost: %s", why);
 	if (bev != NULL)
@@ -273,7 +274,8 @@ net_lost(const char *why)
 			window_members_clear(w);
 			w->names_fresh = 1;
 		}
-		if (!quitting)
+		/* Say it once where people are; retries only here. */
+		if (!quitting && (was_up || w == window_server))
 			window_printf(w, LINE_ERROR, "-!- disconnected: %s",
 			    why);
 	}

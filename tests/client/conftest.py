@@ -161,6 +161,10 @@ class Tui:
             " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items()
                      if v is not None) + " " + \
             " ".join(shlex.quote(a) for a in [NATTER, "-v"] + list(args))
+        # tmux 3.3a sometimes loses the status of a process that exits at
+        # once (#{pane_dead_status} stays empty): the shell records it.
+        self.status_file = os.path.join(tmpdir, "status")
+        cmd += "; echo $? > " + shlex.quote(self.status_file)
         self.tt("-f", conf, "new-session", "-d", "-s", "main", "-c", tmpdir,
                 "-x", str(cols), "-y", str(rows), cmd)
 
@@ -188,10 +192,13 @@ class Tui:
         return int(x), int(y)
 
     def dead(self):
-        """None while running, else the exit status."""
-        dead, status = (self.display("#{pane_dead} #{pane_dead_status}")
-                        + " ").split(" ")[:2]
-        return int(status) if dead == "1" else None
+        """None while running, else the exit status (128 + n: signal n)."""
+        try:
+            with open(self.status_file) as f:
+                text = f.read().strip()
+        except FileNotFoundError:
+            return None
+        return int(text) if text else None
 
     def type(self, text):
         """Exact bytes, immune to send-keys' key names and ';'."""
