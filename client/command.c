@@ -421,10 +421,10 @@ command_join(struct window *w, char *args)
 		free(cause);
 		return;
 	}
-	room = window_find(name);
-	if (room != NULL && room->joined)
+	/* A room with a window already: go there (and in again if need be). */
+	if ((room = window_find(name)) != NULL)
 		window_switch(room);
-	else
+	if (room == NULL || !room->joined)
 		net_send("JOIN %s", name);
 	free(name);
 }

@@ -272,16 +272,21 @@ handle_welcome(struct msg *m, time_t when)
 static void
 handle_isupport(struct msg *m, time_t when)
 {
-	const char	*p;
+	const char	*modes, *p;
 	int		 i;
 
 	(void)when;
 	for (i = 1; i < m->nparams - 1; i++) {
 		if (strncmp(m->params[i], "PREFIX=(", 8) != 0)
 			continue;
-		if ((p = strchr(m->params[i], ')')) == NULL)
+		modes = m->params[i] + 8;
+		if ((p = strchr(modes, ')')) == NULL ||
+		    (size_t)(p - modes) != strlen(p + 1) ||
+		    strlen(p + 1) >= sizeof window_prefixes)
 			continue;
 		snprintf(window_prefixes, sizeof window_prefixes, "%s", p + 1);
+		snprintf(window_prefix_modes, sizeof window_prefix_modes,
+		    "%.*s", (int)(p - modes), modes);
 	}
 }
 
@@ -697,7 +702,7 @@ handle_kick(struct msg *m, time_t when)
 static void
 handle_mode(struct msg *m, time_t when)
 {
-	static const char	 letters[] = "ov";
+	const char		*letters = window_prefix_modes;
 	struct window		*w;
 	char			 nick[NAME_NICKMAX + 1], *all = NULL, *next;
 	const char		*p, *sym;

@@ -51,6 +51,7 @@ static size_t		 nlines;
 static time_t		 ctrlc;
 static char		 note[128];
 static int		 escaped;
+static int		 in_csi;	/* skipping an unknown escape sequence */
 
 static void	input_key(int);
 static void	input_byte(int);
@@ -215,6 +216,20 @@ input_wchar(wint_t ch)
 {
 	if (pasting) {
 		input_paste_add(ch);
+		return;
+	}
+	/*
+	 * A sequence curses did not know (a function key the terminfo entry
+	 * lacks): swallow it to its final byte rather than type it.
+	 */
+	if (in_csi) {
+		if (ch >= 0x40 && ch <= 0x7e)
+			in_csi = 0;
+		return;
+	}
+	if (escaped && ch == '[') {
+		escaped = 0;
+		in_csi = 1;
 		return;
 	}
 	/* Alt-x arrives as Escape then x. */

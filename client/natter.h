@@ -331,6 +331,7 @@ void	 ui_redraw(void);
 /* window.c */
 extern int		 dirty;
 extern char		 window_prefixes[16];
+extern char		 window_prefix_modes[16];
 extern struct windows	 windows;
 extern struct window	*window_cur;
 extern struct window	*window_server;

@@ -28,6 +28,7 @@
 
 int		 dirty = DIRTY_ALL;
 char		 window_prefixes[16] = "@+";	/* ISUPPORT PREFIX, by rank */
+char		 window_prefix_modes[16] = "ov";	/* and their modes */
 struct windows	 windows = TAILQ_HEAD_INITIALIZER(windows);
 struct window	*window_cur;
 struct window	*window_server;
