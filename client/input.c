@@ -650,6 +650,7 @@ input_draw(int y, int x, int cols)
 	uint32_t	 cp;
 	size_t		 n = 0, i;
 	int		 pw, cur, need, col, cw;
+	wchar_t		 c;
 
 	prompt = input_prompt();
 	wp = xreallocarray(NULL, strlen(prompt) + 1, sizeof *wp);
@@ -668,15 +669,6 @@ input_draw(int y, int x, int cols)
 		keypad(pad, TRUE);
 		nodelay(pad, TRUE);
 	}
-	werase(pad);
-	wmove(pad, 0, 0);
-	wattr_set(pad, A_BOLD, 0, NULL);
-	waddnwstr(pad, wp, (int)n);
-	wattr_set(pad, A_NORMAL, 0, NULL);
-	if (edit.len > 0)
-		waddnwstr(pad, edit.buf, (int)edit.len);
-	wmove(pad, 0, cur);
-
 	if (cur < xoff)
 		xoff = cur - cols / 2;
 	if (cur >= xoff + cols)
@@ -684,11 +676,29 @@ input_draw(int y, int x, int cols)
 	if (xoff < 0 || need - cols <= cols)
 		xoff = 0;
 	/* Move the start to the next character boundary. */
-	for (col = 0, i = 0; col < xoff && i < n + edit.len; i++) {
-		cw = text_cwidth((uint32_t)(i < n ? wp[i] : edit.buf[i - n]));
+	for (col = 0, i = 0; col < xoff && i < n + edit.len; i++)
+		col += text_cwidth((uint32_t)(i < n ? wp[i] : edit.buf[i - n]));
+	xoff = col;
+
+	/*
+	 * Draw up to the last character that fits whole: a wide character
+	 * cut by the right edge would spill over it.
+	 */
+	werase(pad);
+	wmove(pad, 0, 0);
+	wattr_set(pad, A_BOLD, 0, NULL);
+	for (col = 0, i = 0; i < n + edit.len; i++) {
+		c = i < n ? wp[i] : edit.buf[i - n];
+		cw = text_cwidth((uint32_t)c);
+		if (col + cw > xoff + cols)
+			break;
+		if (i == n)
+			wattr_set(pad, A_NORMAL, 0, NULL);
+		waddnwstr(pad, &c, 1);
 		col += cw;
 	}
-	xoff = col;
+	wattr_set(pad, A_NORMAL, 0, NULL);
+	wmove(pad, 0, cur);
 	pnoutrefresh(pad, 0, xoff, y, x, y, x + cols - 1);
 	free(wp);
 	free(prompt);

@@ -288,3 +288,29 @@ def test_commands_and_help(srv, peer, tui):
     t.wait_not(r"ambiguous command")
     t.enter("/whisper")
     t.wait(r"usage: /whisper nick message")
+
+
+def test_long_input_scrolls_sideways(srv, peer, tui):
+    """An odd width and only wide characters: the input line scrolls to
+    keep the cursor visible and never shows half a syllable."""
+    alice = peer("alice").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), cols=41, rows=8)
+    joined(t, "#7", 2)
+    text = "가나다라마바사아자차카타파하" * 3 + "x"
+    t.type(text)
+    t.wait(r"하x$")
+    for keys in (["Left"] * 25, ["Home"], ["Right"] * 19, ["End"]):
+        before = t.screen()
+        t.keys(*keys)
+        if keys != ["End"]:
+            t.settle(quiet=0.2)
+        line = t.screen().split("\n")[-2]
+        x, y = t.cursor()
+        assert width(line) <= 41
+        assert 0 <= x < 41 and y == 7
+        # What is shown is a run of whole syllables from the text.
+        shown = line[5:] if line.startswith("[#7] ") else line
+        assert shown.rstrip("x") in text
+        assert before is not None
+    t.keys("Enter")
+    assert alice.expect("PRIVMSG", "#7").params[1] == text
