@@ -285,6 +285,8 @@ main(int argc, char **argv)
 	}
 
 	ui_end();
+	if (natter_exit == EXIT_LINK)
+		fprintf(stderr, "natter: %s\n", net.status);
 	event_free(ev_stdin);
 	event_free(ev_winch);
 	event_free(ev_term);

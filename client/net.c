@@ -284,8 +284,15 @@ net_lost(const char *why)
 		natter_exit = 0;
 		return;
 	}
-	if (!opt.reconnect || net.fatal) {
+	if (!opt.reconnect) {
+		snprintf(net.status, sizeof net.status, "%s port %s: %s",
+		    opt.host, opt.port, why);
 		natter_exit = EXIT_LINK;
+		return;
+	}
+	if (net.fatal) {
+		/* Trying again would fail the same way: stay, say why. */
+		snprintf(net.status, sizeof net.status, "not connected");
 		return;
 	}
 	retry_secs = retry_secs == 0 ? NET_RETRY_MIN : retry_secs * 2;

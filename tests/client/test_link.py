@@ -225,3 +225,27 @@ def test_against_ngircd(ngircd, tui):
         t.wait(r"\[connected\] bobby ")
     finally:
         alice.close()
+
+
+def test_password(natterd, tui):
+    srv = natterd(args=("--password", "열려라 참깨", "--flood-rate", "0"))
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port),
+            "--password", "열려라 참깨")
+    joined(t, "#7", 1)
+    bad = tui("-n", "eve", "-r", "7", "-p", str(srv.port),
+              "--password", "wrong")
+    bad.wait(r"the server password is wrong")
+    bad.wait(r"\[not connected\]")
+    # It does not hammer the server with retries, and stays to be read.
+    time.sleep(1.5)
+    assert srv.count(r"registered \d+ eve") == 0
+    assert srv.count(r"closing \d+ .*Bad password") == 1
+    assert bad.dead() is None
+
+
+def test_exit_status_link_says_why(tui):
+    port = free_port()
+    t = tui("--no-reconnect", "-n", "bob", "-r", "7", "-p", str(port))
+    assert t.wait_dead() == 69
+    out = t.tt("capture-pane", "-p", "-S", "-", "-t", "main")
+    assert "natter: 127.0.0.1 port %d: Connection refused" % port in out

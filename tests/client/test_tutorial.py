@@ -54,6 +54,10 @@ def test_join_part_quit_notices(srv, peer, tui):
     joined(t, "#7", 1)
     carol = peer("carol").join("#7")
     t.wait(r"carol \(~u@127\.0\.0\.1\) has joined #7")
+    # Notices are dimmed (SGR 2), messages are not.
+    line = [l for l in t.screen(color=True).split("\n")
+            if "has joined" in l][0]
+    assert "\x1b[2m" in line.split("carol")[0]
     joined(t, "#7", 2)
     assert "carol" in sidebar(t)
     carol.send("PART #7 :lunch")
