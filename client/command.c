@@ -29,6 +29,7 @@
 static void	command_away(struct window *, char *);
 static void	command_clear(struct window *, char *);
 static void	command_close(struct window *, char *);
+static void	command_debug(struct window *, char *);
 static void	command_help(struct window *, char *);
 static void	command_join(struct window *, char *);
 static void	command_list(struct window *, char *);
@@ -51,6 +52,8 @@ static const struct command commands[] = {
 	  "clear this window's scrollback" },
 	{ "/close", command_close, 0, "",
 	  "close this window, leaving its room" },
+	{ "/debug", command_debug, 0, "",
+	  "open a window showing the raw traffic with the server" },
 	{ "/help", command_help, 0, "[command]",
 	  "list the commands, or explain one" },
 	{ "/join", command_join, COMMAND_NET, "room",
@@ -253,8 +256,8 @@ command_say(struct window *w, const char *text, int action)
 {
 	if (*text == '\0')
 		return (0);
-	if (w->type == WINDOW_SERVER) {
-		window_printf(w, LINE_ERROR, "-!- this is the server window: "
+	if (w->type == WINDOW_SERVER || w->type == WINDOW_DEBUG) {
+		window_printf(w, LINE_ERROR, "-!- nobody to talk to here: "
 		    "/join a room or /query someone first");
 		return (-1);
 	}
@@ -355,9 +358,18 @@ command_close(struct window *w, char *args)
 		command_part(w, args);
 		break;
 	case WINDOW_QUERY:
+	case WINDOW_DEBUG:
 		window_close(w);
 		break;
 	}
+}
+
+static void
+command_debug(struct window *w, char *args)
+{
+	(void)w;
+	(void)args;
+	window_switch(window_open(WINDOW_DEBUG, "debug"));
 }
 
 static void

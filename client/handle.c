@@ -184,6 +184,9 @@ handle(char *line)
 
 	if (msg_parse(&m, line, &errstr) != 0) {
 		log_warnx("malformed line from server: %s", errstr);
+		if (window_debug != NULL)
+			window_printf(window_debug, LINE_ERROR,
+			    "-!- malformed line dropped: %s", errstr);
 		return;
 	}
 	if ((net.caps & CAP_TIME) && msg_tag(&m, "time", tag, sizeof tag) !=

@@ -136,6 +136,7 @@ enum window_type {
 	WINDOW_SERVER,
 	WINDOW_CHANNEL,
 	WINDOW_QUERY,
+	WINDOW_DEBUG,		/* raw traffic, while it is open */
 };
 
 struct window {
@@ -335,12 +336,14 @@ extern char		 window_prefix_modes[16];
 extern struct windows	 windows;
 extern struct window	*window_cur;
 extern struct window	*window_server;
+extern struct window	*window_debug;
 void	 window_init(void);
 void	 window_free_all(void);
 struct window *window_find(const char *);
 struct window *window_open(enum window_type, const char *);
 void	 window_close(struct window *);
 void	 window_switch(struct window *);
+void	 window_raw(const char *, const char *);
 struct window *window_nth(int);
 int	 window_index(const struct window *);
 void	 window_add(struct window *, time_t, int, int, const char *);

@@ -238,6 +238,7 @@ net_read_cb(struct bufferevent *b, void *arg)
 	while (bev != NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		log_debug("<< %s", line);
+		window_raw("<<", line);
 		handle(line);
 		free(line);
 	}
@@ -387,6 +388,12 @@ net_write(const char *line, size_t len)
 	if (bev == NULL)
 		return;
 	log_debug(">> %.*s", (int)len - 2, line);
+	if (window_debug != NULL) {
+		char	*shown = xstrndup(line, len - 2);
+
+		window_raw(">>", shown);
+		free(shown);
+	}
 	bufferevent_write(bev, line, len);
 }
 

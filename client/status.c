@@ -81,6 +81,10 @@ status_draw_top(void *win, int cols)
 	case WINDOW_QUERY:
 		status_add(&s, "%s | whispers", name);
 		break;
+	case WINDOW_DEBUG:
+		status_add(&s, "debug | raw lines to (>>) and from (<<) the "
+		    "server");
+		break;
 	}
 	status_line(win, s, cols);
 	free(name);

@@ -32,6 +32,7 @@ char		 window_prefix_modes[16] = "ov";	/* and their modes */
 struct windows	 windows = TAILQ_HEAD_INITIALIZER(windows);
 struct window	*window_cur;
 struct window	*window_server;
+struct window	*window_debug;
 
 static unsigned long	 window_clock;	/* orders speakers for completion */
 
@@ -67,7 +68,7 @@ window_free_all(void)
 		TAILQ_REMOVE(&windows, w, entry);
 		window_free(w);
 	}
-	window_cur = window_server = NULL;
+	window_cur = window_server = window_debug = NULL;
 }
 
 /* A room or whisper window by name; the server window has none. */
@@ -77,7 +78,8 @@ window_find(const char *name)
 	struct window	*w;
 
 	TAILQ_FOREACH(w, &windows, entry) {
-		if (w->type != WINDOW_SERVER && name_cmp(w->name, name) == 0)
+		if ((w->type == WINDOW_CHANNEL || w->type == WINDOW_QUERY) &&
+		    name_cmp(w->name, name) == 0)
 			return (w);
 	}
 	return (NULL);
@@ -89,13 +91,18 @@ window_open(enum window_type type, const char *name)
 {
 	struct window	*w;
 
-	if (type != WINDOW_SERVER && (w = window_find(name)) != NULL)
+	if ((type == WINDOW_CHANNEL || type == WINDOW_QUERY) &&
+	    (w = window_find(name)) != NULL)
 		return (w);
+	if (type == WINDOW_DEBUG && window_debug != NULL)
+		return (window_debug);
 	w = xcalloc(1, sizeof *w);
 	w->type = type;
 	w->name = xstrdup(name);
 	w->names_fresh = 1;
 	scroll_init(&w->scroll, opt.scrollback);
+	if (type == WINDOW_DEBUG)
+		window_debug = w;
 	TAILQ_INSERT_TAIL(&windows, w, entry);
 	dirty |= DIRTY_STATUS;
 	return (w);
@@ -114,8 +121,24 @@ window_close(struct window *w)
 		window_switch(prev);
 	}
 	TAILQ_REMOVE(&windows, w, entry);
+	if (w == window_debug)
+		window_debug = NULL;
 	window_free(w);
 	dirty |= DIRTY_ALL;
+}
+
+/*
+ * A raw line to or from the server, for the debug window if it is open
+ * (catgirl's <</>> pane). The password is not shown.
+ */
+void
+window_raw(const char *dir, const char *line)
+{
+	if (window_debug == NULL)
+		return;
+	if (strncmp(line, "PASS ", 5) == 0)
+		line = "PASS ***";
+	window_printf(window_debug, 0, "%s %s", dir, line);
 }
 
 void

@@ -259,7 +259,7 @@ def test_commands_and_help(srv, peer, tui):
     t.wait(r"-!- /whisper nick message: send a private message")
     t.wait(r"-!- also: /msg /w")
     t.enter("/help")
-    t.wait(r"-!- commands: /away /clear /close /help /join")
+    t.wait(r"-!- commands: /away /clear /close /debug /help /join")
     t.enter("//slash at the start")
     assert alice.expect("PRIVMSG", "#7").params[1] == "/slash at the start"
     t.enter("/me waves 손")
@@ -288,6 +288,28 @@ def test_commands_and_help(srv, peer, tui):
     t.wait_not(r"ambiguous command")
     t.enter("/whisper")
     t.wait(r"usage: /whisper nick message")
+
+
+def test_debug_window(srv, peer, tui):
+    alice = peer("alice").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))
+    joined(t, "#7", 2)
+    t.enter("/debug")
+    t.wait(r"^ debug \| raw lines")
+    alice.send("PRIVMSG #7 :raw \x1b[2J")
+    t.wait(r"<< @time=\S+ :alice!~u@127\.0\.0\.1 PRIVMSG #7 :raw \^\[\[2J")
+    t.enter("hello")
+    t.wait(r"nobody to talk to here")
+    # Text that could not go anywhere stays in the input line.
+    t.wait(r"^\[debug\] hello$")
+    t.keys("C-u", "M-2")
+    t.enter("from the room")
+    alice.expect("PRIVMSG", "#7")
+    t.keys("M-3")
+    t.wait(r">> PRIVMSG #7 :from the room")
+    t.enter("/close")
+    t.wait(r"^ #7 \| ")
+    t.wait_not(r"3:debug")
 
 
 def test_long_input_scrolls_sideways(srv, peer, tui):
