@@ -22,6 +22,7 @@
  */
 
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -89,12 +90,6 @@ input_free(void)
 	if (pad != NULL)
 		delwin(pad);
 	pad = NULL;
-}
-
-enum input_mode
-input_mode(void)
-{
-	return (mode);
 }
 
 /* A short message for the status line, such as the Ctrl-C warning. */
@@ -461,6 +456,9 @@ input_enter(void)
 		edit_clear(&edit);
 		window_printf(window_server, 0, "-!- you will be %s", text);
 		net_register();
+		/* A refused -n nick may have interrupted the room question. */
+		if (opt.room == NULL)
+			input_ask(INPUT_ROOM, "");
 		break;
 	case INPUT_PASTE:
 		break;

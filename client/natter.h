@@ -253,7 +253,6 @@ void	 input_init(void);
 void	 input_free(void);
 void	 input_read(void);
 void	 input_ask(enum input_mode, const char *);
-enum input_mode input_mode(void);
 void	 input_draw(int, int, int);
 void	 input_status(char *, size_t);
 
@@ -345,7 +344,6 @@ void	 window_close(struct window *);
 void	 window_switch(struct window *);
 void	 window_raw(const char *, const char *);
 struct window *window_nth(int);
-int	 window_index(const struct window *);
 void	 window_add(struct window *, time_t, int, int, const char *);
 void	 window_printf(struct window *, int, const char *, ...)
 	     __printflike(3, 4);

@@ -162,20 +162,6 @@ window_nth(int n)
 	return (NULL);
 }
 
-int
-window_index(const struct window *w)
-{
-	const struct window	*x;
-	int			 n = 1;
-
-	TAILQ_FOREACH(x, &windows, entry) {
-		if (x == w)
-			return (n);
-		n++;
-	}
-	return (0);
-}
-
 /*
  * Add a sanitised line. Activity in a window not looked at counts for the
  * status line; a mention rings the bell wherever it lands.
