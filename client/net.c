@@ -22,6 +22,10 @@
  * non-blocking, and the UI keeps running whatever the network does.
  */
 
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +71,9 @@ int			 natter_exit = -1;
 
 static struct bufferevent	*bev;
 static struct evdns_base	*dns;
+static struct evdns_getaddrinfo_request *dns_req;
+static struct evutil_addrinfo	*addrs;		/* the host's addresses */
+static struct evutil_addrinfo	*addr_next;	/* the next one to try */
 static struct event		*retry_ev;
 static struct event		*pace_ev;
 static struct event		*quit_ev;
@@ -84,6 +91,9 @@ static void	net_retry_cb(evutil_socket_t, short, void *);
 static void	net_pace_cb(evutil_socket_t, short, void *);
 static void	net_quit_cb(evutil_socket_t, short, void *);
 static void	net_lost(const char *);
+static void	net_resolved(int, struct evutil_addrinfo *, void *);
+static void	net_try(const char *);
+static void	net_addrs_free(void);
 static void	net_pace(void);
 static void	net_write(const char *, size_t);
 static void	net_queue_clear(void);
@@ -110,6 +120,10 @@ net_init(void)
 void
 net_free(void)
 {
+	if (dns_req != NULL)
+		evdns_getaddrinfo_cancel(dns_req);
+	dns_req = NULL;
+	net_addrs_free();
 	net_queue_clear();
 	if (bev != NULL)
 		bufferevent_free(bev);
@@ -147,29 +161,86 @@ net_ready(void)
 	return (net.state == NET_CONNECTED);
 }
 
+/*
+ * Start connecting: look the host up (evdns, so a slow DNS server never
+ * stops the UI), then try its addresses in turn.
+ */
 void
 net_connect(void)
 {
-	int	 port = atoi(opt.port);
+	struct evutil_addrinfo	 hints;
 
 	net.state = NET_CONNECTING;
 	net.caps = 0;
 	sent_user = 0;
 	pinged = 0;
-	window_printf(window_server, 0, "-!- connecting to %s port %d",
-	    opt.host, port);
-	bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL)
-		fatalx("bufferevent_socket_new failed");
-	bufferevent_setcb(bev, net_read_cb, NULL, net_event_cb, NULL);
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect_hostname(bev, dns, AF_UNSPEC, opt.host,
-	    port) != 0) {
-		/* The callback may have freed it already on a quick error. */
-		if (bev != NULL)
-			net_lost("cannot connect");
-	}
+	window_printf(window_server, 0, "-!- connecting to %s port %s",
+	    opt.host, opt.port);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
+	/* For a numeric host the callback runs before this returns. */
+	dns_req = evdns_getaddrinfo(dns, opt.host, opt.port, &hints,
+	    net_resolved, NULL);
 	dirty |= DIRTY_STATUS;
+}
+
+static void
+net_resolved(int err, struct evutil_addrinfo *res, void *arg)
+{
+	char	 why[256];
+
+	(void)arg;
+	dns_req = NULL;
+	if (err == EVUTIL_EAI_CANCEL)
+		return;
+	if (err != 0) {
+		snprintf(why, sizeof why, "%s: %s", opt.host,
+		    evutil_gai_strerror(err));
+		net_lost(why);
+		return;
+	}
+	addrs = addr_next = res;
+	net_try(NULL);
+}
+
+/*
+ * Connect to the next address; why says what went wrong with the last
+ * one. With none left, the attempt has failed.
+ */
+static void
+net_try(const char *why)
+{
+	struct evutil_addrinfo	*ai;
+
+	if (bev != NULL)
+		bufferevent_free(bev);
+	bev = NULL;
+	while ((ai = addr_next) != NULL) {
+		addr_next = ai->ai_next;
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+		if (bev == NULL)
+			fatalx("bufferevent_socket_new failed");
+		bufferevent_setcb(bev, net_read_cb, NULL, net_event_cb, NULL);
+		bufferevent_enable(bev, EV_READ | EV_WRITE);
+		if (bufferevent_socket_connect(bev, ai->ai_addr,
+		    (int)ai->ai_addrlen) == 0)
+			return;
+		why = evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
+		bufferevent_free(bev);
+		bev = NULL;
+	}
+	net_lost(why != NULL ? why : "no address to connect to");
+}
+
+static void
+net_addrs_free(void)
+{
+	if (addrs != NULL)
+		evutil_freeaddrinfo(addrs);
+	addrs = addr_next = NULL;
 }
 
 /* Send NICK and USER once the connection is up and the nick is known. */
@@ -190,10 +261,10 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 {
 	struct timeval	 idle = { NET_QUIET, 0 };
 	char		 why[256];
-	int		 err;
 
 	(void)arg;
 	if (what & BEV_EVENT_CONNECTED) {
+		net_addrs_free();
 		net.state = NET_REGISTERING;
 		window_printf(window_server, 0, "-!- connected, registering");
 		bufferevent_set_timeouts(b, &idle, NULL);
@@ -216,12 +287,13 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 		snprintf(why, sizeof why, "connection closed");
 	else if (what & BEV_EVENT_TIMEOUT)
 		snprintf(why, sizeof why, "server not responding");
-	else if ((err = bufferevent_socket_get_dns_error(b)) != 0)
-		snprintf(why, sizeof why, "%s: %s", opt.host,
-		    evutil_gai_strerror(err));
 	else
 		snprintf(why, sizeof why, "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	if (net.state == NET_CONNECTING && addr_next != NULL) {
+		net_try(why);
+		return;
+	}
 	net_lost(why);
 }
 
@@ -264,6 +336,10 @@ net_lost(const char *why)
 	int		 was_up = net.state != NET_CONNECTING;
 
 	log_info("link lost: %s", why);
+	if (dns_req != NULL)
+		evdns_getaddrinfo_cancel(dns_req);
+	dns_req = NULL;
+	net_addrs_free();
 	if (bev != NULL)
 		bufferevent_free(bev);
 	bev = NULL;
@@ -508,7 +584,8 @@ net_quit(const char *reason)
 {
 	struct timeval	 tv;
 
-	if (bev == NULL || net.state == NET_CONNECTING) {
+	if (bev == NULL || net.state == NET_CONNECTING ||
+	    net.state == NET_IDLE) {
 		natter_exit = 0;
 		return;
 	}

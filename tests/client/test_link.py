@@ -249,3 +249,9 @@ def test_exit_status_link_says_why(tui):
     assert t.wait_dead() == 69
     out = t.tt("capture-pane", "-p", "-S", "-", "-t", "main")
     assert "natter: 127.0.0.1 port %d: Connection refused" % port in out
+
+
+def test_host_name_resolved(srv, tui):
+    """A name, looked up without blocking (evdns reads /etc/hosts)."""
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), "localhost")
+    joined(t, "#7", 1)
