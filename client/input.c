@@ -52,7 +52,7 @@ static size_t		 nlines;
 static time_t		 ctrlc;
 static char		 note[128];
 static int		 escaped;
-static int		 in_csi;	/* skipping an unknown escape sequence */
+static int		 in_csi;	/* in an unknown escape sequence */
 
 static void	input_key(int);
 static void	input_byte(int);

@@ -43,10 +43,10 @@ struct options {
 	const char	*host;
 	const char	*port;
 	const char	*password;
-	char		*nick;		/* wanted nickname, NULL until asked */
-	char		*room;		/* first room, NULL until asked */
+	char		*nick;		/* wanted nick; NULL: ask */
+	char		*room;		/* first room; NULL: ask */
 	const char	*user;		/* for USER */
-	int		 reconnect;	/* 0: exit with EXIT_LINK on loss */
+	int		 reconnect;	/* 0: exit on loss */
 	size_t		 scrollback;	/* lines kept per window */
 	int		 color;		/* 0 if NO_COLOR is set */
 };
@@ -58,7 +58,7 @@ struct style {
 #define STYLE_ITALIC	0x2
 #define STYLE_UNDERLINE	0x4
 #define STYLE_REVERSE	0x8
-	int	 fg;		/* IRC colour 0-98, or -1 for the default */
+	int	 fg;		/* IRC colour 0-98, -1: default */
 	int	 bg;
 };
 
@@ -72,23 +72,23 @@ struct line {
 #define LINE_NOTICE	0x8	/* join, part, quit, nick: dimmed */
 #define LINE_ERROR	0x10	/* a local or server error */
 #define LINE_MESSAGE	0x20	/* counts as unread activity */
-	int	 indent;	/* columns before the text, for wrapped rows */
-	char	*text;		/* sanitised, with IRC formatting codes */
-	int	 width;		/* width rows was computed for; 0 if none */
+	int	 indent;	/* columns before the text */
+	char	*text;		/* sanitised, with IRC codes */
+	int	 width;		/* rows are for this width */
 	int	 nrows;
-	size_t	*rows;		/* byte offset where each row starts */
+	size_t	*rows;		/* byte offsets of row starts */
 };
 
 /* A ring of lines and a view onto them. */
 struct scroll {
 	struct line	*ring;
 	size_t		 cap;
-	size_t		 end;		/* sequence number after the newest */
+	size_t		 end;		/* seq after the newest */
 	size_t		 count;
-	int		 follow;	/* the view sticks to the newest line */
-	size_t		 at;		/* else: the bottom visible line */
+	int		 follow;	/* view sticks to the newest */
+	size_t		 at;		/* else: bottom visible line */
 	int		 row;		/* and its bottom visible row */
-	size_t		 below;		/* lines added while scrolled up */
+	size_t		 below;		/* added while scrolled up */
 };
 
 /* A visible row: which line, which of its rows. */
@@ -104,7 +104,7 @@ struct edit {
 	size_t	 len;
 	size_t	 cap;
 	size_t	 pos;
-	wchar_t	*cut;		/* the last killed text, for Ctrl-Y */
+	wchar_t	*cut;		/* last killed text, Ctrl-Y */
 	size_t	 cutlen;
 };
 
@@ -113,14 +113,14 @@ struct history {
 	char	*lines[HISTORY_MAX];
 	size_t	 count;
 	size_t	 pos;		/* count when not browsing */
-	char	*saved;		/* the text being typed before browsing */
+	char	*saved;		/* what was typed before */
 };
 
 /* Tab completion state, alive across consecutive presses of Tab. */
 struct complete {
 	int	 active;
-	size_t	 start;		/* code point where the word starts */
-	size_t	 end;		/* after the text completion inserted */
+	size_t	 start;		/* code point of the word */
+	size_t	 end;		/* after what was inserted */
 	char	*prefix;	/* the word as typed */
 	size_t	 next;		/* which match the next Tab picks */
 };
@@ -129,7 +129,7 @@ struct complete {
 struct member {
 	char		*nick;
 	char		 prefix;
-	unsigned long	 spoke;		/* when they last spoke, as a counter */
+	unsigned long	 spoke;		/* last spoke (a counter) */
 };
 
 enum window_type {
@@ -144,12 +144,12 @@ struct window {
 	char			*name;
 	char			*topic;
 	struct scroll		 scroll;
-	struct member		*members;	/* sorted: prefix, then name */
+	struct member		*members;	/* by prefix, name */
 	size_t			 nmembers;
 	size_t			 capmembers;
 	int			 joined;	/* we are in the channel */
 	int			 parting;	/* close on our PART */
-	int			 names_fresh;	/* next 353 starts a list */
+	int			 names_fresh;	/* 353 starts a list */
 	int			 names_show;	/* print the next list */
 	unsigned int		 unread;
 	unsigned int		 mentions;
@@ -178,13 +178,13 @@ enum net_state {
 struct net {
 	enum net_state	 state;
 	char		*nick;		/* as the server knows us */
-	char		*userhost;	/* user@host from 001 or our JOIN */
+	char		*userhost;	/* from 001 or our JOIN */
 	int		 caps;
 #define CAP_ECHO	0x1
 #define CAP_TIME	0x2
 	int		 registered_once;
 	int		 asking_nick;	/* the nick prompt is up */
-	int		 fatal;		/* do not reconnect (bad password) */
+	int		 fatal;		/* no retry: bad password */
 	char		 status[128];	/* why we are not connected */
 };
 

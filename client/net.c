@@ -72,8 +72,8 @@ int			 natter_exit = -1;
 static struct bufferevent	*bev;
 static struct evdns_base	*dns;
 static struct evdns_getaddrinfo_request *dns_req;
-static struct evutil_addrinfo	*addrs;		/* the host's addresses */
-static struct evutil_addrinfo	*addr_next;	/* the next one to try */
+static struct evutil_addrinfo	*addrs; /* the host's addresses */
+static struct evutil_addrinfo	*addr_next;	/* to try next */
 static struct event		*retry_ev;
 static struct event		*pace_ev;
 static struct event		*quit_ev;

@@ -124,7 +124,8 @@ scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
 {
 	const char	*p = text, *q, *end = text + strlen(text);
 	size_t		*rows = NULL, brk = 0, start = 0, k;
-	int		 n = 0, cap = 0, col = 0, brkcol = 0, w, startcol = 0;
+	int		 n = 0, cap = 0, col = 0, brkcol = 0, w;
+	int		 startcol = 0;
 	uint32_t	 cp;
 
 	if (width < 1)

@@ -27,16 +27,18 @@
 #include "name.h"
 
 int		 dirty = DIRTY_ALL;
-char		 window_prefixes[16] = "@+";	/* ISUPPORT PREFIX, by rank */
-char		 window_prefix_modes[16] = "ov";	/* and their modes */
+/* ISUPPORT PREFIX: member prefixes by rank, and their modes. */
+char		 window_prefixes[16] = "@+";
+char		 window_prefix_modes[16] = "ov";
 struct windows	 windows = TAILQ_HEAD_INITIALIZER(windows);
 struct window	*window_cur;
 struct window	*window_server;
 struct window	*window_debug;
 
-static unsigned long	 window_clock;	/* orders speakers for completion */
+static unsigned long	 window_clock;	/* orders speakers */
 
-static int	window_member_cmp(const struct member *, const struct member *);
+static int	window_member_cmp(const struct member *,
+		    const struct member *);
 static size_t	window_member_index(struct window *, const char *, int *);
 static void	window_free(struct window *);
 
