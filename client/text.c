@@ -221,7 +221,8 @@ text_put(char *out, uint32_t cp)
  * Make text from the network safe to show. Invalid UTF-8 becomes U+FFFD;
  * C0 controls become ^X, DEL ^?, C1 controls ^[ and their 7-bit letter
  * (CSI is shown as ^[[), tabs a space; a character the C library has no
- * width for becomes U+FFFD. With TEXT_FORMAT the IRC formatting codes
+ * width for, and the bidi embeddings, overrides and isolates that could
+ * make a line read backwards, become U+FFFD. With TEXT_FORMAT the IRC formatting codes
  * stay, to be drawn as attributes; otherwise they are shown as ^B and
  * so on. Nothing that reaches the terminal can be an escape sequence.
  */
@@ -253,7 +254,10 @@ text_sanitize(const char *s, size_t len, int flags)
 			*o++ = '^';
 			*o++ = '[';
 			*o++ = (char)(cp - 0x40);
-		} else if (text_wcwidth(cp) < 0)
+		} else if (text_wcwidth(cp) < 0 ||
+		    (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
+			/* No width, or a bidi override reordering the rest. */
 			o += text_put(o, UTF8_REPLACEMENT);
 		else
 			o += text_put(o, cp);

@@ -122,6 +122,10 @@ test_sanitize_utf8(void **state)
 	assert_null(strchr(s, '\033'));
 	assert_true(utf8_valid(s, strlen(s)));
 	free(s);
+	/* A right-to-left override would reorder what follows. */
+	s = text_sanitize_str("a\xe2\x80\xae" "cba" "\xe2\x81\xa6" "x", 0);
+	assert_string_equal(s, "a\xef\xbf\xbd" "cba\xef\xbf\xbdx");
+	free(s);
 	s = text_sanitize_str("안녕 👍", 0);
 	assert_string_equal(s, "안녕 👍");
 	free(s);
