@@ -222,9 +222,10 @@ text_put(char *out, uint32_t cp)
  * C0 controls become ^X, DEL ^?, C1 controls ^[ and their 7-bit letter
  * (CSI is shown as ^[[), tabs a space; a character the C library has no
  * width for, and the bidi embeddings, overrides and isolates that could
- * make a line read backwards, become U+FFFD. With TEXT_FORMAT the IRC formatting codes
- * stay, to be drawn as attributes; otherwise they are shown as ^B and
- * so on. Nothing that reaches the terminal can be an escape sequence.
+ * make a line read backwards, become U+FFFD. With TEXT_FORMAT the IRC
+ * formatting codes stay, to be drawn as attributes; otherwise they are
+ * shown as ^B and so on. Nothing that reaches the terminal can be an
+ * escape sequence.
  */
 char *
 text_sanitize(const char *s, size_t len, int flags)
