@@ -183,3 +183,23 @@ def test_given_nick_in_use_then_room(srv, peer, tui):
     t.enter("#7")
     joined(t, "#7", 2)
     assert srv.count(r"registered \d+ bob!") == 1
+
+
+def test_kick(srv, peer, tui):
+    alice = peer("alice").join("#7")
+    peer("carol").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))
+    joined(t, "#7", 3)
+    alice.send("KICK #7 carol :그만")
+    t.wait(r"alice removed carol from #7 \(그만\)")
+    assert sidebar(t) == ["@alice", "bob"]
+    alice.send("KICK #7 bob :you too")
+    t.wait(r"alice removed you from #7 \(you too\)")
+    t.wait(r"^ #7 \| 0 members \(not joined\)")
+    assert sidebar(t) == []
+    t.enter("hello?")
+    t.wait(r"you are not in #7")
+    t.keys("C-u")
+    t.enter("/join 7")
+    joined(t, "#7", 2)
+    assert sidebar(t) == ["@alice", "bob"]
