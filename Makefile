@@ -37,6 +37,12 @@ EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
 EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
 TLS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_openssl openssl 2>/dev/null)
 TLS_LIBS = $(shell $(PKG_CONFIG) --libs libevent_openssl openssl 2>/dev/null)
+# natter resolves host names with evdns, so the UI never waits on DNS.
+EVENT_EXTRA_LIBS = $(shell $(PKG_CONFIG) --libs libevent_extra 2>/dev/null)
+# ncursesw's pkg-config adds its own _XOPEN_SOURCE; ours (700) stays.
+CURSES_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE%, \
+	$(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null))
+CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 COMMON_OBJS = \
@@ -59,13 +65,32 @@ SERVER_OBJS = \
 	$(B)/server/tls.o \
 	$(B)/server/user.o
 
+CLIENT_OBJS = \
+	$(B)/client/command.o \
+	$(B)/client/complete.o \
+	$(B)/client/edit.o \
+	$(B)/client/handle.o \
+	$(B)/client/input.o \
+	$(B)/client/natter.o \
+	$(B)/client/net.o \
+	$(B)/client/pane.o \
+	$(B)/client/scroll.o \
+	$(B)/client/sidebar.o \
+	$(B)/client/status.o \
+	$(B)/client/text.o \
+	$(B)/client/ui.o \
+	$(B)/client/window.o
+
+# Everything but main(), for the unit tests to link against.
+CLIENT_LIB_OBJS = $(filter-out $(B)/client/natter.o,$(CLIENT_OBJS))
+
 COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
 	common/utf8.h
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
 
-PROGS = $(B)/natterd $(B)/natter-bench $(B)/null-relay
+PROGS = $(B)/natterd $(B)/natter $(B)/natter-bench $(B)/null-relay
 
 all: $(PROGS) $(UNIT_TESTS)
 
@@ -95,10 +120,26 @@ $(B)/null-relay: bench/null-relay.c
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
 	    bench/null-relay.c $(EVENT_LIBS)
 
-$(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(COMMON_HDRS)
+$(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnatter.a \
-	    $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(CLIENT_LIB_OBJS)
+
+$(B)/natter: $(B)/client/natter.o $(B)/libnatter-client.a $(B)/libnatter.a
+	$(CC) $(LDFLAGS) -o $@ $(B)/client/natter.o $(B)/libnatter-client.a \
+	    $(B)/libnatter.a $(CURSES_LIBS) $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
+
+# Unit tests may use common/ and the client's modules (an archive: only
+# what a test calls is linked in).
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(B)/libnatter-client.a \
+    client/natter.h $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
+	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
 
 # libFuzzer harnesses, built with clang into build-fuzz/. `make fuzz` runs
 # each for FUZZ_SECONDS on a copy of its seed corpus in fuzz/corpus/.
@@ -161,12 +202,16 @@ lint:
 	sh scripts/check-man.sh
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(B)/natterd $(DESTDIR)$(SBINDIR)/natterd
+	install -m 755 $(B)/natter $(DESTDIR)$(BINDIR)/natter
 	install -m 644 man/natterd.8 $(DESTDIR)$(MANDIR)/man8/natterd.8
+	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
+	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
 
 clean:
 	rm -rf build build-san build-fuzz

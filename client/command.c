@@ -1,0 +1,583 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Slash commands: one sorted table drives dispatch, /help, usage and
+ * completion (tmux's cmd_table, catgirl's Commands[]). A name is looked
+ * up exactly, then as a unique prefix.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "natter.h"
+#include "name.h"
+
+static void	command_away(struct window *, char *);
+static void	command_clear(struct window *, char *);
+static void	command_close(struct window *, char *);
+static void	command_debug(struct window *, char *);
+static void	command_help(struct window *, char *);
+static void	command_join(struct window *, char *);
+static void	command_list(struct window *, char *);
+static void	command_me(struct window *, char *);
+static void	command_members(struct window *, char *);
+static void	command_nick(struct window *, char *);
+static void	command_part(struct window *, char *);
+static void	command_query(struct window *, char *);
+static void	command_quit(struct window *, char *);
+static void	command_quote(struct window *, char *);
+static void	command_topic(struct window *, char *);
+static void	command_whisper(struct window *, char *);
+static void	command_whois(struct window *, char *);
+
+/* Sorted by strcmp(): command_check_table() checks, a unit test too. */
+static const struct command commands[] = {
+	{ "/away", command_away, COMMAND_NET, "[message]",
+	  "mark yourself away with a message, or back without one" },
+	{ "/clear", command_clear, 0, "",
+	  "clear this window's scrollback" },
+	{ "/close", command_close, 0, "",
+	  "close this window, leaving its room" },
+	{ "/debug", command_debug, 0, "",
+	  "open a window showing the raw traffic with the server" },
+	{ "/help", command_help, 0, "[command]",
+	  "list the commands, or explain one" },
+	{ "/join", command_join, COMMAND_NET, "room",
+	  "join a room in a window of its own; 7 means #7" },
+	{ "/list", command_list, COMMAND_NET, "",
+	  "list the rooms on the server" },
+	{ "/me", command_me, COMMAND_NET, "action",
+	  "say what you are doing, as in * alice waves" },
+	{ "/members", command_members, COMMAND_NET, "",
+	  "list who is in this room" },
+	{ "/msg", command_whisper, COMMAND_NET, "nick message",
+	  "whisper to nick (same as /whisper)" },
+	{ "/names", command_members, COMMAND_NET, "",
+	  "list who is in this room (same as /members)" },
+	{ "/nick", command_nick, COMMAND_NET, "nick",
+	  "change your nickname" },
+	{ "/part", command_part, 0, "[reason]",
+	  "leave this room and close its window" },
+	{ "/query", command_query, 0, "nick",
+	  "open a whisper window with nick" },
+	{ "/quit", command_quit, 0, "[reason]",
+	  "disconnect and exit" },
+	{ "/quote", command_quote, COMMAND_NET, "line",
+	  "send a raw IRC line to the server" },
+	{ "/rename", command_nick, COMMAND_NET, "nick",
+	  "change your nickname (same as /nick)" },
+	{ "/topic", command_topic, COMMAND_NET, "[text]",
+	  "show this room's topic, or set it" },
+	{ "/w", command_whisper, COMMAND_NET, "nick message",
+	  "whisper to nick (same as /whisper)" },
+	{ "/whisper", command_whisper, COMMAND_NET, "nick message",
+	  "send a private message to nick, in a window of its own" },
+	{ "/who", command_members, COMMAND_NET, "",
+	  "list who is in this room (same as /members)" },
+	{ "/whois", command_whois, COMMAND_NET, "nick",
+	  "show who nick is" },
+};
+#define COMMAND_COUNT	(sizeof commands / sizeof commands[0])
+
+int
+command_check_table(void)
+{
+	size_t	 i;
+
+	for (i = 1; i < COMMAND_COUNT; i++) {
+		if (strcmp(commands[i - 1].name, commands[i].name) >= 0)
+			return (-1);
+	}
+	return (0);
+}
+
+const struct command *
+command_table(size_t *n)
+{
+	*n = COMMAND_COUNT;
+	return (commands);
+}
+
+static int
+command_cmp(const void *key, const void *entry)
+{
+	return (strcmp(key, ((const struct command *)entry)->name));
+}
+
+/*
+ * Find a command by its exact name, else by a unique prefix (aliases of
+ * one command count once). On failure say why in *cause (allocated):
+ * "unknown command: /x" or "ambiguous command: /w, could be: ...".
+ */
+const struct command *
+command_find(const char *name, char **cause)
+{
+	const struct command	*c, *found = NULL;
+	size_t			 i, len = strlen(name);
+	int			 ambiguous = 0;
+	char			*list, *next;
+
+	*cause = NULL;
+	c = bsearch(name, commands, COMMAND_COUNT, sizeof commands[0],
+	    command_cmp);
+	if (c != NULL)
+		return (c);
+	for (i = 0; i < COMMAND_COUNT; i++) {
+		if (strncmp(commands[i].name, name, len) != 0)
+			continue;
+		if (found != NULL && found->fn != commands[i].fn)
+			ambiguous = 1;
+		if (found == NULL)
+			found = &commands[i];
+	}
+	if (found == NULL || len < 2) {
+		xasprintf(cause, "unknown command: %s (try /help)", name);
+		return (NULL);
+	}
+	if (!ambiguous)
+		return (found);
+	list = xstrdup("");
+	for (i = 0; i < COMMAND_COUNT; i++) {
+		if (strncmp(commands[i].name, name, len) != 0)
+			continue;
+		xasprintf(&next, "%s%s%s", list, *list != '\0' ? ", " : "",
+		    commands[i].name);
+		free(list);
+		list = next;
+	}
+	xasprintf(cause, "ambiguous command: %s, could be: %s", name, list);
+	free(list);
+	return (NULL);
+}
+
+/*
+ * Run a line typed in w: a command, "//text" for a literal slash, or a
+ * message. Returns -1 if the line should stay in the input (it could
+ * not go out), else 0.
+ */
+int
+command_run(struct window *w, const char *line)
+{
+	const struct command	*c;
+	char			*copy, *args, *cause;
+
+	if (line[0] != '/')
+		return (command_say(w, line, 0));
+	if (line[1] == '/')
+		return (command_say(w, line + 1, 0));
+	copy = xstrdup(line);
+	args = copy + strcspn(copy, " ");
+	if (*args != '\0')
+		*args++ = '\0';
+	args += strspn(args, " ");
+	if ((c = command_find(copy, &cause)) == NULL) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s", cause);
+		free(cause);
+		free(copy);
+		return (0);
+	}
+	if ((c->flags & COMMAND_NET) && !net_ready()) {
+		window_printf(window_cur, LINE_ERROR,
+		    "-!- not connected: %s must wait", c->name);
+		free(copy);
+		return (-1);
+	}
+	c->fn(w, args);
+	free(copy);
+	return (0);
+}
+
+/* Say "usage: /cmd args" for the command being run. */
+static void
+command_usage(const char *name)
+{
+	const struct command	*c;
+	char			*cause;
+
+	if ((c = command_find(name, &cause)) == NULL) {
+		free(cause);
+		return;
+	}
+	window_printf(window_cur, LINE_ERROR, "-!- usage: %s %s", c->name,
+	    c->usage);
+}
+
+/* Send text to target in as many PRIVMSGs as it takes. */
+static void
+command_send(const char *target, const char *text, int action)
+{
+	size_t	 room, len = strlen(text), n;
+	char	*part;
+
+	room = net_text_room(target, action ? strlen("\001ACTION \001") : 0);
+	while (len > 0) {
+		n = text_split(text, len, room);
+		part = xstrndup(text, n);
+		if (action)
+			net_send("PRIVMSG %s :\001ACTION %s\001", target, part);
+		else
+			net_send("PRIVMSG %s :%s", target, part);
+		if (!(net.caps & CAP_ECHO)) {
+			if (action) {
+				char	*ctcp;
+
+				xasprintf(&ctcp, "\001ACTION %s\001", part);
+				handle_own(target, ctcp);
+				free(ctcp);
+			} else
+				handle_own(target, part);
+		}
+		free(part);
+		text += n;
+		len -= n;
+	}
+}
+
+/*
+ * Say text in w: to its room or its whisper peer, split so that no line
+ * the server relays passes 512 bytes.
+ */
+int
+command_say(struct window *w, const char *text, int action)
+{
+	if (*text == '\0')
+		return (0);
+	if (w->type == WINDOW_SERVER || w->type == WINDOW_DEBUG) {
+		window_printf(w, LINE_ERROR, "-!- nobody to talk to here: "
+		    "/join a room or /query someone first");
+		return (-1);
+	}
+	if (!net_ready()) {
+		window_printf(w, LINE_ERROR, "-!- not connected: "
+		    "the message was not sent");
+		return (-1);
+	}
+	if (w->type == WINDOW_CHANNEL && !w->joined) {
+		window_printf(w, LINE_ERROR, "-!- you are not in %s", w->name);
+		return (-1);
+	}
+	command_send(w->name, text, action);
+	return (0);
+}
+
+/*
+ * A room as typed: "7" is "#7", "lobby" is "#lobby", "#x" stays. The
+ * name is checked as the server would.
+ */
+int
+command_room(const char *in, char **out, char **cause)
+{
+	const char	*errstr;
+	char		*name;
+
+	*out = NULL;
+	*cause = NULL;
+	in += strspn(in, " ");
+	if (*in == '\0') {
+		*cause = xstrdup("a room name or number, please");
+		return (-1);
+	}
+	if (in[0] == '#')
+		name = xstrdup(in);
+	else
+		xasprintf(&name, "#%s", in);
+	name[strcspn(name, " ")] = '\0';
+	if (!name_chan_valid(name, &errstr)) {
+		xasprintf(cause, "%s: %s", name, errstr);
+		free(name);
+		return (-1);
+	}
+	*out = name;
+	return (0);
+}
+
+/* Split "nick rest": nick in place, the rest returned. */
+static char *
+command_word(char *args)
+{
+	char	*rest = args + strcspn(args, " ");
+
+	if (*rest != '\0')
+		*rest++ = '\0';
+	return (rest + strspn(rest, " "));
+}
+
+static int
+command_nick_ok(const char *nick)
+{
+	const char	*errstr;
+
+	if (!name_nick_valid(nick, NAME_NICKLEN, &errstr)) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s: %s", nick,
+		    errstr);
+		return (0);
+	}
+	return (1);
+}
+
+static void
+command_away(struct window *w, char *args)
+{
+	(void)w;
+	if (*args != '\0')
+		net_send("AWAY :%s", args);
+	else
+		net_send("AWAY");
+}
+
+static void
+command_clear(struct window *w, char *args)
+{
+	(void)args;
+	window_clear(w);
+}
+
+static void
+command_close(struct window *w, char *args)
+{
+	switch (w->type) {
+	case WINDOW_SERVER:
+		window_printf(w, LINE_ERROR,
+		    "-!- the server window stays open; /quit to leave");
+		break;
+	case WINDOW_CHANNEL:
+		command_part(w, args);
+		break;
+	case WINDOW_QUERY:
+	case WINDOW_DEBUG:
+		window_close(w);
+		break;
+	}
+}
+
+static void
+command_debug(struct window *w, char *args)
+{
+	(void)w;
+	(void)args;
+	window_switch(window_open(WINDOW_DEBUG, "debug"));
+}
+
+static void
+command_help(struct window *w, char *args)
+{
+	const struct command	*c, *other;
+	size_t			 i;
+	char			*name, *cause, *list, *next;
+
+	(void)w;
+	if (*args == '\0') {
+		list = xstrdup("");
+		for (i = 0; i < COMMAND_COUNT; i++) {
+			xasprintf(&next, "%s %s", list, commands[i].name);
+			free(list);
+			list = next;
+		}
+		window_printf(window_cur, 0, "-!- commands:%s", list);
+		window_printf(window_cur, 0, "-!- /help command explains one; "
+		    "//text sends text starting with a slash");
+		free(list);
+		return;
+	}
+	command_word(args);
+	if (*args == '/')
+		name = xstrdup(args);
+	else
+		xasprintf(&name, "/%s", args);
+	if ((c = command_find(name, &cause)) == NULL) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s", cause);
+		free(cause);
+		free(name);
+		return;
+	}
+	window_printf(window_cur, 0, "-!- %s%s%s: %s", c->name,
+	    *c->usage != '\0' ? " " : "", c->usage, c->help);
+	list = xstrdup("");
+	for (i = 0; i < COMMAND_COUNT; i++) {
+		other = &commands[i];
+		if (other->fn != c->fn || other == c)
+			continue;
+		xasprintf(&next, "%s %s", list, other->name);
+		free(list);
+		list = next;
+	}
+	if (*list != '\0')
+		window_printf(window_cur, 0, "-!- also:%s", list);
+	free(list);
+	free(name);
+}
+
+static void
+command_join(struct window *w, char *args)
+{
+	struct window	*room;
+	char		*name, *cause;
+
+	(void)w;
+	if (command_room(args, &name, &cause) != 0) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s", cause);
+		free(cause);
+		return;
+	}
+	/* A room with a window already: go there (and in again if need be). */
+	if ((room = window_find(name)) != NULL)
+		window_switch(room);
+	if (room == NULL || !room->joined)
+		net_send("JOIN %s", name);
+	free(name);
+}
+
+static void
+command_list(struct window *w, char *args)
+{
+	(void)w;
+	(void)args;
+	net_send("LIST");
+}
+
+static void
+command_me(struct window *w, char *args)
+{
+	if (*args == '\0') {
+		command_usage("/me");
+		return;
+	}
+	command_say(w, args, 1);
+}
+
+static void
+command_members(struct window *w, char *args)
+{
+	(void)args;
+	if (w->type != WINDOW_CHANNEL) {
+		window_printf(w, LINE_ERROR, "-!- /members works in a room");
+		return;
+	}
+	w->names_show++;
+	net_send("NAMES %s", w->name);
+}
+
+static void
+command_nick(struct window *w, char *args)
+{
+	(void)w;
+	command_word(args);
+	if (*args == '\0') {
+		command_usage("/nick");
+		return;
+	}
+	if (command_nick_ok(args))
+		net_send("NICK %s", args);
+}
+
+static void
+command_part(struct window *w, char *args)
+{
+	if (w->type != WINDOW_CHANNEL) {
+		window_printf(w, LINE_ERROR, "-!- /part works in a room");
+		return;
+	}
+	if (!net_ready() || !w->joined) {
+		window_close(w);
+		return;
+	}
+	w->parting = 1;
+	if (*args != '\0')
+		net_send("PART %s :%s", w->name, args);
+	else
+		net_send("PART %s", w->name);
+}
+
+static void
+command_query(struct window *w, char *args)
+{
+	struct window	*q;
+	char		*rest;
+
+	(void)w;
+	rest = command_word(args);
+	if (*args == '\0') {
+		command_usage("/query");
+		return;
+	}
+	if (!command_nick_ok(args))
+		return;
+	q = window_open(WINDOW_QUERY, args);
+	window_switch(q);
+	if (*rest != '\0')
+		command_say(q, rest, 0);
+}
+
+static void
+command_quit(struct window *w, char *args)
+{
+	(void)w;
+	net_quit(args);
+}
+
+static void
+command_quote(struct window *w, char *args)
+{
+	(void)w;
+	if (*args == '\0') {
+		command_usage("/quote");
+		return;
+	}
+	net_send("%s", args);
+}
+
+static void
+command_topic(struct window *w, char *args)
+{
+	if (w->type != WINDOW_CHANNEL) {
+		window_printf(w, LINE_ERROR, "-!- /topic works in a room");
+		return;
+	}
+	if (*args == '\0')
+		net_send("TOPIC %s", w->name);
+	else
+		net_send("TOPIC %s :%s", w->name, args);
+}
+
+static void
+command_whisper(struct window *w, char *args)
+{
+	char	*text;
+
+	(void)w;
+	text = command_word(args);
+	if (*args == '\0' || *text == '\0') {
+		command_usage("/whisper");
+		return;
+	}
+	if (!command_nick_ok(args))
+		return;
+	window_open(WINDOW_QUERY, args);
+	command_send(args, text, 0);
+}
+
+static void
+command_whois(struct window *w, char *args)
+{
+	(void)w;
+	command_word(args);
+	if (*args == '\0') {
+		command_usage("/whois");
+		return;
+	}
+	net_send("WHOIS %s", args);
+}

@@ -1,0 +1,988 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Messages from the server, one handler each in a sorted table
+ * (catgirl's Handlers[]). Handlers change windows and members and mark
+ * them dirty; every string from the network is sanitised before it is
+ * stored for display.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "natter.h"
+#include "msg.h"
+#include "name.h"
+#include "numeric.h"
+
+struct handler {
+	const char	*cmd;
+	void		(*fn)(struct msg *, time_t);
+};
+
+static void	handle_welcome(struct msg *, time_t);
+static void	handle_isupport(struct msg *, time_t);
+static void	handle_away(struct msg *, time_t);
+static void	handle_to_current(struct msg *, time_t);
+static void	handle_whois_user(struct msg *, time_t);
+static void	handle_whois_server(struct msg *, time_t);
+static void	handle_whois_idle(struct msg *, time_t);
+static void	handle_whois_channels(struct msg *, time_t);
+static void	handle_ignore(struct msg *, time_t);
+static void	handle_list(struct msg *, time_t);
+static void	handle_notopic(struct msg *, time_t);
+static void	handle_topic_reply(struct msg *, time_t);
+static void	handle_topic_who(struct msg *, time_t);
+static void	handle_names(struct msg *, time_t);
+static void	handle_endofnames(struct msg *, time_t);
+static void	handle_motd(struct msg *, time_t);
+static void	handle_nick_error(struct msg *, time_t);
+static void	handle_badpass(struct msg *, time_t);
+static void	handle_cap(struct msg *, time_t);
+static void	handle_error(struct msg *, time_t);
+static void	handle_join(struct msg *, time_t);
+static void	handle_kick(struct msg *, time_t);
+static void	handle_mode(struct msg *, time_t);
+static void	handle_nick(struct msg *, time_t);
+static void	handle_notice(struct msg *, time_t);
+static void	handle_part(struct msg *, time_t);
+static void	handle_ping(struct msg *, time_t);
+static void	handle_privmsg(struct msg *, time_t);
+static void	handle_quit(struct msg *, time_t);
+static void	handle_topic(struct msg *, time_t);
+static void	handle_default(struct msg *, time_t);
+static void	handle_message(struct msg *, time_t, int);
+
+/* Sorted by strcmp(): handle_check_table() checks. */
+static const struct handler handlers[] = {
+	{ "001",	handle_welcome },
+	{ "005",	handle_isupport },
+	{ "301",	handle_away },
+	{ "305",	handle_to_current },
+	{ "306",	handle_to_current },
+	{ "311",	handle_whois_user },
+	{ "312",	handle_whois_server },
+	{ "317",	handle_whois_idle },
+	{ "318",	handle_ignore },
+	{ "319",	handle_whois_channels },
+	{ "321",	handle_list },
+	{ "322",	handle_list },
+	{ "323",	handle_list },
+	{ "324",	handle_ignore },
+	{ "329",	handle_ignore },
+	{ "331",	handle_notopic },
+	{ "332",	handle_topic_reply },
+	{ "333",	handle_topic_who },
+	{ "353",	handle_names },
+	{ "366",	handle_endofnames },
+	{ "372",	handle_motd },
+	{ "375",	handle_motd },
+	{ "376",	handle_motd },
+	{ "422",	handle_motd },
+	{ "432",	handle_nick_error },
+	{ "433",	handle_nick_error },
+	{ "464",	handle_badpass },
+	{ "CAP",	handle_cap },
+	{ "ERROR",	handle_error },
+	{ "JOIN",	handle_join },
+	{ "KICK",	handle_kick },
+	{ "MODE",	handle_mode },
+	{ "NICK",	handle_nick },
+	{ "NOTICE",	handle_notice },
+	{ "PART",	handle_part },
+	{ "PING",	handle_ping },
+	{ "PONG",	handle_ignore },
+	{ "PRIVMSG",	handle_privmsg },
+	{ "QUIT",	handle_quit },
+	{ "TOPIC",	handle_topic },
+};
+#define HANDLER_COUNT	(sizeof handlers / sizeof handlers[0])
+
+int
+handle_check_table(void)
+{
+	size_t	 i;
+
+	for (i = 1; i < HANDLER_COUNT; i++) {
+		if (strcmp(handlers[i - 1].cmd, handlers[i].cmd) >= 0)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+handle_cmp(const void *key, const void *entry)
+{
+	return (strcmp(key, ((const struct handler *)entry)->cmd));
+}
+
+/* The nick in a prefix, into buf. */
+static const char *
+handle_nick_of(const struct msg *m, char *buf, size_t size)
+{
+	size_t	 n;
+
+	if (m->prefix == NULL)
+		return ("");
+	n = strcspn(m->prefix, "!@");
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, m->prefix, n);
+	buf[n] = '\0';
+	return (buf);
+}
+
+static int
+handle_is_me(const char *nick)
+{
+	return (net.nick != NULL && name_cmp(nick, net.nick) == 0);
+}
+
+/* The last parameter, or "" if there is none. */
+static const char *
+handle_last(const struct msg *m)
+{
+	return (m->nparams > 0 ? m->params[m->nparams - 1] : "");
+}
+
+/* IRCv3 server-time: 2024-01-02T03:04:05.678Z. */
+static time_t
+handle_time(const char *s, time_t fallback)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+		return (fallback);
+	return (timegm(&tm));
+}
+
+/* Parse one line from the server and run its handler. */
+void
+handle(char *line)
+{
+	const struct handler	*h;
+	struct msg		 m;
+	const char		*errstr;
+	char			 tag[64];
+	time_t			 when = time(NULL);
+
+	if (msg_parse(&m, line, &errstr) != 0) {
+		log_warnx("malformed line from server: %s", errstr);
+		if (window_debug != NULL)
+			window_printf(window_debug, LINE_ERROR,
+			    "-!- malformed line dropped: %s", errstr);
+		return;
+	}
+	if ((net.caps & CAP_TIME) && msg_tag(&m, "time", tag, sizeof tag) !=
+	    NULL)
+		when = handle_time(tag, when);
+	h = bsearch(m.cmd, handlers, HANDLER_COUNT, sizeof handlers[0],
+	    handle_cmp);
+	if (h != NULL)
+		h->fn(&m, when);
+	else
+		handle_default(&m, when);
+}
+
+/*
+ * Is nick mentioned in text? An ASCII nick must stand as a word; a nick
+ * with other letters (Korean: 철수야, 철수님) may have anything glued on.
+ */
+int
+handle_mentions(const char *text, const char *nick)
+{
+	const char	*p, *q, *n;
+	size_t		 len = strlen(nick);
+	int		 ascii = 1;
+	unsigned char	 a, b;
+
+	if (len == 0)
+		return (0);
+	for (n = nick; *n != '\0'; n++) {
+		if ((unsigned char)*n >= 0x80)
+			ascii = 0;
+	}
+	for (p = text; *p != '\0'; p++) {
+		for (q = p, n = nick; *n != '\0' && *q != '\0'; q++, n++) {
+			a = *q;
+			b = *n;
+			if (a >= 'A' && a <= 'Z')
+				a += 'a' - 'A';
+			if (b >= 'A' && b <= 'Z')
+				b += 'a' - 'A';
+			if (a != b)
+				break;
+		}
+		if (*n != '\0')
+			continue;
+		if (!ascii)
+			return (1);
+		if ((p == text || strchr(" ,.:;!?'\"()<>@*", p[-1]) != NULL) &&
+		    (*q == '\0' || strchr(" ,.:;!?'\"()<>*", *q) != NULL))
+			return (1);
+	}
+	return (0);
+}
+
+/* 001: registered. Learn our nick and prefix, then join the rooms. */
+static void
+handle_welcome(struct msg *m, time_t when)
+{
+	struct window	*w;
+	const char	*text = handle_last(m), *word;
+	int		 have_room = 0;
+
+	(void)when;
+	if (m->nparams < 1)
+		return;
+	net_set_nick(m->params[0]);
+	free(opt.nick);
+	opt.nick = xstrdup(m->params[0]);
+	/* "Welcome to the ... Network nick!user@host" */
+	if ((word = strrchr(text, ' ')) != NULL)
+		net_set_userhost(word + 1);
+	net_registered();
+	window_printf(window_server, 0, "-!- %s", text);
+	TAILQ_FOREACH(w, &windows, entry) {
+		if (w->type != WINDOW_CHANNEL)
+			continue;
+		if (opt.room != NULL && name_cmp(w->name, opt.room) == 0)
+			have_room = 1;
+		if (!w->parting)
+			net_send("JOIN %s", w->name);
+	}
+	if (opt.room != NULL && !have_room)
+		net_send("JOIN %s", opt.room);
+}
+
+/* 005: PREFIX=(ov)@+ says which member prefixes exist, by rank. */
+static void
+handle_isupport(struct msg *m, time_t when)
+{
+	const char	*modes, *p;
+	int		 i;
+
+	(void)when;
+	for (i = 1; i < m->nparams - 1; i++) {
+		if (strncmp(m->params[i], "PREFIX=(", 8) != 0)
+			continue;
+		modes = m->params[i] + 8;
+		if ((p = strchr(modes, ')')) == NULL ||
+		    (size_t)(p - modes) != strlen(p + 1) ||
+		    strlen(p + 1) >= sizeof window_prefixes)
+			continue;
+		snprintf(window_prefixes, sizeof window_prefixes, "%s", p + 1);
+		snprintf(window_prefix_modes, sizeof window_prefix_modes,
+		    "%.*s", (int)(p - modes), modes);
+	}
+}
+
+static void
+handle_away(struct msg *m, time_t when)
+{
+	(void)when;
+	if (m->nparams >= 3)
+		window_printf(window_cur, 0, "-!- %s is away: %s",
+		    m->params[1], m->params[2]);
+}
+
+static void
+handle_to_current(struct msg *m, time_t when)
+{
+	(void)when;
+	window_printf(window_cur, 0, "-!- %s", handle_last(m));
+}
+
+static void
+handle_whois_user(struct msg *m, time_t when)
+{
+	(void)when;
+	if (m->nparams >= 6)
+		window_printf(window_cur, 0, "-!- %s is %s@%s (%s)",
+		    m->params[1], m->params[2], m->params[3], m->params[5]);
+}
+
+static void
+handle_whois_server(struct msg *m, time_t when)
+{
+	(void)when;
+	if (m->nparams >= 4)
+		window_printf(window_cur, 0, "-!- %s is on %s (%s)",
+		    m->params[1], m->params[2], m->params[3]);
+}
+
+static void
+handle_whois_idle(struct msg *m, time_t when)
+{
+	long long	 secs;
+
+	(void)when;
+	if (m->nparams < 3)
+		return;
+	secs = strtoll(m->params[2], NULL, 10);
+	window_printf(window_cur, 0, "-!- %s has been idle %lldm %llds",
+	    m->params[1], secs / 60, secs % 60);
+}
+
+static void
+handle_whois_channels(struct msg *m, time_t when)
+{
+	(void)when;
+	if (m->nparams >= 3)
+		window_printf(window_cur, 0, "-!- %s is in %s", m->params[1],
+		    m->params[2]);
+}
+
+static void
+handle_ignore(struct msg *m, time_t when)
+{
+	(void)m;
+	(void)when;
+}
+
+/* 321, 322, 323: the room list, where the user asked for it. */
+static void
+handle_list(struct msg *m, time_t when)
+{
+	(void)when;
+	if (strcmp(m->cmd, "321") == 0)
+		window_printf(window_cur, 0, "-!- rooms:");
+	else if (strcmp(m->cmd, "323") == 0)
+		window_printf(window_cur, 0, "-!- end of the room list");
+	else if (m->nparams >= 4)
+		window_printf(window_cur, 0, "-!-   %s  %s  %s", m->params[1],
+		    m->params[2], m->params[3]);
+}
+
+static void
+handle_set_topic(struct window *w, const char *topic)
+{
+	free(w->topic);
+	w->topic = *topic == '\0' ? NULL :
+	    text_sanitize_str(topic, TEXT_FORMAT);
+	if (w == window_cur)
+		dirty |= DIRTY_TOP;
+}
+
+static void
+handle_notopic(struct msg *m, time_t when)
+{
+	struct window	*w;
+
+	(void)when;
+	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
+		return;
+	handle_set_topic(w, "");
+	window_printf(w, LINE_NOTICE, "-!- no topic is set");
+}
+
+static void
+handle_topic_reply(struct msg *m, time_t when)
+{
+	struct window	*w;
+
+	(void)when;
+	if (m->nparams < 3)
+		return;
+	if ((w = window_find(m->params[1])) == NULL) {
+		window_printf(window_cur, 0, "-!- topic of %s: %s",
+		    m->params[1], m->params[2]);
+		return;
+	}
+	handle_set_topic(w, m->params[2]);
+	window_printf(w, LINE_NOTICE, "-!- topic: %s\017", m->params[2]);
+}
+
+static void
+handle_topic_who(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 date[64];
+	time_t		 t;
+	struct tm	 tm;
+
+	(void)when;
+	if (m->nparams < 4 || (w = window_find(m->params[1])) == NULL)
+		return;
+	t = (time_t)strtoll(m->params[3], NULL, 10);
+	localtime_r(&t, &tm);
+	strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+	window_printf(w, LINE_NOTICE, "-!- topic set by %s on %s",
+	    m->params[2], date);
+}
+
+/*
+ * 353: a part of a member list. The first one after a 366 starts the
+ * list again; entries may carry a prefix and, with userhost-in-names,
+ * a user@host.
+ */
+static void
+handle_names(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		*list, *name, *last;
+	char		 prefix;
+
+	(void)when;
+	if (m->nparams < 4 || (w = window_find(m->params[2])) == NULL ||
+	    w->type != WINDOW_CHANNEL)
+		return;
+	if (w->names_fresh) {
+		window_members_clear(w);
+		w->names_fresh = 0;
+	}
+	list = m->params[3];
+	for (name = strtok_r(list, " ", &last); name != NULL;
+	    name = strtok_r(NULL, " ", &last)) {
+		prefix = ' ';
+		if (*name != '\0' && strchr(window_prefixes, *name) != NULL)
+			prefix = *name;
+		while (*name != '\0' && strchr(window_prefixes, *name) != NULL)
+			name++;
+		name[strcspn(name, "!")] = '\0';
+		if (*name != '\0')
+			window_member_add(w, name, prefix);
+	}
+}
+
+/* 366: the list is complete; show it if the user asked with /members. */
+static void
+handle_endofnames(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		*list = NULL, *next;
+	size_t		 i;
+
+	(void)when;
+	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
+		return;
+	if (w->names_fresh && w->type == WINDOW_CHANNEL)
+		window_members_clear(w);
+	w->names_fresh = 1;
+	if (w->names_show == 0)
+		return;
+	w->names_show--;
+	list = xstrdup("");
+	for (i = 0; i < w->nmembers; i++) {
+		xasprintf(&next, "%s%s%s%s", list, i > 0 ? " " : "",
+		    w->members[i].prefix == ' ' ? "" :
+		    (char []){ w->members[i].prefix, '\0' },
+		    w->members[i].nick);
+		free(list);
+		list = next;
+	}
+	window_printf(w, 0, "-!- %zu in %s: %s", w->nmembers, w->name, list);
+	free(list);
+}
+
+static void
+handle_motd(struct msg *m, time_t when)
+{
+	(void)when;
+	if (strcmp(m->cmd, "376") != 0)
+		window_printf(window_server, 0, "%s", handle_last(m));
+}
+
+/*
+ * 432, 433: the nick was refused. While registering, ask again on the
+ * same connection (after a reconnect, just try with an underscore: the
+ * old connection may still hold the nick); later, say so.
+ */
+static void
+handle_nick_error(struct msg *m, time_t when)
+{
+	const char	*nick = m->nparams >= 2 ? m->params[1] : "?";
+	const char	*why;
+	char		*next;
+
+	(void)when;
+	why = strcmp(m->cmd, "433") == 0 ? "is already in use" :
+	    "is not a valid nickname";
+	if (net.state != NET_REGISTERING) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s %s", nick, why);
+		return;
+	}
+	if (net.registered_once && strcmp(m->cmd, "433") == 0 &&
+	    strlen(nick) < 20) {
+		xasprintf(&next, "%s_", nick);
+		free(opt.nick);
+		opt.nick = next;
+		net_register();
+		return;
+	}
+	window_printf(window_server, LINE_ERROR,
+	    "-!- the nickname %s %s; choose another", nick, why);
+	input_ask(INPUT_NICK, nick);
+}
+
+static void
+handle_badpass(struct msg *m, time_t when)
+{
+	(void)m;
+	(void)when;
+	net.fatal = 1;
+	window_printf(window_server, LINE_ERROR,
+	    "-!- the server password is wrong (see --password)");
+}
+
+/* Is cap (name, or name=value) in a CAP list? */
+static int
+handle_cap_has(const char *list, const char *cap)
+{
+	const char	*p = list;
+	size_t		 len = strlen(cap), n;
+
+	while (*p != '\0') {
+		n = strcspn(p, " =");
+		if (n == len && strncmp(p, cap, len) == 0)
+			return (1);
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return (0);
+}
+
+/*
+ * CAP: ask for echo-message and server-time if offered (an LS 302 reply
+ * may come in several lines, all but the last with a "*"), then END.
+ */
+static void
+handle_cap(struct msg *m, time_t when)
+{
+	static char	 want[64];
+	const char	*sub, *list;
+	size_t		 len;
+
+	(void)when;
+	if (m->nparams < 3)
+		return;
+	sub = m->params[1];
+	list = handle_last(m);
+	if (strcmp(sub, "LS") == 0) {
+		len = strlen(want);
+		if (handle_cap_has(list, "echo-message") &&
+		    strstr(want, "echo-message") == NULL)
+			len += snprintf(want + len, sizeof want - len,
+			    "echo-message ");
+		if (handle_cap_has(list, "server-time") &&
+		    strstr(want, "server-time") == NULL)
+			snprintf(want + len, sizeof want - len, "server-time ");
+		if (m->nparams >= 4 && strcmp(m->params[2], "*") == 0)
+			return;
+		if ((len = strlen(want)) > 0) {
+			want[len - 1] = '\0';
+			net_send_now("CAP REQ :%s", want);
+			want[0] = '\0';
+		} else if (net.state == NET_REGISTERING)
+			net_send_now("CAP END");
+	} else if (strcmp(sub, "ACK") == 0) {
+		if (handle_cap_has(list, "echo-message"))
+			net.caps |= CAP_ECHO;
+		if (handle_cap_has(list, "server-time"))
+			net.caps |= CAP_TIME;
+		if (net.state == NET_REGISTERING)
+			net_send_now("CAP END");
+	} else if (strcmp(sub, "NAK") == 0) {
+		if (net.state == NET_REGISTERING)
+			net_send_now("CAP END");
+	}
+}
+
+static void
+handle_error(struct msg *m, time_t when)
+{
+	(void)when;
+	window_printf(window_server, LINE_ERROR, "-!- %s", handle_last(m));
+}
+
+static void
+handle_join(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 nick[NAME_NICKMAX + 1];
+	const char	*chan;
+	int		 created;
+
+	if (m->nparams < 1 || m->prefix == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	chan = m->params[0];
+	if (handle_is_me(nick)) {
+		created = window_find(chan) == NULL;
+		w = window_open(WINDOW_CHANNEL, chan);
+		/* The server's spelling of the name wins. */
+		if (strcmp(w->name, chan) != 0)
+			window_rename(w, chan);
+		w->joined = 1;
+		w->parting = 0;
+		w->names_fresh = 1;
+		window_members_clear(w);
+		net_set_userhost(m->prefix);
+		window_add(w, when, LINE_NOTICE, 4,
+		    "-!- you have joined the room");
+		if (created)
+			window_switch(w);
+		dirty |= DIRTY_STATUS | DIRTY_TOP;
+		return;
+	}
+	if ((w = window_find(chan)) == NULL)
+		return;
+	window_member_add(w, nick, ' ');
+	window_printf(w, LINE_NOTICE, "-!- %s (%s) has joined %s", nick,
+	    m->prefix + strlen(nick) + (m->prefix[strlen(nick)] == '!'),
+	    chan);
+}
+
+static void
+handle_part(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 nick[NAME_NICKMAX + 1];
+	const char	*reason = m->nparams >= 2 ? m->params[1] : "";
+
+	(void)when;
+	if (m->nparams < 1 || m->prefix == NULL ||
+	    (w = window_find(m->params[0])) == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	if (handle_is_me(nick)) {
+		if (w->parting) {
+			window_close(w);
+			return;
+		}
+		w->joined = 0;
+		window_members_clear(w);
+		window_printf(w, LINE_NOTICE, "-!- you have left %s", w->name);
+		return;
+	}
+	window_member_remove(w, nick);
+	window_printf(w, LINE_NOTICE, "-!- %s has left %s%s%s%s", nick,
+	    w->name, *reason != '\0' ? " (" : "", reason,
+	    *reason != '\0' ? "\017)" : "");
+}
+
+static void
+handle_kick(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 nick[NAME_NICKMAX + 1];
+	const char	*reason = m->nparams >= 3 ? m->params[2] : "";
+
+	(void)when;
+	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	if (handle_is_me(m->params[1])) {
+		w->joined = 0;
+		window_members_clear(w);
+		window_printf(w, LINE_ERROR | LINE_MENTION,
+		    "-!- %s removed you from %s (%s\017)", nick, w->name,
+		    reason);
+		return;
+	}
+	window_member_remove(w, m->params[1]);
+	window_printf(w, LINE_NOTICE, "-!- %s removed %s from %s (%s\017)",
+	    nick, m->params[1], w->name, reason);
+}
+
+/* Channel modes: follow prefix changes (+o, -o) for the sidebar. */
+static void
+handle_mode(struct msg *m, time_t when)
+{
+	const char		*letters = window_prefix_modes;
+	struct window		*w;
+	char			 nick[NAME_NICKMAX + 1], *all = NULL, *next;
+	const char		*p, *sym;
+	int			 dir = 1, arg = 2, i;
+
+	(void)when;
+	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	for (p = m->params[1]; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			dir = *p == '+';
+			continue;
+		}
+		if ((sym = strchr(letters, *p)) != NULL) {
+			if (arg >= m->nparams)
+				break;
+			window_member_prefix(w, m->params[arg++],
+			    dir && (size_t)(sym - letters) <
+			    strlen(window_prefixes) ?
+			    window_prefixes[sym - letters] : ' ');
+		} else if (strchr("beIkq", *p) != NULL ||
+		    (dir && strchr("lfj", *p) != NULL))
+			arg++;
+	}
+	all = xstrdup(m->params[1]);
+	for (i = 2; i < m->nparams; i++) {
+		xasprintf(&next, "%s %s", all, m->params[i]);
+		free(all);
+		all = next;
+	}
+	window_printf(w, LINE_NOTICE, "-!- %s sets mode %s", nick, all);
+	free(all);
+}
+
+static void
+handle_nick(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 nick[NAME_NICKMAX + 1];
+	const char	*to;
+	int		 me;
+
+	(void)when;
+	if (m->nparams < 1 || m->prefix == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	to = m->params[0];
+	if ((me = handle_is_me(nick))) {
+		net_set_nick(to);
+		free(opt.nick);
+		opt.nick = xstrdup(to);
+		window_printf(window_server, LINE_NOTICE,
+		    "-!- you are now known as %s", to);
+	}
+	TAILQ_FOREACH(w, &windows, entry) {
+		if (w->type == WINDOW_CHANNEL &&
+		    window_member_rename(w, nick, to)) {
+			if (me)
+				window_printf(w, LINE_NOTICE,
+				    "-!- you are now known as %s", to);
+			else
+				window_printf(w, LINE_NOTICE,
+				    "-!- %s is now known as %s", nick, to);
+		} else if (w->type == WINDOW_QUERY &&
+		    name_cmp(w->name, nick) == 0) {
+			window_rename(w, to);
+			window_printf(w, LINE_NOTICE,
+			    "-!- %s is now known as %s", nick, to);
+		}
+	}
+}
+
+static void
+handle_quit(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 nick[NAME_NICKMAX + 1];
+	const char	*reason = m->nparams >= 1 ? m->params[0] : "";
+
+	(void)when;
+	if (m->prefix == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	TAILQ_FOREACH(w, &windows, entry) {
+		if ((w->type == WINDOW_CHANNEL &&
+		    window_member_remove(w, nick)) ||
+		    (w->type == WINDOW_QUERY && name_cmp(w->name, nick) == 0))
+			window_printf(w, LINE_NOTICE,
+			    "-!- %s has quit (%s\017)", nick, reason);
+	}
+}
+
+static void
+handle_topic(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		 nick[NAME_NICKMAX + 1];
+
+	(void)when;
+	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	handle_set_topic(w, m->params[1]);
+	if (m->params[1][0] == '\0')
+		window_printf(w, LINE_NOTICE, "-!- %s removed the topic", nick);
+	else
+		window_printf(w, LINE_NOTICE, "-!- %s changed the topic to: "
+		    "%s\017", nick, m->params[1]);
+}
+
+static void
+handle_ping(struct msg *m, time_t when)
+{
+	(void)when;
+	net_send_now("PONG :%s", handle_last(m));
+}
+
+static void
+handle_privmsg(struct msg *m, time_t when)
+{
+	handle_message(m, when, 0);
+}
+
+static void
+handle_notice(struct msg *m, time_t when)
+{
+	handle_message(m, when, 1);
+}
+
+/*
+ * PRIVMSG and NOTICE. A room's messages go to its window; a whisper goes
+ * to the conversation's window (opened if need be) and, if that is not
+ * the one being looked at, a copy to the current window. Our own
+ * messages come back here too: from echo-message, or from handle_own().
+ */
+static void
+handle_message(struct msg *m, time_t when, int notice)
+{
+	struct window	*w, *copyto = NULL;
+	char		 nick[NAME_NICKMAX + 1], *who, *body, *line, *copy;
+	const char	*target, *text, *peer;
+	size_t		 len;
+	int		 self, chan, flags = 0, action = 0, color;
+
+	if (m->nparams < 2)
+		return;
+	handle_nick_of(m, nick, sizeof nick);
+	target = m->params[0];
+	text = m->params[1];
+	chan = name_is_chan(target);
+	self = handle_is_me(nick);
+
+	if (text[0] == '\001') {
+		if (strncmp(text, "\001ACTION ", 8) == 0) {
+			action = 1;
+			text += 8;
+		} else {
+			/* Other CTCP requests get no answer, by design. */
+			if (!notice && !self)
+				window_printf(window_server, 0,
+				    "-!- %s sent a CTCP %.*s request", nick,
+				    (int)strcspn(text + 1, " \001"), text + 1);
+			return;
+		}
+	}
+
+	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL) {
+		/* From the server itself. */
+		window_printf(window_server, LINE_NOTICE, "-%s- %s",
+		    m->prefix != NULL ? nick : "server", text);
+		return;
+	}
+	if (chan) {
+		if ((w = window_find(target)) == NULL)
+			w = window_server;
+		flags = LINE_MESSAGE;
+		if (!self && net.nick != NULL &&
+		    handle_mentions(text, net.nick))
+			flags |= LINE_MENTION;
+		window_spoke(w, nick);
+	} else if (notice && !self) {
+		w = window_cur;
+		flags = LINE_MESSAGE;
+	} else {
+		peer = self ? target : nick;
+		w = window_open(WINDOW_QUERY, peer);
+		flags = LINE_MESSAGE | LINE_WHISPER;
+		if (!self)
+			flags |= LINE_MENTION;
+		if (w != window_cur)
+			copyto = window_cur;
+	}
+	if (self)
+		flags |= LINE_SELF;
+	flags &= ~(self ? LINE_MENTION : 0);
+
+	len = strlen(text);
+	if (action && len > 0 && text[len - 1] == '\001')
+		len--;
+	who = text_sanitize_str(nick, 0);
+	body = text_sanitize(text, len, TEXT_FORMAT);
+	color = text_nick_color(nick);
+	if (action)
+		xasprintf(&line, "%s* %s\003%02d%s\017 %s", self ? "\002" : "",
+		    flags & LINE_MENTION ? "\026" : "", color, who, body);
+	else if (notice)
+		xasprintf(&line, "\003%02d-%s-\017 %s", color, who, body);
+	else
+		xasprintf(&line, "%s%s\003%02d<%s>\017 %s",
+		    self ? "\002" : "", flags & LINE_MENTION ? "\026" : "",
+		    color, who, body);
+	window_add(w, when, flags, text_width(line) - text_width(body),
+	    line);
+	if (copyto != NULL) {
+		if (self) {
+			peer = text_sanitize_str(target, 0);
+			xasprintf(&copy, "-> *%s* %s", peer, body);
+			free((char *)peer);
+		} else
+			xasprintf(&copy, "\003%02d*%s*\017 %s", color, who,
+			    body);
+		window_add(copyto, when, flags & ~LINE_SELF,
+		    text_width(copy) - text_width(body), copy);
+		free(copy);
+	}
+	free(line);
+	free(who);
+	free(body);
+}
+
+/*
+ * Show a message we sent, as the server would echo it, for servers
+ * without echo-message.
+ */
+void
+handle_own(const char *target, const char *text)
+{
+	struct msg	 m;
+	char		*prefix;
+
+	memset(&m, 0, sizeof m);
+	xasprintf(&prefix, "%s!%s", net.nick != NULL ? net.nick : "*",
+	    net.userhost != NULL ? net.userhost : "*");
+	m.prefix = prefix;
+	m.cmd = (char *)"PRIVMSG";
+	m.nparams = 2;
+	m.params[0] = (char *)target;
+	m.params[1] = (char *)text;
+	handle_message(&m, time(NULL), 0);
+	free(prefix);
+}
+
+/* Anything else: errors where the user is looking, the rest to server. */
+static void
+handle_default(struct msg *m, time_t when)
+{
+	char	*all, *next;
+	int	 i, num;
+
+	(void)when;
+	if (m->cmd[0] < '0' || m->cmd[0] > '9') {
+		window_printf(window_server, 0, "-!- %s %s", m->cmd,
+		    handle_last(m));
+		return;
+	}
+	num = atoi(m->cmd);
+	all = xstrdup("");
+	for (i = 1; i < m->nparams; i++) {
+		xasprintf(&next, "%s%s%s", all, i == 1 ? "" :
+		    i == m->nparams - 1 ? ": " : " ", m->params[i]);
+		free(all);
+		all = next;
+	}
+	if (num >= 400 && num < 600)
+		window_printf(window_cur, LINE_ERROR, "-!- %s", all);
+	else
+		window_printf(window_server, 0, "-!- %s", all);
+	free(all);
+}

@@ -1,0 +1,703 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Keys: editing keys go to the line editor, Enter to command_run() or to
+ * the question being asked (room, nick, "send N lines?"), the rest switch
+ * and scroll windows. A bracketed paste is collected whole; more than one
+ * line is only sent once the user says so.
+ */
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "natter.h"
+#include "name.h"
+#include "utf8.h"
+
+/* Keys for the bracketed-paste markers, as catgirl defines them. */
+#define KEY_PASTE_BEGIN	(KEY_MAX + 1)
+#define KEY_PASTE_END	(KEY_MAX + 2)
+#define PASTE_MAX	(256 * 1024)	/* bytes of one paste kept */
+#define CTRL(c)		((c) & 0x1f)
+
+static WINDOW		*pad;
+static int		 padw;
+static int		 xoff;
+static struct edit	 edit;
+static struct history	 history;
+static struct complete	 comp;
+static enum input_mode	 mode = INPUT_CHAT;
+static int		 pasting;
+static char		*paste;
+static size_t		 pastelen;
+static char		**lines;
+static size_t		 nlines;
+static time_t		 ctrlc;
+static char		 note[128];
+static int		 escaped;
+static int		 in_csi;	/* in an unknown escape sequence */
+
+static void	input_key(int);
+static void	input_byte(int);
+static int	input_utf8(int, wint_t *);
+static void	input_wchar(wint_t);
+static void	input_char(wint_t, int);
+static void	input_enter(void);
+static void	input_tab(void);
+static void	input_paste_add(wint_t);
+static void	input_paste_done(void);
+static void	input_paste_answer(int);
+static void	input_lines_free(void);
+static const char *input_default_nick(void);
+
+void
+input_init(void)
+{
+	padw = 256;
+	pad = newpad(1, padw);
+	keypad(pad, TRUE);
+	nodelay(pad, TRUE);
+	define_key("\033[200~", KEY_PASTE_BEGIN);
+	define_key("\033[201~", KEY_PASTE_END);
+	edit_init(&edit);
+}
+
+void
+input_free(void)
+{
+	edit_free(&edit);
+	history_free(&history);
+	complete_reset(&comp);
+	input_lines_free();
+	free(paste);
+	if (pad != NULL)
+		delwin(pad);
+	pad = NULL;
+}
+
+/* A short message for the status line, such as the Ctrl-C warning. */
+void
+input_status(char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", note);
+}
+
+static void
+input_note(const char *s)
+{
+	if (strcmp(note, s) != 0) {
+		snprintf(note, sizeof note, "%s", s);
+		dirty |= DIRTY_STATUS;
+	}
+}
+
+/*
+ * Ask for a room or a nick in the input line, with text to start from
+ * (for a nick, NULL suggests $USER).
+ */
+void
+input_ask(enum input_mode m, const char *prefill)
+{
+	if (m == INPUT_NICK && prefill == NULL)
+		prefill = input_default_nick();
+	mode = m;
+	edit_set(&edit, prefill != NULL ? prefill : "");
+	complete_reset(&comp);
+	if (m == INPUT_ROOM)
+		window_printf(window_server, 0, "-!- Which room? Type a name "
+		    "or a number (7 means #7) and press Enter.");
+	else if (m == INPUT_NICK)
+		window_printf(window_server, 0, "-!- Choose a nickname and "
+		    "press Enter.");
+	dirty |= DIRTY_INPUT | DIRTY_STATUS;
+}
+
+/*
+ * Collect UTF-8 from the bytes wgetch() returns. The state lives across
+ * reads: wget_wch() in nodelay mode drops a character whose bytes come
+ * in two reads (a terminal may split anywhere; so did tmux in tests).
+ * Returns 1 with *wc set once a character is complete.
+ */
+static int
+input_utf8(int byte, wint_t *wc)
+{
+	static unsigned char	 buf[4];
+	static size_t		 len, need;
+	const char		*p = (const char *)buf;
+	uint32_t		 cp;
+
+	if (len > 0 && (byte & 0xc0) != 0x80) {
+		/* A sequence cut short: show that something was there. */
+		len = need = 0;
+		input_wchar(UTF8_REPLACEMENT);
+		return (input_utf8(byte, wc));
+	}
+	if (len == 0) {
+		if (byte < 0x80) {
+			*wc = (wint_t)byte;
+			return (1);
+		}
+		if (byte >= 0xc2 && byte <= 0xdf)
+			need = 2;
+		else if (byte >= 0xe0 && byte <= 0xef)
+			need = 3;
+		else if (byte >= 0xf0 && byte <= 0xf4)
+			need = 4;
+		else {
+			*wc = UTF8_REPLACEMENT;
+			return (1);
+		}
+	}
+	buf[len++] = (unsigned char)byte;
+	if (len < need)
+		return (0);
+	if (utf8_decode(&p, p + len, &cp) != 0 || p != (const char *)buf + len)
+		cp = UTF8_REPLACEMENT;
+	len = need = 0;
+	*wc = (wint_t)cp;
+	return (1);
+}
+
+/* Read every key curses has; the terminal is non-blocking. */
+void
+input_read(void)
+{
+	int	 c;
+
+	while ((c = wgetch(pad)) != ERR)
+		input_byte(c);
+	if (escaped) {
+		escaped = 0;
+		input_char(033, 0);
+	}
+	dirty |= DIRTY_INPUT;
+}
+
+/* One byte, or one key curses recognised. */
+static void
+input_byte(int c)
+{
+	wint_t	 ch;
+
+	if (c >= KEY_MIN) {
+		escaped = 0;
+		input_key(c);
+		return;
+	}
+	if (!input_utf8(c, &ch))
+		return;
+	input_wchar(ch);
+}
+
+static void
+input_wchar(wint_t ch)
+{
+	if (pasting) {
+		input_paste_add(ch);
+		return;
+	}
+	/*
+	 * A sequence curses did not know (a function key the terminfo entry
+	 * lacks): swallow it to its final byte rather than type it.
+	 */
+	if (in_csi) {
+		if (ch >= 0x40 && ch <= 0x7e)
+			in_csi = 0;
+		return;
+	}
+	if (escaped && ch == '[') {
+		escaped = 0;
+		in_csi = 1;
+		return;
+	}
+	/* Alt-x arrives as Escape then x. */
+	if (ch == 033 && !escaped) {
+		escaped = 1;
+		return;
+	}
+	input_char(ch, escaped);
+	escaped = 0;
+}
+
+static void
+input_key(int key)
+{
+	if (key == KEY_PASTE_BEGIN) {
+		pasting = 1;
+		pastelen = 0;
+		return;
+	}
+	if (key == KEY_PASTE_END) {
+		pasting = 0;
+		input_paste_done();
+		return;
+	}
+	if (key == KEY_RESIZE) {
+		dirty |= DIRTY_LAYOUT;
+		return;
+	}
+	if (pasting || mode == INPUT_PASTE)
+		return;
+	complete_reset(&comp);
+	input_note("");
+	ctrlc = 0;
+	switch (key) {
+	case KEY_LEFT:
+		edit_left(&edit);
+		break;
+	case KEY_RIGHT:
+		edit_right(&edit);
+		break;
+	case KEY_HOME:
+		edit_home(&edit);
+		break;
+	case KEY_END:
+		edit_end(&edit);
+		break;
+	case KEY_BACKSPACE:
+		edit_backspace(&edit);
+		break;
+	case KEY_DC:
+		edit_delete(&edit);
+		break;
+	case KEY_UP:
+		if (mode == INPUT_CHAT)
+			history_prev(&history, &edit);
+		break;
+	case KEY_DOWN:
+		if (mode == INPUT_CHAT)
+			history_next(&history, &edit);
+		break;
+	case KEY_PPAGE:
+		pane_scroll(-1);
+		break;
+	case KEY_NPAGE:
+		pane_scroll(1);
+		break;
+	case KEY_ENTER:
+		input_enter();
+		break;
+	}
+}
+
+/* The window after or before the current one, wrapping around. */
+static void
+input_cycle(int dir)
+{
+	struct window	*w;
+
+	if (dir > 0) {
+		if ((w = TAILQ_NEXT(window_cur, entry)) == NULL)
+			w = TAILQ_FIRST(&windows);
+	} else {
+		if ((w = TAILQ_PREV(window_cur, windows, entry)) == NULL)
+			w = TAILQ_LAST(&windows, windows);
+	}
+	window_switch(w);
+}
+
+static void
+input_char(wint_t ch, int alt)
+{
+	struct window	*w;
+	wchar_t		 c = (wchar_t)ch;
+	time_t		 now = time(NULL);
+
+	if (mode == INPUT_PASTE) {
+		input_paste_answer((int)ch);
+		return;
+	}
+	if (ch != '\t')
+		complete_reset(&comp);
+	if (ch != CTRL('C')) {
+		ctrlc = 0;
+		input_note("");
+	}
+	if (alt) {
+		if (ch >= '0' && ch <= '9') {
+			w = window_nth(ch == '0' ? 10 : (int)(ch - '0'));
+			if (w != NULL)
+				window_switch(w);
+		} else if (ch == 0x7f || ch == CTRL('H'))
+			edit_kill_word(&edit);
+		return;
+	}
+	switch (ch) {
+	case CTRL('A'):
+		edit_home(&edit);
+		break;
+	case CTRL('C'):
+		if (ctrlc != 0 && now - ctrlc <= 3) {
+			input_note("quitting");
+			net_quit(NULL);
+		} else {
+			ctrlc = now;
+			input_note("press Ctrl-C again to quit");
+		}
+		break;
+	case CTRL('D'):
+		edit_delete(&edit);
+		break;
+	case CTRL('E'):
+		edit_end(&edit);
+		break;
+	case CTRL('H'):
+	case 0x7f:
+		edit_backspace(&edit);
+		break;
+	case '\t':
+		input_tab();
+		break;
+	case '\n':
+	case '\r':
+		input_enter();
+		break;
+	case CTRL('K'):
+		edit_kill_end(&edit);
+		break;
+	case CTRL('L'):
+		ui_redraw();
+		break;
+	case CTRL('N'):
+		input_cycle(1);
+		break;
+	case CTRL('P'):
+		input_cycle(-1);
+		break;
+	case CTRL('U'):
+		edit_kill_line(&edit);
+		break;
+	case CTRL('W'):
+		edit_kill_word(&edit);
+		break;
+	case CTRL('Y'):
+		edit_yank(&edit);
+		break;
+	case 033:
+		break;
+	default:
+		if (ch >= 0x20)
+			edit_insert(&edit, &c, 1);
+		break;
+	}
+}
+
+/* The suggested nickname: $USER if it would do. */
+static const char *
+input_default_nick(void)
+{
+	const char	*user = getenv("USER"), *errstr;
+
+	if (user == NULL || !name_nick_valid(user, NAME_NICKLEN, &errstr))
+		return ("");
+	return (user);
+}
+
+static void
+input_enter(void)
+{
+	char		*text, *name, *cause;
+	const char	*errstr;
+
+	text = edit_string(&edit);
+	switch (mode) {
+	case INPUT_CHAT:
+		if (*text == '\0')
+			break;
+		history_add(&history, text);
+		if (command_run(window_cur, text) == 0)
+			edit_clear(&edit);
+		break;
+	case INPUT_ROOM:
+		if (command_room(text, &name, &cause) != 0) {
+			window_printf(window_server, LINE_ERROR, "-!- %s",
+			    cause);
+			free(cause);
+			break;
+		}
+		free(opt.room);
+		opt.room = name;
+		if (opt.nick == NULL)
+			input_ask(INPUT_NICK, input_default_nick());
+		else {
+			mode = INPUT_CHAT;
+			edit_clear(&edit);
+			net_register();
+		}
+		if (net_ready())
+			net_send("JOIN %s", opt.room);
+		break;
+	case INPUT_NICK:
+		if (!name_nick_valid(text, NAME_NICKLEN, &errstr)) {
+			window_printf(window_server, LINE_ERROR, "-!- %s: %s",
+			    text, errstr);
+			break;
+		}
+		free(opt.nick);
+		opt.nick = xstrdup(text);
+		mode = INPUT_CHAT;
+		edit_clear(&edit);
+		window_printf(window_server, 0, "-!- you will be %s", text);
+		net_register();
+		/* A refused -n nick may have interrupted the room question. */
+		if (opt.room == NULL)
+			input_ask(INPUT_ROOM, "");
+		break;
+	case INPUT_PASTE:
+		break;
+	}
+	free(text);
+	dirty |= DIRTY_STATUS;
+}
+
+/*
+ * Tab: a command at the start of the line, a room after '#', else a
+ * nick, most recent speaker first; "nick: " at the start of the line.
+ */
+static void
+input_tab(void)
+{
+	const struct command	*table;
+	const char		**cands;
+	struct window		*w;
+	char			*word = NULL;
+	const char		*prefix;
+	size_t			 start, n = 0, i, count, max;
+	int			 nicks = 0;
+
+	if (mode != INPUT_CHAT)
+		return;
+	if (comp.active) {
+		prefix = comp.prefix;
+		start = comp.start;
+	} else {
+		word = complete_word(&edit, &start);
+		prefix = word;
+	}
+	table = command_table(&count);
+	max = count + window_cur->nmembers + 64;
+	cands = xreallocarray(NULL, max, sizeof *cands);
+	if (prefix[0] == '/' && start == 0) {
+		for (i = 0; i < count; i++)
+			cands[n++] = table[i].name;
+	} else if (prefix[0] == '#') {
+		TAILQ_FOREACH(w, &windows, entry) {
+			if (w->type == WINDOW_CHANNEL && n < max)
+				cands[n++] = w->name;
+		}
+	} else {
+		nicks = 1;
+		n = window_nicks(window_cur, cands, max);
+		/* Our own nick last: rarely the one wanted. */
+		for (i = 0; i < n; i++) {
+			if (net.nick != NULL &&
+			    strcmp(cands[i], net.nick) == 0) {
+				memmove(cands + i, cands + i + 1,
+				    (n - i - 1) * sizeof *cands);
+				cands[n - 1] = net.nick;
+				break;
+			}
+		}
+	}
+	complete_apply(&edit, &comp, cands, n,
+	    nicks && start == 0 ? ": " : " ");
+	free(cands);
+	free(word);
+}
+
+static void
+input_paste_add(wint_t ch)
+{
+	char	 buf[4];
+	size_t	 n;
+
+	n = utf8_encode((uint32_t)ch, buf);
+	if (pastelen + n > PASTE_MAX)
+		return;
+	paste = xreallocarray(paste, pastelen + n + 1, 1);
+	memcpy(paste + pastelen, buf, n);
+	pastelen += n;
+	paste[pastelen] = '\0';
+}
+
+static void
+input_lines_free(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+	lines = NULL;
+	nlines = 0;
+}
+
+/*
+ * A paste is complete. One line goes into the editor like typing; more
+ * than one are held until the user answers "send N lines?".
+ */
+static void
+input_paste_done(void)
+{
+	char	*p, *end, *line;
+	size_t	 len;
+
+	input_lines_free();
+	if (paste == NULL || pastelen == 0)
+		return;
+	for (p = paste, end = paste + pastelen; p < end; ) {
+		len = strcspn(p, "\r\n");
+		line = xstrndup(p, len);
+		p += len;
+		if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
+			p++;
+		if (p < end)
+			p++;
+		if (*line == '\0') {
+			free(line);
+			continue;
+		}
+		lines = xreallocarray(lines, nlines + 1, sizeof *lines);
+		lines[nlines++] = line;
+	}
+	pastelen = 0;
+	if (nlines == 0)
+		return;
+	if (nlines == 1 || mode != INPUT_CHAT) {
+		edit_insert_utf8(&edit, lines[0]);
+		input_lines_free();
+		return;
+	}
+	mode = INPUT_PASTE;
+	dirty |= DIRTY_INPUT;
+}
+
+/* y sends every pasted line, in order and paced; n or Escape drops them. */
+static void
+input_paste_answer(int ch)
+{
+	size_t	 i;
+
+	if (ch == 'y' || ch == 'Y') {
+		if (!net_ready() || window_cur->type == WINDOW_SERVER) {
+			command_say(window_cur, lines[0], 0);
+			return;
+		}
+		for (i = 0; i < nlines; i++)
+			command_say(window_cur, lines[i], 0);
+	} else if (ch == 'n' || ch == 'N' || ch == 033 || ch == CTRL('C')) {
+		window_printf(window_cur, 0, "-!- paste of %zu lines dropped",
+		    nlines);
+	} else
+		return;
+	input_lines_free();
+	mode = INPUT_CHAT;
+	dirty |= DIRTY_INPUT;
+}
+
+/* Where typed text goes, shown before it. */
+static char *
+input_prompt(void)
+{
+	char	*s, *name;
+
+	switch (mode) {
+	case INPUT_ROOM:
+		return (xstrdup("room: "));
+	case INPUT_NICK:
+		return (xstrdup("nick: "));
+	case INPUT_PASTE:
+		xasprintf(&s, "send %zu lines? (y/n) ", nlines);
+		return (s);
+	case INPUT_CHAT:
+		break;
+	}
+	name = text_sanitize_str(window_cur->name, 0);
+	xasprintf(&s, "[%s] ", name);
+	free(name);
+	return (s);
+}
+
+/*
+ * Draw the prompt and the line into the pad and show the part around the
+ * cursor: the pad scrolls sideways, never starting inside a wide char.
+ */
+void
+input_draw(int y, int x, int cols)
+{
+	char		*prompt;
+	wchar_t		*wp;
+	const char	*p, *end;
+	uint32_t	 cp;
+	size_t		 n = 0, i;
+	int		 pw, cur, need, col, cw;
+	wchar_t		 c;
+
+	prompt = input_prompt();
+	wp = xreallocarray(NULL, strlen(prompt) + 1, sizeof *wp);
+	for (p = prompt, end = p + strlen(p); p < end; ) {
+		utf8_decode(&p, end, &cp);
+		wp[n++] = (wchar_t)cp;
+	}
+	pw = text_width(prompt);
+	cur = pw + edit_column(&edit, edit.pos);
+	/* Room for the text and a screenful after it, as pnoutrefresh needs. */
+	need = pw + edit_column(&edit, edit.len) + cols + 2;
+	if (need > padw) {
+		delwin(pad);
+		padw = need + 256;
+		pad = newpad(1, padw);
+		keypad(pad, TRUE);
+		nodelay(pad, TRUE);
+	}
+	if (cur < xoff)
+		xoff = cur - cols / 2;
+	if (cur >= xoff + cols)
+		xoff = cur - cols + 1 + cols / 4;
+	if (xoff < 0 || need - cols <= cols)
+		xoff = 0;
+	/* Move the start to the next character boundary. */
+	for (col = 0, i = 0; col < xoff && i < n + edit.len; i++)
+		col += text_cwidth((uint32_t)(i < n ? wp[i] : edit.buf[i - n]));
+	xoff = col;
+
+	/*
+	 * Draw up to the last character that fits whole: a wide character
+	 * cut by the right edge would spill over it.
+	 */
+	werase(pad);
+	wmove(pad, 0, 0);
+	wattr_set(pad, A_BOLD, 0, NULL);
+	for (col = 0, i = 0; i < n + edit.len; i++) {
+		c = i < n ? wp[i] : edit.buf[i - n];
+		cw = text_cwidth((uint32_t)c);
+		if (col + cw > xoff + cols)
+			break;
+		if (i == n)
+			wattr_set(pad, A_NORMAL, 0, NULL);
+		waddnwstr(pad, &c, 1);
+		col += cw;
+	}
+	wattr_set(pad, A_NORMAL, 0, NULL);
+	wmove(pad, 0, cur);
+	pnoutrefresh(pad, 0, xoff, y, x, y, x + cols - 1);
+	free(wp);
+	free(prompt);
+}

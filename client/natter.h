@@ -1,0 +1,362 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* natter's private header: the client's types and every module's API. */
+
+#ifndef NATTER_H
+#define NATTER_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <wchar.h>
+
+#include <bsd/sys/queue.h>
+
+#include "log.h"
+
+#define NATTER_VERSION	"0.1"
+
+struct event_base;
+struct msg;
+
+/* Exit statuses, documented in natter.1. */
+#define EXIT_USAGE	64
+#define EXIT_LINK	69
+
+/* Options, from the command line and the prompts. */
+struct options {
+	const char	*host;
+	const char	*port;
+	const char	*password;
+	char		*nick;		/* wanted nick; NULL: ask */
+	char		*room;		/* first room; NULL: ask */
+	const char	*user;		/* for USER */
+	int		 reconnect;	/* 0: exit on loss */
+	size_t		 scrollback;	/* lines kept per window */
+	int		 color;		/* 0 if NO_COLOR is set */
+};
+
+/* A style from IRC formatting codes. */
+struct style {
+	int	 attr;
+#define STYLE_BOLD	0x1
+#define STYLE_ITALIC	0x2
+#define STYLE_UNDERLINE	0x4
+#define STYLE_REVERSE	0x8
+	int	 fg;		/* IRC colour 0-98, -1: default */
+	int	 bg;
+};
+
+/* One line of scrollback and its wrapped rows, as catgirl's buffer.c. */
+struct line {
+	time_t	 time;
+	int	 flags;
+#define LINE_SELF	0x1	/* own message */
+#define LINE_MENTION	0x2	/* mentions our nick */
+#define LINE_WHISPER	0x4	/* a private message */
+#define LINE_NOTICE	0x8	/* join, part, quit, nick: dimmed */
+#define LINE_ERROR	0x10	/* a local or server error */
+#define LINE_MESSAGE	0x20	/* counts as unread activity */
+	int	 indent;	/* columns before the text */
+	char	*text;		/* sanitised, with IRC codes */
+	int	 width;		/* rows are for this width */
+	int	 nrows;
+	size_t	*rows;		/* byte offsets of row starts */
+};
+
+/* A ring of lines and a view onto them. */
+struct scroll {
+	struct line	*ring;
+	size_t		 cap;
+	size_t		 end;		/* seq after the newest */
+	size_t		 count;
+	int		 follow;	/* view sticks to the newest */
+	size_t		 at;		/* else: bottom visible line */
+	int		 row;		/* and its bottom visible row */
+	size_t		 below;		/* added while scrolled up */
+};
+
+/* A visible row: which line, which of its rows. */
+struct scroll_ref {
+	size_t	 seq;
+	int	 row;
+};
+
+/* The line editor, in code points (catgirl's struct Edit). */
+#define EDIT_MAX	8192
+struct edit {
+	wchar_t	*buf;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 pos;
+	wchar_t	*cut;		/* last killed text, Ctrl-Y */
+	size_t	 cutlen;
+};
+
+#define HISTORY_MAX	200
+struct history {
+	char	*lines[HISTORY_MAX];
+	size_t	 count;
+	size_t	 pos;		/* count when not browsing */
+	char	*saved;		/* what was typed before */
+};
+
+/* Tab completion state, alive across consecutive presses of Tab. */
+struct complete {
+	int	 active;
+	size_t	 start;		/* code point of the word */
+	size_t	 end;		/* after what was inserted */
+	char	*prefix;	/* the word as typed */
+	size_t	 next;		/* which match the next Tab picks */
+};
+
+/* Members of a channel, with their highest prefix ('@', '+' or ' '). */
+struct member {
+	char		*nick;
+	char		 prefix;
+	unsigned long	 spoke;		/* last spoke (a counter) */
+};
+
+enum window_type {
+	WINDOW_SERVER,
+	WINDOW_CHANNEL,
+	WINDOW_QUERY,
+	WINDOW_DEBUG,		/* raw traffic, while it is open */
+};
+
+struct window {
+	enum window_type	 type;
+	char			*name;
+	char			*topic;
+	struct scroll		 scroll;
+	struct member		*members;	/* by prefix, name */
+	size_t			 nmembers;
+	size_t			 capmembers;
+	int			 joined;	/* we are in the channel */
+	int			 parting;	/* close on our PART */
+	int			 names_fresh;	/* 353 starts a list */
+	int			 names_show;	/* print the next list */
+	unsigned int		 unread;
+	unsigned int		 mentions;
+	TAILQ_ENTRY(window)	 entry;
+};
+TAILQ_HEAD(windows, window);
+
+/* Dirty flags: handlers set them, ui_draw() repaints and clears them. */
+#define DIRTY_TOP	0x1
+#define DIRTY_PANE	0x2
+#define DIRTY_SIDEBAR	0x4
+#define DIRTY_STATUS	0x8
+#define DIRTY_INPUT	0x10
+#define DIRTY_BELL	0x20
+#define DIRTY_LAYOUT	0x40
+#define DIRTY_ALL	0x5f
+
+enum net_state {
+	NET_IDLE,		/* waiting to (re)connect */
+	NET_CONNECTING,
+	NET_REGISTERING,
+	NET_CONNECTED,
+	NET_QUITTING,
+};
+
+struct net {
+	enum net_state	 state;
+	char		*nick;		/* as the server knows us */
+	char		*userhost;	/* from 001 or our JOIN */
+	int		 caps;
+#define CAP_ECHO	0x1
+#define CAP_TIME	0x2
+	int		 registered_once;
+	int		 asking_nick;	/* the nick prompt is up */
+	int		 fatal;		/* no retry: bad password */
+	char		 status[128];	/* why we are not connected */
+};
+
+/* command.c */
+struct command {
+	const char	*name;
+	void		(*fn)(struct window *, char *);
+	int		 flags;
+#define COMMAND_NET	0x1	/* needs a registered connection */
+	const char	*usage;
+	const char	*help;
+};
+int	 command_check_table(void);
+const struct command *command_find(const char *, char **);
+const struct command *command_table(size_t *);
+int	 command_run(struct window *, const char *);
+int	 command_say(struct window *, const char *, int);
+int	 command_room(const char *, char **, char **);
+
+/* complete.c */
+char	*complete_word(const struct edit *, size_t *);
+int	 complete_apply(struct edit *, struct complete *,
+	     const char *const *, size_t, const char *);
+void	 complete_reset(struct complete *);
+
+/* edit.c */
+void	 edit_init(struct edit *);
+void	 edit_free(struct edit *);
+void	 edit_clear(struct edit *);
+int	 edit_insert(struct edit *, const wchar_t *, size_t);
+int	 edit_insert_utf8(struct edit *, const char *);
+void	 edit_set(struct edit *, const char *);
+void	 edit_left(struct edit *);
+void	 edit_right(struct edit *);
+void	 edit_home(struct edit *);
+void	 edit_end(struct edit *);
+void	 edit_backspace(struct edit *);
+void	 edit_delete(struct edit *);
+void	 edit_kill_end(struct edit *);
+void	 edit_kill_line(struct edit *);
+void	 edit_kill_word(struct edit *);
+void	 edit_yank(struct edit *);
+void	 edit_replace(struct edit *, size_t, size_t, const char *);
+char	*edit_string(const struct edit *);
+char	*edit_substring(const struct edit *, size_t, size_t);
+int	 edit_column(const struct edit *, size_t);
+void	 history_add(struct history *, const char *);
+int	 history_prev(struct history *, struct edit *);
+int	 history_next(struct history *, struct edit *);
+void	 history_free(struct history *);
+
+/* handle.c */
+int	 handle_check_table(void);
+void	 handle(char *);
+void	 handle_own(const char *, const char *);
+int	 handle_mentions(const char *, const char *);
+
+/* input.c */
+enum input_mode {
+	INPUT_CHAT,
+	INPUT_ROOM,		/* asking which room */
+	INPUT_NICK,		/* asking for a nickname */
+	INPUT_PASTE,		/* "send N lines?" */
+};
+void	 input_init(void);
+void	 input_free(void);
+void	 input_read(void);
+void	 input_ask(enum input_mode, const char *);
+void	 input_draw(int, int, int);
+void	 input_status(char *, size_t);
+
+/* natter.c has main() only. */
+
+/* net.c */
+extern struct options		 opt;
+extern struct event_base	*base;
+extern struct net		 net;
+extern int			 natter_exit;	/* -1 while running */
+void	 net_init(void);
+void	 net_free(void);
+void	 net_connect(void);
+void	 net_register(void);
+void	 net_send(const char *, ...) __printflike(1, 2);
+void	 net_send_now(const char *, ...) __printflike(1, 2);
+size_t	 net_queued(void);
+size_t	 net_text_room(const char *, size_t);
+void	 net_set_nick(const char *);
+void	 net_set_userhost(const char *);
+void	 net_registered(void);
+void	 net_quit(const char *);
+int	 net_ready(void);
+const char *net_state_name(void);
+
+/* pane.c */
+#define PANE_TIME	6	/* "HH:MM " before every line */
+void	 pane_draw(void *, int, int);
+void	 pane_scroll(int);
+
+/* scroll.c */
+void	 scroll_init(struct scroll *, size_t);
+void	 scroll_free(struct scroll *);
+void	 scroll_clear(struct scroll *);
+void	 scroll_push(struct scroll *, time_t, int, int, char *);
+struct line *scroll_line(struct scroll *, size_t);
+size_t	 scroll_first(const struct scroll *);
+int	 scroll_wrap(const char *, int, int, size_t **);
+int	 scroll_rows(struct scroll *, size_t, int);
+size_t	 scroll_view(struct scroll *, int, int, struct scroll_ref *);
+void	 scroll_up(struct scroll *, int, int, int);
+void	 scroll_down(struct scroll *, int, int);
+void	 scroll_bottom(struct scroll *);
+
+/* sidebar.c */
+void	 sidebar_draw(void *, int, int);
+
+/* status.c */
+void	 status_draw_top(void *, int);
+void	 status_draw(void *, int);
+
+/* text.c */
+#define TEXT_FORMAT	0x1	/* keep IRC formatting codes */
+int	 text_cwidth(uint32_t);
+int	 text_printable(uint32_t);
+size_t	 text_style(const char *, struct style *);
+int	 text_width(const char *);
+size_t	 text_fit(const char *, int, int *);
+char	*text_pad(const char *, int);
+char	*text_sanitize(const char *, size_t, int);
+char	*text_sanitize_str(const char *, int);
+size_t	 text_split(const char *, size_t, size_t);
+int	 text_nick_color(const char *);
+
+/* ui.c */
+void	 ui_init(void);
+void	 ui_end(void);
+void	 ui_resize(void);
+void	 ui_draw(void);
+void	 ui_put(void *, const char *, size_t, unsigned int, int,
+	     struct style *);
+int	 ui_pane_height(void);
+int	 ui_pane_width(void);
+void	 ui_redraw(void);
+
+/* window.c */
+extern int		 dirty;
+extern char		 window_prefixes[16];
+extern char		 window_prefix_modes[16];
+extern struct windows	 windows;
+extern struct window	*window_cur;
+extern struct window	*window_server;
+extern struct window	*window_debug;
+void	 window_init(void);
+void	 window_free_all(void);
+struct window *window_find(const char *);
+struct window *window_open(enum window_type, const char *);
+void	 window_close(struct window *);
+void	 window_switch(struct window *);
+void	 window_raw(const char *, const char *);
+struct window *window_nth(int);
+void	 window_add(struct window *, time_t, int, int, const char *);
+void	 window_printf(struct window *, int, const char *, ...)
+	     __printflike(3, 4);
+void	 window_rename(struct window *, const char *);
+void	 window_clear(struct window *);
+struct member *window_member(struct window *, const char *);
+void	 window_member_add(struct window *, const char *, char);
+int	 window_member_remove(struct window *, const char *);
+int	 window_member_rename(struct window *, const char *, const char *);
+void	 window_member_prefix(struct window *, const char *, char);
+void	 window_members_clear(struct window *);
+void	 window_spoke(struct window *, const char *);
+size_t	 window_nicks(struct window *, const char **, size_t);
+int	 window_prefix_rank(char);
+
+#endif

@@ -1,0 +1,612 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The server link: one bufferevent, lines framed with evbuffer_readln(),
+ * a paced send queue (so a confirmed paste goes out in order without
+ * tripping the server's flood control), and reconnection with back-off.
+ * Nothing here blocks: the name lookup is evdns, the connect is
+ * non-blocking, and the UI keeps running whatever the network does.
+ */
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/dns.h>
+#include <event2/event.h>
+
+#include "natter.h"
+#include "msg.h"
+#include "name.h"
+
+/* Paste pacing: a burst of this many lines, then this many a second. */
+#define NET_BURST	5.0
+#define NET_RATE	2.0
+/* Back-off between reconnection attempts, in seconds. */
+#define NET_RETRY_MIN	1
+#define NET_RETRY_MAX	30
+/* Silence before we PING the server, and again before we give up. */
+#define NET_QUIET	120
+/* A userhost as long as a server may make one: ~user (16) @ host (63). */
+#define NET_USERHOST_MAX (NAME_USERLEN + 1 + 63)
+
+struct qline {
+	TAILQ_ENTRY(qline)	 entry;
+	size_t			 len;
+	char			 line[];
+};
+
+struct options		 opt = {
+	.host = "127.0.0.1",
+	.port = "6667",
+	.reconnect = 1,
+	.scrollback = 2000,
+	.color = 1,
+};
+struct event_base	*base;
+struct net		 net;
+int			 natter_exit = -1;
+
+static struct bufferevent	*bev;
+static struct evdns_base	*dns;
+static struct evdns_getaddrinfo_request *dns_req;
+static struct evutil_addrinfo	*addrs; /* the host's addresses */
+static struct evutil_addrinfo	*addr_next;	/* to try next */
+static struct event		*retry_ev;
+static struct event		*pace_ev;
+static struct event		*quit_ev;
+static int			 retry_secs;
+static int			 sent_user;
+static int			 pinged;
+static double			 tokens = NET_BURST;
+static struct timespec		 refilled;
+static TAILQ_HEAD(, qline)	 queue = TAILQ_HEAD_INITIALIZER(queue);
+static size_t			 nqueued;
+
+static void	net_read_cb(struct bufferevent *, void *);
+static void	net_event_cb(struct bufferevent *, short, void *);
+static void	net_retry_cb(evutil_socket_t, short, void *);
+static void	net_pace_cb(evutil_socket_t, short, void *);
+static void	net_quit_cb(evutil_socket_t, short, void *);
+static void	net_lost(const char *);
+static void	net_resolved(int, struct evutil_addrinfo *, void *);
+static void	net_try(const char *);
+static void	net_addrs_free(void);
+static void	net_pace(void);
+static void	net_write(const char *, size_t);
+static void	net_queue_clear(void);
+static int	net_format(char *, size_t, const char *, va_list)
+		    __printflike(3, 0);
+
+void
+net_init(void)
+{
+	if ((dns = evdns_base_new(base,
+	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL) {
+		/* No resolv.conf: numeric addresses and /etc/hosts work. */
+		if ((dns = evdns_base_new(base, 0)) == NULL)
+			fatalx("evdns_base_new failed");
+		evdns_base_load_hosts(dns, NULL);
+	}
+	retry_ev = evtimer_new(base, net_retry_cb, NULL);
+	pace_ev = evtimer_new(base, net_pace_cb, NULL);
+	quit_ev = evtimer_new(base, net_quit_cb, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &refilled);
+	snprintf(net.status, sizeof net.status, "not connected");
+}
+
+void
+net_free(void)
+{
+	if (dns_req != NULL)
+		evdns_getaddrinfo_cancel(dns_req);
+	dns_req = NULL;
+	net_addrs_free();
+	net_queue_clear();
+	if (bev != NULL)
+		bufferevent_free(bev);
+	bev = NULL;
+	event_free(retry_ev);
+	event_free(pace_ev);
+	event_free(quit_ev);
+	evdns_base_free(dns, 0);
+	free(net.nick);
+	free(net.userhost);
+}
+
+const char *
+net_state_name(void)
+{
+	switch (net.state) {
+	case NET_IDLE:
+		return (net.status);
+	case NET_CONNECTING:
+		return ("connecting");
+	case NET_REGISTERING:
+		return ("registering");
+	case NET_CONNECTED:
+		return ("connected");
+	case NET_QUITTING:
+		return ("quitting");
+	}
+	return ("?");
+}
+
+/* Can messages be sent now? */
+int
+net_ready(void)
+{
+	return (net.state == NET_CONNECTED);
+}
+
+/*
+ * Start connecting: look the host up (evdns, so a slow DNS server never
+ * stops the UI), then try its addresses in turn.
+ */
+void
+net_connect(void)
+{
+	struct evutil_addrinfo	 hints;
+
+	net.state = NET_CONNECTING;
+	net.caps = 0;
+	sent_user = 0;
+	pinged = 0;
+	window_printf(window_server, 0, "-!- connecting to %s port %s",
+	    opt.host, opt.port);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_protocol = IPPROTO_TCP;
+	hints.ai_flags = EVUTIL_AI_ADDRCONFIG;
+	/* For a numeric host the callback runs before this returns. */
+	dns_req = evdns_getaddrinfo(dns, opt.host, opt.port, &hints,
+	    net_resolved, NULL);
+	dirty |= DIRTY_STATUS;
+}
+
+static void
+net_resolved(int err, struct evutil_addrinfo *res, void *arg)
+{
+	char	 why[256];
+
+	(void)arg;
+	dns_req = NULL;
+	if (err == EVUTIL_EAI_CANCEL)
+		return;
+	if (err != 0) {
+		snprintf(why, sizeof why, "%s: %s", opt.host,
+		    evutil_gai_strerror(err));
+		net_lost(why);
+		return;
+	}
+	addrs = addr_next = res;
+	net_try(NULL);
+}
+
+/*
+ * Connect to the next address; why says what went wrong with the last
+ * one. With none left, the attempt has failed.
+ */
+static void
+net_try(const char *why)
+{
+	struct evutil_addrinfo	*ai;
+
+	if (bev != NULL)
+		bufferevent_free(bev);
+	bev = NULL;
+	while ((ai = addr_next) != NULL) {
+		addr_next = ai->ai_next;
+		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+		if (bev == NULL)
+			fatalx("bufferevent_socket_new failed");
+		bufferevent_setcb(bev, net_read_cb, NULL, net_event_cb, NULL);
+		bufferevent_enable(bev, EV_READ | EV_WRITE);
+		if (bufferevent_socket_connect(bev, ai->ai_addr,
+		    (int)ai->ai_addrlen) == 0)
+			return;
+		why = evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR());
+		bufferevent_free(bev);
+		bev = NULL;
+	}
+	net_lost(why != NULL ? why : "no address to connect to");
+}
+
+static void
+net_addrs_free(void)
+{
+	if (addrs != NULL)
+		evutil_freeaddrinfo(addrs);
+	addrs = addr_next = NULL;
+}
+
+/* Send NICK and USER once the connection is up and the nick is known. */
+void
+net_register(void)
+{
+	if (net.state != NET_REGISTERING || opt.nick == NULL)
+		return;
+	net_send_now("NICK %s", opt.nick);
+	if (!sent_user) {
+		net_send_now("USER %s 0 * :natter user", opt.user);
+		sent_user = 1;
+	}
+}
+
+static void
+net_event_cb(struct bufferevent *b, short what, void *arg)
+{
+	struct timeval	 idle = { NET_QUIET, 0 };
+	char		 why[256];
+
+	(void)arg;
+	if (what & BEV_EVENT_CONNECTED) {
+		net_addrs_free();
+		net.state = NET_REGISTERING;
+		window_printf(window_server, 0, "-!- connected, registering");
+		bufferevent_set_timeouts(b, &idle, NULL);
+		net_send_now("CAP LS 302");
+		if (opt.password != NULL)
+			net_send_now("PASS :%s", opt.password);
+		net_register();
+		dirty |= DIRTY_STATUS;
+		return;
+	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
+	    !pinged) {
+		/* Quiet for a while: ask once before calling it lost. */
+		pinged = 1;
+		net_send_now("PING :natter");
+		bufferevent_enable(b, EV_READ);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		snprintf(why, sizeof why, "connection closed");
+	else if (what & BEV_EVENT_TIMEOUT)
+		snprintf(why, sizeof why, "server not responding");
+	else
+		snprintf(why, sizeof why, "%s",
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+	if (net.state == NET_CONNECTING && addr_next != NULL) {
+		net_try(why);
+		return;
+	}
+	net_lost(why);
+}
+
+/* Lines in; each is handled before the next is read. */
+static void
+net_read_cb(struct bufferevent *b, void *arg)
+{
+	struct evbuffer	*in = bufferevent_get_input(b);
+	char		*line;
+	size_t		 len;
+
+	(void)arg;
+	pinged = 0;
+	while (bev != NULL &&
+	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
+		log_debug("<< %s", line);
+		window_raw("<<", line);
+		handle(line);
+		free(line);
+	}
+	/* A server that never ends its line must not fill our memory. */
+	if (bev != NULL && evbuffer_get_length(in) > MSG_TAGSLEN +
+	    MSG_LINELEN) {
+		log_warnx("dropping %zu bytes without a line end",
+		    evbuffer_get_length(in));
+		evbuffer_drain(in, evbuffer_get_length(in));
+	}
+}
+
+/*
+ * The link is gone. Rooms are kept (to rejoin), their member lists are
+ * not; then reconnect after a back-off, or exit if told not to.
+ */
+static void
+net_lost(const char *why)
+{
+	struct window	*w;
+	struct timeval	 tv;
+	int		 quitting = net.state == NET_QUITTING;
+	int		 was_up = net.state != NET_CONNECTING;
+
+	log_info("link lost: %s", why);
+	if (dns_req != NULL)
+		evdns_getaddrinfo_cancel(dns_req);
+	dns_req = NULL;
+	net_addrs_free();
+	if (bev != NULL)
+		bufferevent_free(bev);
+	bev = NULL;
+	net_queue_clear();
+	net.state = NET_IDLE;
+	net.caps = 0;
+	TAILQ_FOREACH(w, &windows, entry) {
+		if (w->type == WINDOW_CHANNEL) {
+			window_members_clear(w);
+			w->names_fresh = 1;
+		}
+		/* Say it once where people are; retries only here. */
+		if (!quitting && (was_up || w == window_server))
+			window_printf(w, LINE_ERROR, "-!- disconnected: %s",
+			    why);
+	}
+	dirty |= DIRTY_ALL;
+	if (quitting) {
+		natter_exit = 0;
+		return;
+	}
+	if (!opt.reconnect) {
+		snprintf(net.status, sizeof net.status, "%s port %s: %s",
+		    opt.host, opt.port, why);
+		natter_exit = EXIT_LINK;
+		return;
+	}
+	if (net.fatal) {
+		/* Trying again would fail the same way: stay, say why. */
+		snprintf(net.status, sizeof net.status, "not connected");
+		return;
+	}
+	retry_secs = retry_secs == 0 ? NET_RETRY_MIN : retry_secs * 2;
+	if (retry_secs > NET_RETRY_MAX)
+		retry_secs = NET_RETRY_MAX;
+	snprintf(net.status, sizeof net.status, "disconnected, retry in %ds",
+	    retry_secs);
+	window_printf(window_server, 0, "-!- reconnecting in %d seconds",
+	    retry_secs);
+	tv.tv_sec = retry_secs;
+	tv.tv_usec = 0;
+	evtimer_add(retry_ev, &tv);
+}
+
+static void
+net_retry_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	net_connect();
+}
+
+/* Registration is complete: the back-off starts again from the start. */
+void
+net_registered(void)
+{
+	net.state = NET_CONNECTED;
+	net.registered_once = 1;
+	retry_secs = 0;
+	dirty |= DIRTY_STATUS;
+}
+
+void
+net_set_nick(const char *nick)
+{
+	free(net.nick);
+	net.nick = xstrdup(nick);
+	dirty |= DIRTY_STATUS;
+}
+
+/* The user@host part of our prefix, from 001 or our own JOIN. */
+void
+net_set_userhost(const char *prefix)
+{
+	const char	*p;
+
+	if ((p = strchr(prefix, '!')) == NULL || strchr(p, '@') == NULL)
+		return;
+	free(net.userhost);
+	net.userhost = xstrdup(p + 1);
+}
+
+/*
+ * Bytes of text that fit in one PRIVMSG to target once the server has
+ * put our prefix in front: ":nick!user@host PRIVMSG target :text\r\n"
+ * must fit in 512. Without a known userhost, assume the longest.
+ */
+size_t
+net_text_room(const char *target, size_t extra)
+{
+	size_t	 prefix, used;
+
+	prefix = strlen(net.nick != NULL ? net.nick : "") + 1 +
+	    (net.userhost != NULL ? strlen(net.userhost) : NET_USERHOST_MAX);
+	used = 1 + prefix + strlen(" PRIVMSG ") + strlen(target) +
+	    strlen(" :") + strlen("\r\n") + extra;
+	if (used + 32 > MSG_LINELEN)
+		return (32);
+	return (MSG_LINELEN - used);
+}
+
+static int
+net_format(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int	 n;
+
+	n = vsnprintf(buf, size - 2, fmt, ap);
+	if (n < 0 || (size_t)n >= size - 2) {
+		log_warnx("line too long, not sent");
+		return (-1);
+	}
+	buf[n++] = '\r';
+	buf[n++] = '\n';
+	buf[n] = '\0';
+	return (n);
+}
+
+static void
+net_write(const char *line, size_t len)
+{
+	if (bev == NULL)
+		return;
+	log_debug(">> %.*s", (int)len - 2, line);
+	if (window_debug != NULL) {
+		char	*shown = xstrndup(line, len - 2);
+
+		window_raw(">>", shown);
+		free(shown);
+	}
+	bufferevent_write(bev, line, len);
+}
+
+/* Send a line now, ahead of the queue: registration, PONG. */
+void
+net_send_now(const char *fmt, ...)
+{
+	char	 buf[MSG_LINELEN + 1];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = net_format(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		net_write(buf, n);
+}
+
+/* Queue a line; it goes out in order, paced. */
+void
+net_send(const char *fmt, ...)
+{
+	struct qline	*q;
+	char		 buf[MSG_LINELEN + 1];
+	va_list		 ap;
+	int		 n;
+
+	if (bev == NULL)
+		return;
+	va_start(ap, fmt);
+	n = net_format(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	q = xmalloc(sizeof *q + n + 1);
+	q->len = n;
+	memcpy(q->line, buf, n + 1);
+	TAILQ_INSERT_TAIL(&queue, q, entry);
+	nqueued++;
+	net_pace();
+}
+
+size_t
+net_queued(void)
+{
+	return (nqueued);
+}
+
+static void
+net_queue_clear(void)
+{
+	struct qline	*q;
+
+	while ((q = TAILQ_FIRST(&queue)) != NULL) {
+		TAILQ_REMOVE(&queue, q, entry);
+		free(q);
+	}
+	if (nqueued > 0)
+		dirty |= DIRTY_STATUS;
+	nqueued = 0;
+	if (pace_ev != NULL)
+		evtimer_del(pace_ev);
+}
+
+/* A token bucket: NET_BURST lines at once, then NET_RATE a second. */
+static void
+net_pace(void)
+{
+	struct qline	*q;
+	struct timespec	 now;
+	struct timeval	 tv;
+	double		 dt, wait;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dt = (now.tv_sec - refilled.tv_sec) +
+	    (now.tv_nsec - refilled.tv_nsec) / 1e9;
+	refilled = now;
+	tokens += dt * NET_RATE;
+	if (tokens > NET_BURST)
+		tokens = NET_BURST;
+	while (tokens >= 1.0 && (q = TAILQ_FIRST(&queue)) != NULL) {
+		TAILQ_REMOVE(&queue, q, entry);
+		nqueued--;
+		net_write(q->line, q->len);
+		free(q);
+		tokens -= 1.0;
+		dirty |= DIRTY_STATUS;
+	}
+	if (!TAILQ_EMPTY(&queue) && !evtimer_pending(pace_ev, NULL)) {
+		wait = (1.0 - tokens) / NET_RATE;
+		tv.tv_sec = (time_t)wait;
+		tv.tv_usec = (suseconds_t)((wait - tv.tv_sec) * 1e6) + 1000;
+		evtimer_add(pace_ev, &tv);
+	}
+}
+
+static void
+net_pace_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	net_pace();
+}
+
+/*
+ * Leave: QUIT goes after whatever is still queued; exit when the server
+ * closes the link, or after a grace time if it does not.
+ */
+void
+net_quit(const char *reason)
+{
+	struct timeval	 tv;
+
+	if (bev == NULL || net.state == NET_CONNECTING ||
+	    net.state == NET_IDLE) {
+		natter_exit = 0;
+		return;
+	}
+	if (net.state == NET_QUITTING)
+		return;
+	if (reason != NULL && *reason != '\0')
+		net_send("QUIT :%s", reason);
+	else
+		net_send("QUIT");
+	net.state = NET_QUITTING;
+	tv.tv_sec = 2 + (time_t)(nqueued / NET_RATE);
+	tv.tv_usec = 0;
+	evtimer_add(quit_ev, &tv);
+	dirty |= DIRTY_STATUS;
+}
+
+static void
+net_quit_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	natter_exit = 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The message pane: the current window's scrollback, newest at the
+ * bottom, wrapped rows indented under the text, a time on each line.
+ */
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "natter.h"
+
+/* Attributes and colour a line gets as a whole, from its flags. */
+static void
+pane_base(const struct line *l, unsigned int *attr, int *fg)
+{
+	*attr = A_NORMAL;
+	*fg = -1;
+	if (l->flags & LINE_NOTICE)
+		*attr |= A_DIM;
+	if (l->flags & LINE_MENTION)
+		*attr |= A_BOLD;
+	if (l->flags & LINE_WHISPER)
+		*fg = 6;
+	if (l->flags & LINE_ERROR) {
+		*attr |= A_BOLD;
+		*fg = 4;
+	}
+}
+
+void
+pane_draw(void *win, int h, int w)
+{
+	WINDOW			*pw = win;
+	struct scroll		*s = &window_cur->scroll;
+	struct scroll_ref	*refs;
+	struct line		*l;
+	struct style		 st;
+	struct tm		 tm;
+	char			 when[16], more[64];
+	const char		*p;
+	size_t			 n, i, start, end, k;
+	unsigned int		 attr;
+	int			 textw = w - PANE_TIME, fg, indent;
+
+	werase(pw);
+	if (textw < 1)
+		textw = 1;
+	refs = xcalloc(h, sizeof *refs);
+	n = scroll_view(s, textw, h, refs);
+	for (i = 0; i < n; i++) {
+		l = scroll_line(s, refs[i].seq);
+		pane_base(l, &attr, &fg);
+		wmove(pw, (int)i, 0);
+		if (refs[i].row == 0) {
+			localtime_r(&l->time, &tm);
+			strftime(when, sizeof when, "%H:%M ", &tm);
+			wattr_set(pw, A_DIM, 0, NULL);
+			waddnstr(pw, when, w);
+		} else {
+			indent = l->indent < textw / 2 ? l->indent : textw / 2;
+			wmove(pw, (int)i, PANE_TIME + indent);
+		}
+		start = l->rows[refs[i].row];
+		end = refs[i].row + 1 < l->nrows ? l->rows[refs[i].row + 1] :
+		    strlen(l->text);
+		/* The style in force where the row starts. */
+		st.attr = 0;
+		st.fg = st.bg = -1;
+		for (p = l->text; p < l->text + start; p += k > 0 ? k : 1)
+			k = text_style(p, &st);
+		ui_put(pw, l->text + start, end - start, attr, fg, &st);
+	}
+	free(refs);
+	if (!s->follow && h > 0) {
+		snprintf(more, sizeof more, " -- more below (%zu new) -- ",
+		    s->below);
+		wmove(pw, h - 1, 0);
+		wclrtoeol(pw);
+		wattr_set(pw, A_REVERSE, 0, NULL);
+		waddnstr(pw, more, w);
+		wattr_set(pw, A_NORMAL, 0, NULL);
+	}
+}
+
+/* PgUp (dir < 0) and PgDn: a page less one row, so context carries. */
+void
+pane_scroll(int dir)
+{
+	int	 h = ui_pane_height(), textw = ui_pane_width() - PANE_TIME;
+	int	 page = h > 2 ? h - 1 : 1;
+
+	if (textw < 1)
+		textw = 1;
+	if (dir < 0)
+		scroll_up(&window_cur->scroll, page, textw, h);
+	else
+		scroll_down(&window_cur->scroll, page, textw);
+	dirty |= DIRTY_PANE;
+}

@@ -1,0 +1,323 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Scrollback: a fixed ring of lines per window, each kept as received and
+ * wrapped to the width it was last drawn at (catgirl's buffer.c). Rows
+ * are computed lazily, so a resize costs only what is drawn next, and the
+ * view is an anchor (a line and one of its rows), so drawing walks only
+ * the rows on screen, never the whole scrollback.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "natter.h"
+#include "utf8.h"
+
+static void	scroll_line_free(struct line *);
+static void	scroll_anchor(struct scroll *, int);
+
+void
+scroll_init(struct scroll *s, size_t cap)
+{
+	memset(s, 0, sizeof *s);
+	if (cap < 16)
+		cap = 16;
+	s->cap = cap;
+	s->ring = xcalloc(cap, sizeof *s->ring);
+	s->follow = 1;
+}
+
+static void
+scroll_line_free(struct line *l)
+{
+	free(l->text);
+	free(l->rows);
+	memset(l, 0, sizeof *l);
+}
+
+void
+scroll_clear(struct scroll *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->cap; i++)
+		scroll_line_free(&s->ring[i]);
+	s->count = 0;
+	s->follow = 1;
+	s->below = 0;
+}
+
+void
+scroll_free(struct scroll *s)
+{
+	scroll_clear(s);
+	free(s->ring);
+	s->ring = NULL;
+}
+
+/* Sequence number of the oldest line kept. */
+size_t
+scroll_first(const struct scroll *s)
+{
+	return (s->end - s->count);
+}
+
+/* The line with sequence number seq, or NULL if it is not kept. */
+struct line *
+scroll_line(struct scroll *s, size_t seq)
+{
+	if (seq < scroll_first(s) || seq >= s->end)
+		return (NULL);
+	return (&s->ring[seq % s->cap]);
+}
+
+/*
+ * Add a line; text is taken over. When the ring is full the oldest line
+ * is freed; a view anchored on it moves to the new oldest.
+ */
+void
+scroll_push(struct scroll *s, time_t t, int flags, int indent, char *text)
+{
+	struct line	*l = &s->ring[s->end % s->cap];
+
+	scroll_line_free(l);
+	l->time = t;
+	l->flags = flags;
+	l->indent = indent;
+	l->text = text;
+	s->end++;
+	if (s->count < s->cap)
+		s->count++;
+	if (!s->follow) {
+		s->below++;
+		if (s->at < scroll_first(s)) {
+			s->at = scroll_first(s);
+			s->row = 0;
+		}
+	}
+}
+
+/*
+ * Wrap text to width columns: continuation rows start indent columns in
+ * (at most half the width). Break after the last space that fits, else
+ * before the character that does not fit; a width-2 character is never
+ * split. Store the byte offset of each row's start in *rowsp (allocated)
+ * and return the number of rows.
+ */
+int
+scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
+{
+	const char	*p = text, *q, *end = text + strlen(text);
+	size_t		*rows = NULL, brk = 0, start = 0, k;
+	int		 n = 0, cap = 0, col = 0, brkcol = 0, w;
+	int		 startcol = 0;
+	uint32_t	 cp;
+
+	if (width < 1)
+		width = 1;
+	if (indent > width / 2)
+		indent = width / 2;
+	if (indent < 0)
+		indent = 0;
+#define ADDROW(off) do {						\
+	if (n == cap) {							\
+		cap = cap == 0 ? 4 : cap * 2;				\
+		rows = xreallocarray(rows, cap, sizeof *rows);		\
+	}								\
+	rows[n++] = (off);						\
+} while (0)
+	ADDROW(0);
+	while (p < end) {
+		if ((k = text_style(p, NULL)) > 0) {
+			p += k;
+			continue;
+		}
+		q = p;
+		utf8_decode(&q, end, &cp);
+		w = text_cwidth(cp);
+		if (col + w > width && col > startcol) {
+			if (cp == ' ') {
+				/* The space ends the row and is not shown. */
+				start = q - text;
+				col = indent;
+				p = q;
+			} else if (brk > start) {
+				start = brk;
+				col = indent + (col - brkcol);
+			} else {
+				start = p - text;
+				col = indent;
+			}
+			ADDROW(start);
+			brk = 0;
+			startcol = indent;
+			continue;
+		}
+		col += w;
+		p = q;
+		/* Not the space after the nick: the text goes on that row. */
+		if (cp == ' ' && (n > 1 || col > indent + 1)) {
+			brk = p - text;
+			brkcol = col;
+		}
+	}
+#undef ADDROW
+	*rowsp = rows;
+	return (n);
+}
+
+/* Rows of line seq at width, wrapping it if the width changed. */
+int
+scroll_rows(struct scroll *s, size_t seq, int width)
+{
+	struct line	*l;
+
+	if ((l = scroll_line(s, seq)) == NULL)
+		return (0);
+	if (l->width != width || l->rows == NULL) {
+		free(l->rows);
+		l->nrows = scroll_wrap(l->text, width, l->indent, &l->rows);
+		l->width = width;
+	}
+	return (l->nrows);
+}
+
+/* Pin the view to the newest row when it is following. */
+static void
+scroll_anchor(struct scroll *s, int width)
+{
+	if (s->count == 0) {
+		s->follow = 1;
+		return;
+	}
+	if (s->follow) {
+		s->at = s->end - 1;
+		s->row = scroll_rows(s, s->at, width) - 1;
+	}
+	if (s->at < scroll_first(s)) {
+		s->at = scroll_first(s);
+		s->row = 0;
+	}
+	if (s->row >= scroll_rows(s, s->at, width))
+		s->row = scroll_rows(s, s->at, width) - 1;
+}
+
+/*
+ * The rows to show in a pane of width x height, top to bottom, into out
+ * (height entries); return how many. The walk starts at the anchor and
+ * goes up, so the cost is the screen, not the scrollback.
+ */
+size_t
+scroll_view(struct scroll *s, int width, int height, struct scroll_ref *out)
+{
+	size_t	 seq, n = 0, i;
+	int	 row;
+
+	if (height <= 0 || s->count == 0)
+		return (0);
+	scroll_anchor(s, width);
+	seq = s->at;
+	row = s->row;
+	while (n < (size_t)height) {
+		out[height - 1 - n].seq = seq;
+		out[height - 1 - n].row = row;
+		n++;
+		if (row > 0)
+			row--;
+		else if (seq > scroll_first(s)) {
+			seq--;
+			row = scroll_rows(s, seq, width) - 1;
+		} else
+			break;
+	}
+	if (n < (size_t)height) {
+		for (i = 0; i < n; i++)
+			out[i] = out[height - n + i];
+	}
+	return (n);
+}
+
+/*
+ * Scroll up n rows, but not so far that the top of the pane would be
+ * above the first row.
+ */
+void
+scroll_up(struct scroll *s, int n, int width, int height)
+{
+	size_t	 seq;
+	int	 row, above;
+
+	if (s->count == 0)
+		return;
+	scroll_anchor(s, width);
+	/* Rows above the anchor, counted only as far as needed. */
+	seq = s->at;
+	row = s->row;
+	for (above = 0; above < n + height; above++) {
+		if (row > 0)
+			row--;
+		else if (seq > scroll_first(s)) {
+			seq--;
+			row = scroll_rows(s, seq, width) - 1;
+		} else
+			break;
+	}
+	if (above - (height - 1) < n)
+		n = above - (height - 1);
+	if (n <= 0)
+		return;
+	if (s->follow) {
+		s->follow = 0;
+		s->below = 0;
+	}
+	while (n-- > 0) {
+		if (s->row > 0)
+			s->row--;
+		else {
+			s->at--;
+			s->row = scroll_rows(s, s->at, width) - 1;
+		}
+	}
+}
+
+/* Scroll down n rows; reaching the newest row follows again. */
+void
+scroll_down(struct scroll *s, int n, int width)
+{
+	if (s->follow || s->count == 0)
+		return;
+	scroll_anchor(s, width);
+	while (n-- > 0) {
+		if (s->row + 1 < scroll_rows(s, s->at, width))
+			s->row++;
+		else if (s->at + 1 < s->end) {
+			s->at++;
+			s->row = 0;
+		} else
+			break;
+	}
+	if (s->at + 1 == s->end && s->row + 1 >= scroll_rows(s, s->at, width))
+		scroll_bottom(s);
+}
+
+void
+scroll_bottom(struct scroll *s)
+{
+	s->follow = 1;
+	s->below = 0;
+}

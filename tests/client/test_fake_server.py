@@ -1,0 +1,144 @@
+"""natter against a scripted server, for what natterd never sends: a
+multi-line CAP LS, server-time with a known time, a 001 without the
+prefix (so the split must assume the longest one), a five-level PREFIX,
+invalid UTF-8, a line without an end, PING."""
+
+import socket
+
+from conftest import TIMEOUT, Client, joined, sidebar
+
+
+class Conn(Client):
+    """The server's end of one connection, with Client's line helpers."""
+
+    def __init__(self, sock):
+        sock.setblocking(False)
+        self.sock = sock
+        self.buf = b""
+        self.lines = []
+        self.pending = []
+        self.closed = False
+        self.nick = "server"
+
+
+def serve():
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    ls.settimeout(TIMEOUT)
+    return ls
+
+
+def test_scripted_server(tui):
+    ls = serve()
+    port = ls.getsockname()[1]
+    # TZ=UTC: the time shown is the server's, converted to local time.
+    t = tui("-n", "bob", "-r", "7", "-p", str(port), env={"TZ": "UTC"})
+    sock, _ = ls.accept()
+    c = Conn(sock)
+    try:
+        c.expect("CAP", "LS", "302")
+        c.expect("NICK", "bob")
+        c.expect("USER")
+        c.send(":fake CAP * LS * :multi-prefix sasl=PLAIN")
+        c.send(":fake CAP * LS :server-time away-notify")
+        m = c.expect("CAP", "REQ")
+        assert m.params[-1] == "server-time"
+        c.send(":fake CAP bob ACK :server-time")
+        c.expect("CAP", "END")
+        c.send(":fake 001 bob :Welcome to the fake network")
+        c.send(":fake 005 bob PREFIX=(qaohv)~&@%+ CHANTYPES=# :are "
+               "supported")
+        c.send(":fake 422 bob :No MOTD")
+        c.expect("JOIN", "#7")
+        c.send(":bob JOIN #7")
+        c.send(":fake 353 bob = #7 :@+alice &carol bob ~dave %eve +frank")
+        c.send(":fake 366 bob #7 :End")
+        joined(t, "#7", 6)
+        assert sidebar(t) == ["~dave", "&carol", "@alice", "%eve",
+                              "+frank", "bob"]
+        c.send(":fake MODE #7 +o-v bob frank")
+        t.wait(r"fake sets mode \+o-v bob frank")
+        assert sidebar(t) == ["~dave", "&carol", "@alice", "@bob", "%eve",
+                              "frank"]
+
+        c.send("@time=2001-02-03T04:05:06.000Z :alice!a@h PRIVMSG #7 "
+               ":old news")
+        t.wait(r"^04:05 <alice> old news")
+
+        c.send_raw(b":alice!a@h PRIVMSG #7 :bad \xff\xfe \xea\xb0 end\r\n")
+        t.wait("<alice> bad \ufffd\ufffd \ufffd\ufffd end")
+        # A server that never ends its line: dropped, memory bounded.
+        c.send_raw(b":alice!a@h PRIVMSG #7 :" + b"z" * 20000)
+        c.send_raw(b"\r\n:alice!a@h PRIVMSG #7 :still alive\r\n")
+        t.wait(r"<alice> still alive")
+
+        c.send("PING :tok123")
+        assert c.expect("PONG").params[-1] == "tok123"
+
+        # No prefix in 001 and none in our JOIN: the split must fit
+        # whatever user@host the server will put in front (up to 80).
+        text = "한" * 300
+        t.type(text)
+        t.keys("Enter")
+        got = ""
+        while got != text:
+            m = c.expect("PRIVMSG", "#7")
+            part = m.params[1]
+            relayed = ":bob!%s@%s PRIVMSG #7 :%s\r\n" % ("~" + "u" * 15,
+                                                         "h" * 63, part)
+            assert len(relayed.encode()) <= 512
+            got += part
+        # Without echo-message, natter shows what it sent itself.
+        t.wait(r"<bob> 한한한")
+
+        # A nick in use after registration is reported, not asked again.
+        t.enter("/nick alice")
+        c.expect("NICK", "alice")
+        c.send(":fake 433 bob alice :Nickname is already in use")
+        t.wait(r"alice is already in use")
+        c.send(":fake 482 bob #7 :You're not channel operator")
+        t.wait(r"#7: You're not channel operator")
+
+        c.send("ERROR :Closing link (test over)")
+        c.sock.close()
+        t.wait(r"disconnected: connection closed")
+    finally:
+        c.close()
+        ls.close()
+
+
+def test_registration_questions_on_one_connection(tui):
+    """The tutorial flow against a strict server: one connection, NICK
+    again after 433, registration only completes with a free nick."""
+    ls = serve()
+    port = ls.getsockname()[1]
+    t = tui("-r", "7", "-p", str(port))
+    sock, _ = ls.accept()
+    c = Conn(sock)
+    try:
+        c.expect("CAP", "LS")
+        c.send(":fake CAP * LS :")
+        c.expect("CAP", "END")
+        t.wait(r"^nick: tester$")
+        t.keys("Enter")
+        c.expect("NICK", "tester")
+        c.expect("USER")
+        c.send(":fake 433 * tester :Nickname is already in use")
+        t.wait(r"the nickname tester is already in use")
+        t.wait(r"^nick: tester$")
+        t.type("2")
+        t.keys("Enter")
+        c.expect("NICK", "tester2")
+        c.send(":fake 001 tester2 :Welcome tester2!~t@host")
+        c.expect("JOIN", "#7")
+        # Still the first connection.
+        ls.settimeout(0.2)
+        try:
+            ls.accept()
+            raise AssertionError("natter connected twice")
+        except socket.timeout:
+            pass
+    finally:
+        c.close()
+        ls.close()
