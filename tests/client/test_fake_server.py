@@ -19,6 +19,7 @@ class Conn(Client):
         self.pending = []
         self.closed = False
         self.nick = "server"
+        self.autopong = False   # this is the server's end
 
 
 def serve():

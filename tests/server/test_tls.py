@@ -61,6 +61,7 @@ class TLSClient(Client):
         self.pending = []
         self.closed = False
         self.nick = nick
+        self.autopong = False
         if nick:
             self.register(nick)
 
