@@ -5,6 +5,8 @@
 #   make check      install what the tests need, build, run every test
 #   make sanitize   build with ASan+UBSan into build-san/ and run the tests
 #   make lint       mandoc -Tlint on the man pages, scripts/check-man.sh
+#   make fuzz       run each fuzzer for FUZZ_SECONDS
+#   make bench      compare natterd with ngIRCd and InspIRCd (BENCH_ARGS)
 #   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR as usual
 #
 # Put local overrides (CC, CFLAGS, PREFIX, ...) in config.mk.
@@ -174,6 +176,8 @@ deps-build:
 	@sh scripts/deps.sh build
 deps-check:
 	@sh scripts/deps.sh check
+deps-bench:
+	@sh scripts/deps.sh bench
 
 run: deps-build
 	@$(MAKE) --no-print-directory all
@@ -185,6 +189,11 @@ check: deps-check
 	@$(MAKE) --no-print-directory fuzz-build
 	@$(PYTHON) tests/run.py --build build --san-build build-san \
 	    --fuzz-seconds 15
+
+# Compare natterd with ngIRCd, InspIRCd and the null relay (bench/run -h).
+bench: deps-bench
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) bench/run $(BENCH_ARGS)
 
 # Run the tests without touching packages or the sanitizer build.
 test: all
@@ -216,5 +225,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all deps-build deps-check run check test sanitize lint install \
-	uninstall clean fuzz fuzz-build
+.PHONY: all deps-build deps-check deps-bench run check test sanitize lint \
+	bench install uninstall clean fuzz fuzz-build

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Install the Debian packages natter needs for a purpose: build, check.
+# Install the Debian packages natter needs for a purpose: build, check,
+# bench.
 # As root, missing packages are installed with apt-get; otherwise the exact
 # command is printed and the script fails, so nothing is silently skipped.
 set -eu
@@ -9,10 +10,13 @@ build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev
 check="$build libcmocka-dev python3 python3-pytest mandoc tmux ii sic
 	ngircd procps clang libclang-rt-14-dev valgrind openssl"
 
+bench="$build ngircd inspircd procps"
+
 case "${1:-build}" in
 build)	want=$build ;;
 check)	want=$check ;;
-*)	echo "usage: deps.sh build|check" >&2; exit 64 ;;
+bench)	want=$bench ;;
+*)	echo "usage: deps.sh build|check|bench" >&2; exit 64 ;;
 esac
 
 missing=
