@@ -398,8 +398,7 @@ sender_pump(struct sender *s)
 		if (opt.rate > 0) {
 			if (now < s->next_at)
 				return;
-			s->next_at = (s->next_at == 0 ? now : s->next_at) +
-			    (uint64_t)(1e9 / opt.rate);
+			s->next_at += (uint64_t)(1e9 / opt.rate);
 		}
 		n = snprintf(buf, sizeof buf, "PRIVMSG #r%d :%d %" PRIu64
 		    " %" PRIu64 " ", s->room, (int)(s - snd), s->sent, now);
@@ -452,6 +451,14 @@ start_phase(void)
 	cpu_start = server_cpu_us();
 	t_start = now_ns();
 	if (opt.mode == FANOUT) {
+		/*
+		 * With a rate, spread the senders' first messages over one
+		 * period: aligned, they would arrive as one burst, and light
+		 * load would measure this program's own queueing.
+		 */
+		for (i = 0; opt.rate > 0 && i < opt.senders; i++)
+			snd[i].next_at = t_start + (uint64_t)(i * (1e9 /
+			    opt.rate) / opt.senders);
 		/* Send for opt.seconds, then allow opt.grace to drain. */
 		tv.tv_sec = opt.seconds;
 		tv.tv_usec = 0;
