@@ -176,7 +176,8 @@ window_add(struct window *w, time_t t, int flags, int indent,
 	if (w == window_cur)
 		dirty |= DIRTY_PANE;
 	else {
-		if (flags & LINE_MESSAGE)
+		/* Your own words, echoed, are not news to you. */
+		if ((flags & LINE_MESSAGE) && !(flags & LINE_SELF))
 			w->unread++;
 		if (flags & LINE_MENTION)
 			w->mentions++;

@@ -99,6 +99,19 @@ def test_whisper(srv, peer, tui):
     t.wait_not(r"3:alice")
 
 
+def test_own_whisper_is_not_unread(srv, peer, tui):
+    """Whispering first opens the conversation's window, but your own
+    words do not count as unread there."""
+    carol = peer("carol").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))
+    joined(t, "#7", 2)
+    t.enter("/w carol first words")
+    assert carol.expect("PRIVMSG", "carol").params[1] == "first words"
+    t.wait(r"-> \*carol\* first words")
+    t.wait(r"3:carol( |$)")
+    assert "3:carol+" not in t.screen()
+
+
 def test_query_window(srv, peer, tui):
     peer("alice").join("#7")
     t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))
