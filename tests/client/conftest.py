@@ -14,11 +14,8 @@ import importlib.util
 import os
 import re
 import shlex
-import shutil
-import signal
 import socket
 import subprocess
-import threading
 import time
 import unicodedata
 
@@ -57,81 +54,23 @@ def col_of(line, sub):
     return width(line[:i])
 
 
-class Natterd:
-    """A natterd on 127.0.0.1: a fresh ephemeral port, or a given one (to
-    restart a server where a client expects it)."""
+class Natterd(server_harness.Server):
+    """natterd as tests/server starts it, on 127.0.0.1: a fresh ephemeral
+    port, or a given one (to restart a server where a client expects
+    it)."""
 
     def __init__(self, port=0, args=("--flood-rate", "0", "--max-per-ip",
                                      "0")):
-        self.args = [NATTERD, "--listen", "127.0.0.1:%d" % port] + list(args)
-        self.log = []
-        self.cond = threading.Condition()
-        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        self.port = int(self.wait_log(r"listening on 127\.0\.0\.1:(\d+)")
-                        .group(1))
-        self.wait_log(r"ready \(")
-
-    def _read(self):
-        for raw in self.proc.stderr:
-            with self.cond:
-                self.log.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cond.notify_all()
-        with self.cond:
-            self.log.append(None)
-            self.cond.notify_all()
-
-    def wait_log(self, pattern, timeout=TIMEOUT):
-        rx = re.compile(pattern)
-        end = time.monotonic() + timeout
-        i = 0
-        with self.cond:
-            while True:
-                while i < len(self.log):
-                    if self.log[i] is None:
-                        raise AssertionError("natterd exited; log:\n" +
-                                             self.text())
-                    m = rx.search(self.log[i])
-                    if m:
-                        return m
-                    i += 1
-                left = end - time.monotonic()
-                if left <= 0:
-                    raise AssertionError("no /%s/ in natterd's log:\n%s"
-                                         % (pattern, self.text()))
-                self.cond.wait(left)
+        super().__init__(args, listen="127.0.0.1:%d" % port)
 
     def count(self, pattern):
+        """How many log lines so far match pattern."""
         rx = re.compile(pattern)
         with self.cond:
             return sum(1 for l in self.log if l is not None and rx.search(l))
 
     def text(self):
-        return "\n".join(l for l in self.log if l is not None)
-
-    def stop(self):
-        """SIGTERM and wait; return a list of problems."""
-        problems = []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            rc = self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            rc = self.proc.wait()
-            problems.append("natterd did not stop on SIGTERM")
-        self.reader.join(timeout=5)
-        if rc != 0:
-            problems.append("natterd exited %s" % rc)
-        for p in server_harness.SAN_PATTERNS:
-            if p in self.text():
-                problems.append("natterd sanitizer report: " + p)
-        if problems:
-            problems.append(self.text()[-4000:])
-        return problems
+        return self.log_text()
 
 
 class Tui:
