@@ -4,7 +4,7 @@ renames seen on both sides and in the sidebar, the member list."""
 
 import re
 
-from conftest import TIMEOUT, joined, sidebar
+from conftest import joined, sidebar
 
 
 def test_prompts_and_nick_in_use(srv, peer, tui):
