@@ -309,7 +309,6 @@ net_read_cb(struct bufferevent *b, void *arg)
 	pinged = 0;
 	while (bev != NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
-		log_debug("<< %s", line);
 		window_raw("<<", line);
 		handle(line);
 		free(line);
@@ -461,15 +460,13 @@ net_format(char *buf, size_t size, const char *fmt, va_list ap)
 static void
 net_write(const char *line, size_t len)
 {
+	char	*shown;
+
 	if (bev == NULL)
 		return;
-	log_debug(">> %.*s", (int)len - 2, line);
-	if (window_debug != NULL) {
-		char	*shown = xstrndup(line, len - 2);
-
-		window_raw(">>", shown);
-		free(shown);
-	}
+	shown = xstrndup(line, len - 2);
+	window_raw(">>", shown);
+	free(shown);
 	bufferevent_write(bev, line, len);
 }
 
