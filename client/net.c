@@ -349,6 +349,10 @@ net_untrusted(const char *why)
 	    "certificate is not trusted (see --tls-ca in natter(1)); /quit "
 	    "leaves";
 
+	/* With --no-reconnect, the status is the exit message: keep it. */
+	if (natter_exit == -1)
+		snprintf(net.status, sizeof net.status, "not connected: "
+		    "certificate refused");
 	window_printf(window_server, LINE_ERROR, "%s", hint);
 	if (window_cur != window_server) {
 		window_printf(window_cur, LINE_ERROR, "-!- %s", why);

@@ -86,7 +86,7 @@ def refused_quietly(t, s):
     nothing registered, the window stays open."""
     t.wait(flex("not connecting again: the server's certificate is not "
                 "trusted"))
-    t.wait(r"\[not connected\]")
+    t.wait(r"\[not connected: certificate refused\]")
     s.wait_log(r"closing \d+ 127\.0\.0\.1: ")
     # A retry would show within the first back-off (1 s).
     t.settle(quiet=2.5)
@@ -370,3 +370,20 @@ def test_tls_default_port_and_options(tui, tmp_path):
     assert t.wait_dead() == 0
     out = t.tt("capture-pane", "-p", "-S", "-", "-t", "main")
     assert "--tls-insecure-skip-verify" in out and "6697" in out
+
+
+def test_tls_certificate_refused_on_reconnect(natterd, pki, tui):
+    """The server comes back with a certificate natter does not trust
+    (as a man in the middle would): the room's window, where the user
+    is, says so, and natter stops there."""
+    s, tport = tls_natterd(natterd, pki)
+    t = tui("--tls-ca", ca(pki), "-p", str(tport), "-n", "bob", "-r", "7",
+            "127.0.0.1")
+    joined(t, "#7", 1)
+    assert s.stop() == []
+    t.wait(r"disconnected: connection closed")
+    s2, _ = tls_natterd(natterd, pki, cert="untrusted", tport=tport)
+    t.wait(flex("certificate verify failed: unable to get local issuer "
+                "certificate"), timeout=TIMEOUT * 2)
+    t.wait(r"^ #7 \| ")
+    refused_quietly(t, s2)
