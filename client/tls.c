@@ -22,6 +22,8 @@
  * connect to; only --tls-insecure-skip-verify turns that off.
  */
 
+#include <string.h>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -45,6 +47,9 @@ tls_reason(unsigned long e)
 	const char	*r;
 
 	ERR_clear_error();
+	/* fopen() and the like: the reason is an errno. */
+	if (ERR_GET_LIB(e) == ERR_LIB_SYS && ERR_GET_REASON(e) != 0)
+		return (strerror(ERR_GET_REASON(e)));
 	if (e == 0 || (r = ERR_reason_error_string(e)) == NULL)
 		return ("unknown error");
 	return (r);
@@ -74,8 +79,9 @@ tls_init(char **cause)
 	if (opt.tls_ca != NULL) {
 		if (SSL_CTX_load_verify_locations(tls_ctx, opt.tls_ca,
 		    NULL) != 1) {
+			/* The first error is the cause, the rest wrap it. */
 			xasprintf(cause, "--tls-ca %s: %s", opt.tls_ca,
-			    tls_reason(ERR_peek_last_error()));
+			    tls_reason(ERR_peek_error()));
 			tls_free();
 			return (-1);
 		}
