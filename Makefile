@@ -80,6 +80,7 @@ CLIENT_OBJS = \
 	$(B)/client/sidebar.o \
 	$(B)/client/status.o \
 	$(B)/client/text.o \
+	$(B)/client/tls.o \
 	$(B)/client/ui.o \
 	$(B)/client/window.o
 
@@ -124,7 +125,8 @@ $(B)/null-relay: bench/null-relay.c
 
 $(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CURSES_CFLAGS) \
+	    $(CFLAGS) -c -o $@ $<
 
 $(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
 	rm -f $@
@@ -132,7 +134,8 @@ $(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
 
 $(B)/natter: $(B)/client/natter.o $(B)/libnatter-client.a $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(B)/client/natter.o $(B)/libnatter-client.a \
-	    $(B)/libnatter.a $(CURSES_LIBS) $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
+	    $(B)/libnatter.a $(CURSES_LIBS) $(TLS_LIBS) $(EVENT_EXTRA_LIBS) \
+	    $(EVENT_LIBS)
 
 # Unit tests may use common/ and the client's modules (an archive: only
 # what a test calls is linked in).
@@ -141,7 +144,8 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(B)/libnatter-client.a \
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) \
 	    $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
-	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
+	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(TLS_LIBS) $(EVENT_EXTRA_LIBS) \
+	    $(EVENT_LIBS)
 
 # libFuzzer harnesses, built with clang into build-fuzz/. `make fuzz` runs
 # each for FUZZ_SECONDS on a copy of its seed corpus in fuzz/corpus/.

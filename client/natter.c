@@ -53,6 +53,9 @@ static const struct option longopts[] = {
 	{ "port",		required_argument,	NULL, 'p' },
 	{ "room",		required_argument,	NULL, 'r' },
 	{ "scrollback",		required_argument,	NULL, 's' },
+	{ "tls",		no_argument,		NULL, 'T' },
+	{ "tls-ca",		required_argument,	NULL, 'C' },
+	{ "tls-insecure-skip-verify", no_argument,	NULL, 'I' },
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ NULL,			0,			NULL, 0 }
@@ -65,12 +68,21 @@ usage(int status)
 
 	fprintf(fp,
 "usage: natter [-hVv] [-n nick] [-p port] [-r room] [--password pass]\n"
-"              [--scrollback lines] [--no-reconnect] [host]\n"
+"              [--scrollback lines] [--no-reconnect] [--tls]\n"
+"              [--tls-ca file] [--tls-insecure-skip-verify] [host]\n"
 "\n"
 "  -n, --nick NICK        nickname (asked for if not given)\n"
 "  -r, --room ROOM        room to join; 7 means #7 (asked for if not given)\n"
-"  -p, --port PORT        server port (default 6667)\n"
+"  -p, --port PORT        server port (default 6667, 6697 with --tls)\n"
 "  --password PASS        server password\n"
+"  --tls                  connect with TLS, checking the server's\n"
+"                         certificate against the system's CAs and host\n"
+"  --tls-ca FILE          trust the CA certificates in FILE instead of the\n"
+"                         system's (implies --tls)\n"
+"  --tls-insecure-skip-verify\n"
+"                         DANGEROUS: accept any certificate, so anyone on\n"
+"                         the path can read and change the connection\n"
+"                         (implies --tls; warns on every connection)\n"
 "  --scrollback LINES     lines kept per window (default 2000)\n"
 "  --no-reconnect         exit (status 69) when the server link is lost\n"
 "  -v, --verbose          log to natter-PID.log in this directory\n"
@@ -155,7 +167,7 @@ main(int argc, char **argv)
 	const char	*errstr, *nc;
 	char		*room, *cause, *user, path[64];
 	long		 n;
-	int		 ch, verbose = 0;
+	int		 ch, verbose = 0, port_set = 0;
 
 	while ((ch = getopt_long(argc, argv, "hn:p:r:Vv", longopts,
 	    NULL)) != -1) {
@@ -185,6 +197,7 @@ main(int argc, char **argv)
 				exit(EXIT_USAGE);
 			}
 			opt.port = optarg;
+			port_set = 1;
 			break;
 		case 'r':
 			if (command_room(optarg, &room, &cause) != 0) {
@@ -192,6 +205,17 @@ main(int argc, char **argv)
 				exit(EXIT_USAGE);
 			}
 			opt.room = room;
+			break;
+		case 'T':
+			opt.tls = 1;
+			break;
+		case 'C':
+			opt.tls = 1;
+			opt.tls_ca = optarg;
+			break;
+		case 'I':
+			opt.tls = 1;
+			opt.tls_insecure = 1;
 			break;
 		case 's':
 			n = strtol(optarg, &cause, 10);
@@ -219,6 +243,9 @@ main(int argc, char **argv)
 		usage(EXIT_USAGE);
 	if (argc == 1)
 		opt.host = argv[0];
+	/* 6697 is the port RFC 7194 gives IRC over TLS. */
+	if (opt.tls && !port_set)
+		opt.port = "6697";
 
 	/* Columns come from the locale: without UTF-8 they would be lies. */
 	setlocale(LC_ALL, "");
@@ -247,6 +274,11 @@ main(int argc, char **argv)
 	}
 	if (command_check_table() != 0 || handle_check_table() != 0)
 		fatalx("internal tables are not sorted");
+	/* A CA file that cannot be read is found before the screen is. */
+	if (opt.tls && tls_init(&cause) != 0) {
+		fprintf(stderr, "natter: %s\n", cause);
+		exit(1);
+	}
 	event_set_log_callback(natter_libevent_log);
 	signal(SIGPIPE, SIG_IGN);
 	if ((base = event_base_new()) == NULL)
@@ -295,6 +327,7 @@ main(int argc, char **argv)
 	input_free();
 	window_free_all();
 	net_free();
+	tls_free();
 	event_base_free(base);
 	free(opt.nick);
 	free(opt.room);

@@ -31,6 +31,7 @@
 
 #define NATTER_VERSION	"0.1"
 
+struct bufferevent;
 struct event_base;
 struct msg;
 
@@ -47,6 +48,9 @@ struct options {
 	char		*room;		/* first room; NULL: ask */
 	const char	*user;		/* for USER */
 	int		 reconnect;	/* 0: exit on loss */
+	int		 tls;		/* connect with TLS */
+	const char	*tls_ca;	/* trust this CA file alone */
+	int		 tls_insecure;	/* do not check the certificate */
 	size_t		 scrollback;	/* lines kept per window */
 	int		 color;		/* 0 if NO_COLOR is set */
 };
@@ -316,6 +320,14 @@ char	*text_sanitize(const char *, size_t, int);
 char	*text_sanitize_str(const char *, int);
 size_t	 text_split(const char *, size_t, size_t);
 int	 text_nick_color(const char *);
+
+/* tls.c */
+int	 tls_init(char **);
+void	 tls_free(void);
+struct bufferevent *tls_bufferevent(void);
+int	 tls_started(struct bufferevent *);
+void	 tls_connected(struct bufferevent *);
+const char *tls_error(struct bufferevent *, char *, size_t, int *);
 
 /* ui.c */
 void	 ui_init(void);

@@ -49,6 +49,8 @@
 #define NET_RETRY_MAX	30
 /* Silence before we PING the server, and again before we give up. */
 #define NET_QUIET	120
+/* Time for the TCP connection, then for each step of a TLS handshake. */
+#define NET_CONNECT_TIMEOUT 10
 /* A userhost as long as a server may make one: ~user (16) @ host (63). */
 #define NET_USERHOST_MAX (NAME_USERLEN + 1 + 63)
 
@@ -91,6 +93,8 @@ static void	net_retry_cb(evutil_socket_t, short, void *);
 static void	net_pace_cb(evutil_socket_t, short, void *);
 static void	net_quit_cb(evutil_socket_t, short, void *);
 static void	net_lost(const char *);
+static void	net_why(struct bufferevent *, short, char *, size_t);
+static void	net_untrusted(const char *);
 static void	net_resolved(int, struct evutil_addrinfo *, void *);
 static void	net_try(const char *);
 static void	net_addrs_free(void);
@@ -147,6 +151,9 @@ net_state_name(void)
 	case NET_REGISTERING:
 		return ("registering");
 	case NET_CONNECTED:
+		/* Loud for as long as it lasts, not just once. */
+		if (opt.tls_insecure)
+			return ("connected, TLS NOT VERIFIED");
 		return ("connected");
 	case NET_QUITTING:
 		return ("quitting");
@@ -214,16 +221,25 @@ static void
 net_try(const char *why)
 {
 	struct evutil_addrinfo	*ai;
+	struct timeval		 tv = { NET_CONNECT_TIMEOUT, 0 };
 
 	if (bev != NULL)
 		bufferevent_free(bev);
 	bev = NULL;
 	while ((ai = addr_next) != NULL) {
 		addr_next = ai->ai_next;
-		bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-		if (bev == NULL)
+		if (opt.tls)
+			bev = tls_bufferevent();
+		else if ((bev = bufferevent_socket_new(base, -1,
+		    BEV_OPT_CLOSE_ON_FREE)) == NULL)
 			fatalx("bufferevent_socket_new failed");
 		bufferevent_setcb(bev, net_read_cb, NULL, net_event_cb, NULL);
+		/*
+		 * An address that drops our packets, or a server that never
+		 * answers a ClientHello, must not hold us for minutes: give
+		 * up and try the next address.
+		 */
+		bufferevent_set_timeouts(bev, &tv, &tv);
 		bufferevent_enable(bev, EV_READ | EV_WRITE);
 		if (bufferevent_socket_connect(bev, ai->ai_addr,
 		    (int)ai->ai_addrlen) == 0)
@@ -261,11 +277,14 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 {
 	struct timeval	 idle = { NET_QUIET, 0 };
 	char		 why[256];
+	int		 fatal = 0;
 
 	(void)arg;
 	if (what & BEV_EVENT_CONNECTED) {
 		net_addrs_free();
 		net.state = NET_REGISTERING;
+		if (opt.tls)
+			tls_connected(b);
 		window_printf(window_server, 0, "-!- connected, registering");
 		bufferevent_set_timeouts(b, &idle, NULL);
 		net_send_now("CAP LS 302");
@@ -276,25 +295,69 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_READING) &&
-	    !pinged) {
+	    net.state != NET_CONNECTING && !pinged) {
 		/* Quiet for a while: ask once before calling it lost. */
 		pinged = 1;
 		net_send_now("PING :natter");
 		bufferevent_enable(b, EV_READ);
 		return;
 	}
-	if (what & BEV_EVENT_EOF)
-		snprintf(why, sizeof why, "connection closed");
-	else if (what & BEV_EVENT_TIMEOUT)
-		snprintf(why, sizeof why, "server not responding");
-	else
-		snprintf(why, sizeof why, "%s",
-		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-	if (net.state == NET_CONNECTING && addr_next != NULL) {
+	if (!opt.tls || tls_error(b, why, sizeof why, &fatal) == NULL)
+		net_why(b, what, why, sizeof why);
+	/*
+	 * Another address may work where this one did not; but one that
+	 * showed a certificate we refuse is not worked around.
+	 */
+	if (net.state == NET_CONNECTING && addr_next != NULL && !fatal) {
 		net_try(why);
 		return;
 	}
+	if (fatal)
+		net.fatal = 1;
 	net_lost(why);
+	if (fatal)
+		net_untrusted(why);
+}
+
+/* Why the link failed, when TLS did not say. */
+static void
+net_why(struct bufferevent *b, short what, char *why, size_t size)
+{
+	if ((what & BEV_EVENT_TIMEOUT) && net.state == NET_CONNECTING)
+		snprintf(why, size, "%s timed out",
+		    opt.tls && tls_started(b) ? "TLS handshake" : "connection");
+	else if ((what & BEV_EVENT_EOF) && net.state == NET_CONNECTING)
+		snprintf(why, size, "connection closed during the TLS "
+		    "handshake");
+	else if (what & BEV_EVENT_EOF)
+		snprintf(why, size, "connection closed");
+	else if (what & BEV_EVENT_TIMEOUT)
+		snprintf(why, size, "server not responding");
+	else
+		snprintf(why, size, "%s",
+		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+}
+
+/*
+ * The certificate was refused: say so where the user is looking too,
+ * and that we stop here, as for a wrong password, rather than try again.
+ */
+static void
+net_untrusted(const char *why)
+{
+	const char	*hint = "-!- not connecting again: the server's "
+	    "certificate is not trusted (see --tls-ca in natter(1)); /quit "
+	    "leaves";
+
+	/* With --no-reconnect, the status is the exit message: keep it. */
+	if (natter_exit == -1)
+		snprintf(net.status, sizeof net.status, "not connected: "
+		    "certificate refused");
+	window_printf(window_server, LINE_ERROR, "%s", hint);
+	if (window_cur != window_server) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s", why);
+		window_printf(window_cur, LINE_ERROR, "%s", hint);
+	}
 }
 
 /* Lines in; each is handled before the next is read. */
@@ -309,7 +372,6 @@ net_read_cb(struct bufferevent *b, void *arg)
 	pinged = 0;
 	while (bev != NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
-		log_debug("<< %s", line);
 		window_raw("<<", line);
 		handle(line);
 		free(line);
@@ -461,15 +523,13 @@ net_format(char *buf, size_t size, const char *fmt, va_list ap)
 static void
 net_write(const char *line, size_t len)
 {
+	char	*shown;
+
 	if (bev == NULL)
 		return;
-	log_debug(">> %.*s", (int)len - 2, line);
-	if (window_debug != NULL) {
-		char	*shown = xstrndup(line, len - 2);
-
-		window_raw(">>", shown);
-		free(shown);
-	}
+	shown = xstrndup(line, len - 2);
+	window_raw(">>", shown);
+	free(shown);
 	bufferevent_write(bev, line, len);
 }
 

@@ -67,8 +67,9 @@ status_draw_top(void *win, int cols)
 	name = text_sanitize_str(w->name, 0);
 	switch (w->type) {
 	case WINDOW_SERVER:
-		status_add(&s, "natter %s | %s port %s", NATTER_VERSION, name,
-		    opt.port);
+		status_add(&s, "natter %s | %s port %s%s", NATTER_VERSION, name,
+		    opt.port, !opt.tls ? "" : opt.tls_insecure ?
+		    ", TLS NOT VERIFIED" : ", TLS");
 		break;
 	case WINDOW_CHANNEL:
 		status_add(&s, "%s | %zu member%s", name, w->nmembers,

@@ -22,6 +22,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "natter.h"
 #include "name.h"
@@ -130,17 +131,18 @@ window_close(struct window *w)
 }
 
 /*
- * A raw line to or from the server, for the debug window if it is open
- * (catgirl's <</>> pane). The password is not shown.
+ * A raw line to or from the server, for the -v log and the debug window
+ * if it is open (catgirl's <</>> pane). The password is shown in
+ * neither: a log file gets shared when asking for help.
  */
 void
 window_raw(const char *dir, const char *line)
 {
-	if (window_debug == NULL)
-		return;
-	if (strncmp(line, "PASS ", 5) == 0)
+	if (strncasecmp(line, "PASS ", 5) == 0)
 		line = "PASS ***";
-	window_printf(window_debug, 0, "%s %s", dir, line);
+	log_debug("%s %s", dir, line);
+	if (window_debug != NULL)
+		window_printf(window_debug, 0, "%s %s", dir, line);
 }
 
 void
