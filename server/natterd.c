@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -504,6 +505,16 @@ main(int argc, char **argv)
 
 	if (cmd_check_table() != 0)
 		fatalx("internal tables are broken");
+
+	/*
+	 * Output buffers are allocated and freed at the rate messages go
+	 * out. By default glibc hands the top of the heap back to the
+	 * kernel whenever 128 KiB of it is free and then faults it in again
+	 * on the next burst: under fan-out load that was a fifth of the
+	 * server's CPU time. Keep up to 8 MiB and grow in 1 MiB steps.
+	 */
+	mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 1024 * 1024);
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
