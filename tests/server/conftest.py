@@ -30,6 +30,18 @@ SANITIZED = os.environ.get("NATTER_SANITIZED") == "1"
 # Generous bounds: the sanitizer build on a loaded 2-core CI machine is slow.
 TIMEOUT = 20 if SANITIZED else 10
 
+
+
+def wait_io(sock, write=False, timeout=None):
+    """Wait until sock is readable (or writable); False on timeout. poll(),
+    not select(): select() cannot watch descriptors past FD_SETSIZE (1024),
+    and test_abuse.py holds thousands of sockets open at once."""
+    p = select.poll()
+    p.register(sock, select.POLLOUT if write else select.POLLIN)
+    return bool(p.poll(None if timeout is None else
+                       max(int(timeout * 1000), 0)))
+
+
 SAN_PATTERNS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                 "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
 
@@ -235,8 +247,7 @@ class Client:
         view = memoryview(data)
         end = time.monotonic() + TIMEOUT
         while view:
-            _, w, _ = select.select([], [self.sock], [], 0.5)
-            if w:
+            if wait_io(self.sock, write=True, timeout=0.5):
                 n = self.sock.send(view)
                 view = view[n:]
             elif time.monotonic() > end:
@@ -249,8 +260,7 @@ class Client:
 
     # --- receiving ---------------------------------------------------------
     def _fill(self, timeout):
-        r, _, _ = select.select([self.sock], [], [], timeout)
-        if not r:
+        if not wait_io(self.sock, timeout=timeout):
             return False
         try:
             data = self.sock.recv(65536)
