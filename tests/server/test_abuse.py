@@ -783,6 +783,7 @@ def test_reset_while_server_writes_large_backlog(natterd):
         if i % 3 == 0:
             talker.send("PRIVMSG #big :%d %s" % (total, "after reset"))
             total += 1
+    talker.sync()               # its last lines are in the readers' queues
     quits = []
     end = time.monotonic() + TIMEOUT * 2
     while len(quits) < len(victims):
