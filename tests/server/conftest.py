@@ -27,8 +27,10 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 NATTERD = os.environ.get("NATTERD", os.path.join(TOP, "build", "natterd"))
 SANITIZED = os.environ.get("NATTER_SANITIZED") == "1"
+# natterd under valgrind (tests/server/valgrind-natterd.sh) is slower still.
+VALGRIND = os.environ.get("NATTER_VALGRIND") == "1"
 # Generous bounds: the sanitizer build on a loaded 2-core CI machine is slow.
-TIMEOUT = 20 if SANITIZED else 10
+TIMEOUT = 30 if VALGRIND else 20 if SANITIZED else 10
 
 
 
@@ -44,6 +46,10 @@ def wait_io(sock, write=False, timeout=None):
 
 SAN_PATTERNS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                 "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer")
+# valgrind -q prints nothing but its reports, each line "==PID== ...";
+# it then exits 99 (--error-exitcode in valgrind-natterd.sh).
+VALGRIND_REPORT = re.compile(r"^==\d+== ")
+VALGRIND_EXIT = 99
 
 
 class Server:
@@ -138,13 +144,18 @@ class Server:
             problems.append("natterd did not exit within %ss of SIGTERM"
                             % TIMEOUT)
         self.reader.join(timeout=5)
-        if rc != self.expect_exit:
+        if rc == VALGRIND_EXIT and self.expect_exit != VALGRIND_EXIT:
+            problems.append("natterd exited %d: valgrind found errors"
+                            % rc)
+        elif rc != self.expect_exit:
             problems.append("natterd exited %s, expected %s"
                             % (rc, self.expect_exit))
         text = self.log_text()
         for p in SAN_PATTERNS:
             if p in text:
                 problems.append("sanitizer report: " + p)
+        if any(l is not None and VALGRIND_REPORT.match(l) for l in self.log):
+            problems.append("valgrind report")
         if problems:
             problems.append("log:\n" + text[-6000:])
         return problems
