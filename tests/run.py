@@ -7,6 +7,8 @@ Each suite prints one line per test (PASS/FAIL name); the last line is
 "SUMMARY: N passed, M failed". The exit status is non-zero if anything
 failed, was skipped, or if no test ran at all. With --san-build, the unit,
 server and client suites run a second time against the ASan+UBSan build.
+Then part of the server suite (VALGRIND_TESTS) runs once more with natterd
+under valgrind's memcheck, tagged "valgrind:"; --no-valgrind leaves it out.
 """
 
 import argparse
@@ -22,6 +24,11 @@ import xml.etree.ElementTree as ET
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 results = []          # (name, ok, detail)
+
+# The server tests run under valgrind: the ones that go through most of
+# natterd's code, errors and closes included, in about a minute and a half.
+VALGRIND_TESTS = ["test_smoke.py", "test_registration.py", "test_channels.py",
+                  "test_messages.py", "test_users.py", "test_robustness.py"]
 
 
 def record(name, ok, detail=""):
@@ -77,7 +84,8 @@ def run_unit(build, tag, env):
                    "no TAP output\n" + p.stdout + p.stderr)
 
 
-def run_pytest(suite, tag, env, timeout):
+def run_pytest(suite, tag, env, timeout, files=None):
+    """Run tests/<suite> (only files, if given) and record each test."""
     d = os.path.join(TOP, "tests", suite)
     if not glob.glob(os.path.join(d, "test_*.py")):
         return
@@ -85,7 +93,8 @@ def run_pytest(suite, tag, env, timeout):
         xml = os.path.join(tmp, "junit.xml")
         cmd = ["/usr/bin/python3", "-m", "pytest", "-q", "-p",
                "no:cacheprovider", "--junitxml", xml, "-o",
-               "junit_family=xunit1", d]
+               "junit_family=xunit1"]
+        cmd += [os.path.join(d, f) for f in files] if files else [d]
         try:
             p = subprocess.run(cmd, env=env, capture_output=True, text=True,
                                timeout=timeout, errors="replace", cwd=TOP)
@@ -113,6 +122,19 @@ def run_pytest(suite, tag, env, timeout):
         if n == 0 or p.returncode not in (0, 1):
             record("%s%s" % (tag, suite), False,
                    "pytest exit %d\n%s" % (p.returncode, out))
+
+
+def run_valgrind(env):
+    """The VALGRIND_TESTS with natterd under memcheck: any error or leak
+    makes the wrapper exit 99, which fails the test that stopped it."""
+    if shutil.which("valgrind") is None:
+        record("valgrind:server", False,
+               "valgrind is not installed (make deps-check installs it)")
+        return
+    env = dict(env, NATTER_VALGRIND="1",
+               NATTERD=os.path.join(TOP, "tests", "server",
+                                    "valgrind-natterd.sh"))
+    run_pytest("server", "valgrind:", env, 900, files=VALGRIND_TESTS)
 
 
 def run_cmd(name, cmd, env, must_be_silent=False):
@@ -160,6 +182,8 @@ def main():
     ap.add_argument("--san-build")
     ap.add_argument("--fuzz-seconds", type=int, default=0)
     ap.add_argument("--fuzz-only", action="store_true")
+    ap.add_argument("--no-valgrind", action="store_true",
+                    help="leave out the server tests under valgrind")
     args = ap.parse_args()
     start = time.monotonic()
     if args.fuzz_only:
@@ -180,6 +204,8 @@ def main():
         run_unit(args.san_build, "san:", env)
         run_pytest("server", "san:", env, 1200)
         run_pytest("client", "san:", env, 1200)
+    if not args.no_valgrind:
+        run_valgrind(env_for(args.build, False))
     if args.fuzz_seconds > 0:
         run_fuzz(args.fuzz_seconds)
     return summary(start)

@@ -1,0 +1,10 @@
+#!/bin/sh
+# natterd under valgrind's memcheck, for the "valgrind:" suite of
+# tests/run.py: with NATTERD pointing here, the server tests start this
+# instead. Any memory error, or a definite or indirect leak at exit,
+# makes the exit status 99, which conftest's Server.stop() reports.
+# The binary is $NATTER_BUILD/natterd (run.py sets it), else build/.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+exec valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect \
+    "${NATTER_BUILD:-$top/build}/natterd" "$@"
