@@ -26,17 +26,23 @@
 #include "utf8.h"
 
 /*
- * Code points that must not appear in a name: controls, spaces and
- * invisible or direction-changing format characters, which would let one
- * user pass for another ("alice" vs "alice\u200b") or break the display.
- * Sorted, for a binary search.
+ * Code points that must not appear in a name: controls, spaces, every
+ * format character (general category Cf, Unicode 15) and other invisible
+ * ones, which would let one user pass for another ("alice" against
+ * "alice\u200b" or "al\U00013430ice") or break the display. Sorted, for
+ * a binary search.
  */
 static const struct { uint32_t lo, hi; } name_bad[] = {
 	{ 0x0000, 0x0020 },	/* C0 controls and space */
 	{ 0x007f, 0x00a0 },	/* DEL, C1 controls, no-break space */
 	{ 0x00ad, 0x00ad },	/* soft hyphen */
 	{ 0x034f, 0x034f },	/* combining grapheme joiner */
+	{ 0x0600, 0x0605 },	/* Arabic number signs (format) */
 	{ 0x061c, 0x061c },	/* Arabic letter mark */
+	{ 0x06dd, 0x06dd },	/* Arabic end of ayah (format) */
+	{ 0x070f, 0x070f },	/* Syriac abbreviation mark (format) */
+	{ 0x0890, 0x0891 },	/* Arabic pound and piastre marks (format) */
+	{ 0x08e2, 0x08e2 },	/* Arabic disputed end of ayah (format) */
 	{ 0x115f, 0x1160 },	/* Hangul choseong/jungseong fillers */
 	{ 0x1680, 0x1680 },	/* Ogham space */
 	{ 0x17b4, 0x17b5 },	/* Khmer invisible vowels */
@@ -52,6 +58,9 @@ static const struct { uint32_t lo, hi; } name_bad[] = {
 	{ 0xfeff, 0xfeff },	/* zero-width no-break space, BOM */
 	{ 0xffa0, 0xffa0 },	/* halfwidth Hangul filler */
 	{ 0xfff0, 0xffff },	/* specials, noncharacters */
+	{ 0x110bd, 0x110bd },	/* Kaithi number sign (format) */
+	{ 0x110cd, 0x110cd },	/* Kaithi number sign above (format) */
+	{ 0x13430, 0x1343f },	/* Egyptian hieroglyph format controls */
 	{ 0x1bca0, 0x1bca3 },	/* shorthand format controls */
 	{ 0x1d173, 0x1d17a },	/* musical format controls */
 	{ 0xe0000, 0xe0fff },	/* tags, variation selectors supplement */

@@ -359,6 +359,15 @@ conn_flood_ok(struct client *c)
 		c->tokens -= 1;
 		return (1);
 	}
+	/*
+	 * Stop reading until the tokens come. Left on, a full input buffer
+	 * (at the read watermark) makes libevent call the read callback
+	 * again on every loop turn: a busy loop at 100 % CPU.
+	 */
+	if (!(c->flags & CLIENT_THROTTLED)) {
+		c->flags |= CLIENT_THROTTLED;
+		bufferevent_disable(c->bev, EV_READ);
+	}
 	if (c->flood_ev == NULL)
 		c->flood_ev = evtimer_new(base, conn_flood_cb, c);
 	if (!evtimer_pending(c->flood_ev, NULL)) {
@@ -373,9 +382,16 @@ conn_flood_ok(struct client *c)
 static void
 conn_flood_cb(evutil_socket_t fd, short events, void *arg)
 {
+	struct client	*c = arg;
+
 	(void)fd;
 	(void)events;
-	conn_process(arg);
+	if (c->flags & CLIENT_CLOSING)
+		return;
+	c->flags &= ~CLIENT_THROTTLED;
+	if (!(c->flags & CLIENT_READEOF))
+		bufferevent_enable(c->bev, EV_READ);
+	conn_process(c);
 }
 
 /* Registration done: the timer now watches for a dead peer. */

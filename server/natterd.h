@@ -103,6 +103,7 @@ struct client {
 #define CLIENT_DEAD		0x400	/* socket gone: nothing to flush */
 #define CLIENT_INTREE		0x800	/* nick is in the nick tree */
 #define CLIENT_TLS		0x1000	/* came in on a TLS listener */
+#define CLIENT_THROTTLED	0x2000	/* reading off until flood_ev */
 	int			 caps;
 #define CAP_ECHO_MESSAGE	0x1
 #define CAP_SERVER_TIME		0x2
