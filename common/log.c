@@ -17,12 +17,14 @@
 /* Log to a stream with a level and a time stamp (httpd's log.c, simplified). */
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "log.h"
+#include "utf8.h"
 
 static const char	*log_name = "natter";
 static int		 log_level = LOG_LEVEL_INFO;
@@ -60,6 +62,35 @@ log_get_level(void)
 	return (log_level);
 }
 
+/*
+ * Write s with controls made visible: log lines carry text from the
+ * network (nicks, quit reasons), and whoever reads the log in a terminal
+ * must not have escape sequences played to it. C0 controls, DEL and
+ * bytes that are not UTF-8 become \xNN, C1 controls \u0080 to \u009f,
+ * and a backslash is doubled so that the escapes stay unambiguous; other
+ * text, Hangul included, is written as it is.
+ */
+static void
+log_escape(FILE *fp, const char *s)
+{
+	const char	*p = s, *end = s + strlen(s), *start;
+	uint32_t	 cp;
+
+	while (p < end) {
+		start = p;
+		if (utf8_decode(&p, end, &cp) != 0)
+			fprintf(fp, "\\x%02x", (unsigned char)*start);
+		else if (cp < 0x20 || cp == 0x7f)
+			fprintf(fp, "\\x%02x", (unsigned)cp);
+		else if (cp >= 0x80 && cp < 0xa0)
+			fprintf(fp, "\\u%04x", (unsigned)cp);
+		else if (cp == '\\')
+			fputs("\\\\", fp);
+		else
+			fwrite(start, 1, p - start, fp);
+	}
+}
+
 /* Write one line: time, name, level, text. */
 void
 log_vlog(int level, const char *fmt, va_list ap)
@@ -67,18 +98,21 @@ log_vlog(int level, const char *fmt, va_list ap)
 	FILE		*fp = log_fp != NULL ? log_fp : stderr;
 	struct timeval	 tv;
 	struct tm	 tm;
-	char		 when[32];
+	char		 when[32], *text;
 
 	if (level > log_level)
+		return;
+	if (vasprintf(&text, fmt, ap) == -1)
 		return;
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(fp, "%s.%03ldZ %s: %s: ", when, (long)tv.tv_usec / 1000,
 	    log_name, log_names[level]);
-	vfprintf(fp, fmt, ap);
+	log_escape(fp, text);
 	fputc('\n', fp);
 	fflush(fp);
+	free(text);
 }
 
 /* Log a warning with the text of errno appended. */

@@ -305,6 +305,14 @@ conn_line(struct client *c, char *line, size_t len)
 	size_t		 tagslen = 0;
 	int		 valid;
 
+	/*
+	 * A line taken off the buffer is a sign of life too: a throttled
+	 * client is not read from until its backlog drains, so its PONG may
+	 * wait in the kernel while the lines before it are handled.
+	 */
+	c->last_rx = time(NULL);
+	c->flags &= ~CLIENT_PINGSENT;
+
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
 	if (len == 0)

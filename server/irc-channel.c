@@ -66,6 +66,7 @@ irc_join(struct client *c, struct msg *m)
 	char		*name, *last;
 	const char	*errstr;
 	struct channel	*ch;
+	int		 count = 0;
 
 	if (strcmp(m->params[0], "0") == 0) {
 		user_part_all(c, 1);
@@ -73,6 +74,7 @@ irc_join(struct client *c, struct msg *m)
 	}
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 	    name = strtok_r(NULL, ",", &last)) {
+		count++;
 		if (!name_chan_valid(name, &errstr)) {
 			reply(c, ERR_NOSUCHCHANNEL, reply_param(name), errstr);
 			continue;
@@ -92,6 +94,8 @@ irc_join(struct client *c, struct msg *m)
 			chan_topic_reply(c, ch);
 		channel_names(c, ch);
 	}
+	if (count == 0)		/* only commas */
+		reply(c, ERR_NEEDMOREPARAMS, "JOIN");
 	return (0);
 }
 
@@ -104,9 +108,11 @@ irc_part(struct client *c, struct msg *m)
 	struct channel	*ch;
 	struct member	*mb;
 	char		 cut[NATTERD_KICKLEN + 1];
+	int		 count = 0;
 
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 	    name = strtok_r(NULL, ",", &last)) {
+		count++;
 		if ((ch = channel_find(name)) == NULL) {
 			reply(c, ERR_NOSUCHCHANNEL, reply_param(name),
 			    "No such channel");
@@ -124,6 +130,8 @@ irc_part(struct client *c, struct msg *m)
 		    (const char *[]){ ch->name, reason });
 		channel_remove(mb);
 	}
+	if (count == 0)
+		reply(c, ERR_NEEDMOREPARAMS, "PART");
 	return (0);
 }
 
@@ -173,6 +181,7 @@ irc_names(struct client *c, struct msg *m)
 {
 	char		*name, *last;
 	struct channel	*ch;
+	int		 count = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		reply(c, RPL_ENDOFNAMES, "*");
@@ -180,11 +189,14 @@ irc_names(struct client *c, struct msg *m)
 	}
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 	    name = strtok_r(NULL, ",", &last)) {
+		count++;
 		if ((ch = channel_find(name)) != NULL)
 			channel_names(c, ch);
 		else
 			reply(c, RPL_ENDOFNAMES, reply_param(name));
 	}
+	if (count == 0)
+		reply(c, RPL_ENDOFNAMES, "*");
 	return (0);
 }
 
@@ -265,6 +277,8 @@ irc_kick(struct client *c, struct msg *m)
 		if (last_member || t == c)
 			break;
 	}
+	if (count == 0)
+		reply(c, ERR_NEEDMOREPARAMS, "KICK");
 	return (0);
 }
 
@@ -319,20 +333,20 @@ mode_add(struct channel *ch, struct client *c, struct modeline *ml,
 /*
  * MODE on a channel: +n, +t and +o/-o nick (at most MODES of those per
  * command); "b" with no argument lists the (always empty) ban list, as
- * clients ask for it on join. Changes that took effect go to the channel
- * as MODE lines.
+ * clients ask for it on join. Changes apply in order; the channel is told
+ * their net effect, so "+t-t+t-t" cannot make one command into a flood.
  */
 static void
 chan_mode(struct client *c, struct msg *m, struct channel *ch)
 {
-	struct member	*mb, *tm;
+	struct member	*mb, *tm, *ops[NATTERD_MODES];
 	struct client	*t;
 	struct modeline	 ml;
 	const char	*p, *q;
 	char		 bad[8], cur[8];
 	uint32_t	 cp;
-	int		 dir = 1, arg = 2, nops = 0, flag;
-	int		 denied = 0, listed = 0;
+	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
+	int		 denied = 0, listed = 0, before, was[NATTERD_MODES];
 
 	if (m->nparams < 2) {
 		snprintf(cur, sizeof cur, "+%s%s",
@@ -343,9 +357,7 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 		return;
 	}
 	mb = channel_member(ch, c);
-	memset(&ml, 0, sizeof ml);
-	ml.params[0] = ch->name;
-	ml.params[1] = ml.changes;
+	before = ch->modes;
 	for (p = m->params[1]; *p != '\0'; p++) {
 		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
@@ -375,43 +387,57 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 			}
 			continue;
 		}
-		if (*p == 'o') {
-			if (arg >= m->nparams) {
-				reply(c, ERR_NEEDMOREPARAMS, "MODE");
-				continue;
-			}
-			if (nops++ == NATTERD_MODES)
-				break;
-			t = user_find(m->params[arg]);
-			if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
-				reply(c, ERR_NOSUCHNICK,
-				    reply_param(m->params[arg]));
-				arg++;
-				continue;
-			}
-			arg++;
-			if ((tm = channel_member(ch, t)) == NULL) {
-				reply(c, ERR_USERNOTINCHANNEL, t->nick,
-				    ch->name);
-				continue;
-			}
-			if (!!(tm->flags & MEMBER_OP) == dir)
-				continue;
-			if (dir)
-				tm->flags |= MEMBER_OP;
-			else
-				tm->flags &= ~MEMBER_OP;
-			mode_add(ch, c, &ml, dir ? '+' : '-', 'o', t->nick);
-		} else {
+		if (*p != 'o') {
 			flag = *p == 'n' ? CHAN_NOEXTERNAL : CHAN_TOPICLOCK;
-			if (!!(ch->modes & flag) == dir)
-				continue;
 			if (dir)
 				ch->modes |= flag;
 			else
 				ch->modes &= ~flag;
-			mode_add(ch, c, &ml, dir ? '+' : '-', *p, NULL);
+			continue;
 		}
+		if (arg >= m->nparams) {
+			reply(c, ERR_NEEDMOREPARAMS, "MODE");
+			continue;
+		}
+		if (nops++ == NATTERD_MODES)
+			break;
+		t = user_find(m->params[arg]);
+		if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
+			reply(c, ERR_NOSUCHNICK, reply_param(m->params[arg]));
+			arg++;
+			continue;
+		}
+		arg++;
+		if ((tm = channel_member(ch, t)) == NULL) {
+			reply(c, ERR_USERNOTINCHANNEL, t->nick, ch->name);
+			continue;
+		}
+		/* Remember each member's status before the first change. */
+		for (i = 0; i < nseen && ops[i] != tm; i++)
+			;
+		if (i == nseen) {
+			ops[nseen] = tm;
+			was[nseen++] = tm->flags & MEMBER_OP;
+		}
+		if (dir)
+			tm->flags |= MEMBER_OP;
+		else
+			tm->flags &= ~MEMBER_OP;
+	}
+
+	memset(&ml, 0, sizeof ml);
+	ml.params[0] = ch->name;
+	ml.params[1] = ml.changes;
+	if ((before ^ ch->modes) & CHAN_NOEXTERNAL)
+		mode_add(ch, c, &ml, (ch->modes & CHAN_NOEXTERNAL) ? '+' : '-',
+		    'n', NULL);
+	if ((before ^ ch->modes) & CHAN_TOPICLOCK)
+		mode_add(ch, c, &ml, (ch->modes & CHAN_TOPICLOCK) ? '+' : '-',
+		    't', NULL);
+	for (i = 0; i < nseen; i++) {
+		if ((ops[i]->flags & MEMBER_OP) != was[i])
+			mode_add(ch, c, &ml, was[i] ? '-' : '+', 'o',
+			    ops[i]->client->nick);
 	}
 	mode_flush(ch, c, &ml);
 }

@@ -106,6 +106,8 @@ message(struct client *c, struct msg *m, const char *cmd)
 		if (t->away != NULL && strcmp(cmd, "PRIVMSG") == 0)
 			reply(c, RPL_AWAY, t->nick, t->away);
 	}
+	if (count == 0)		/* only commas */
+		reply(c, ERR_NORECIPIENT, cmd);
 	return (0);
 }
 

@@ -41,6 +41,14 @@ tls_load(char *why, size_t size)
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
 	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+#ifdef SSL_OP_IGNORE_UNEXPECTED_EOF
+	/*
+	 * OpenSSL 3 reports a peer that closes without close_notify as an
+	 * error unless told otherwise, and then libevent's "dirty shutdown
+	 * allowed" does nothing: the client's last lines would be lost.
+	 */
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+#endif
 	/* Idle connections should not hold 2 x 16 KiB of buffers. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	if (SSL_CTX_use_certificate_chain_file(ctx, conf.tls_cert) != 1 ||

@@ -171,3 +171,26 @@ def test_half_closed_while_throttled(natterd):
     assert m.nick == "carol"
     assert m.params == ["Remote host closed the connection"]
     assert c.wait_closed()[-1].command == "ERROR"
+
+
+def test_throttled_backlog_is_not_a_ping_timeout(natterd):
+    """A throttled client is not read from while its backlog drains, so
+    its PONG waits in the kernel: the lines handled meanwhile must count
+    as signs of life, or it would be closed for a ping timeout and its
+    backlog lost."""
+    s = natterd("--flood-rate", "4", "--flood-burst", "1",
+                "--ping-interval", "1", "--ping-timeout", "1",
+                "--max-per-ip", "0")
+    a = Client(s.port, "alice").join("#room")
+    c = Client(s.port, "carol").join("#room")
+    a.sync()
+    n = 16                          # four seconds at the flood rate
+    c.send_raw(b"".join(b"PRIVMSG #room :%d\r\n" % i for i in range(n)))
+    got = []
+    while len(got) < n:
+        m = a.recv(timeout=TIMEOUT)
+        assert m.command == "PRIVMSG", m.raw
+        got.append(int(m.params[1]))
+    assert got == list(range(n))
+    assert not c.closed
+    c.sync()

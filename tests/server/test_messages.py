@@ -283,3 +283,19 @@ def test_client_tags_are_not_relayed(clients):
     m = b.expect("PRIVMSG")
     assert set(m.tags) == {"time"}
     assert not m.tags["time"].startswith("2000-")
+
+
+def test_only_commas_is_no_target(clients):
+    """A target list of nothing but commas is answered, not ignored."""
+    a = clients("alice").join("#room")
+    for line, num, param in (("PRIVMSG ,,, :hi", "411", None),
+                             ("NOTICE , :hi", "411", None),
+                             ("JOIN ,", "461", "JOIN"),
+                             ("PART ,,", "461", "PART"),
+                             ("KICK #room ,", "461", "KICK"),
+                             ("NAMES ,", "366", "*")):
+        a.send(line)
+        got = [m for m in a.sync() if m.command not in ("PING",)]
+        assert [m.command for m in got] == [num], (line, got)
+        if param is not None:
+            assert got[0].params[1] == param, (line, got)

@@ -277,3 +277,20 @@ def test_long_mode_string_with_op_is_announced_whole(room):
     assert "+" + "".join(sorted(flags)) == mode
     assert sorted("@" + n for n in ops) == [
         n for n in names(c, "#room") if n.startswith("@")]
+
+
+def test_mode_toggles_are_announced_as_their_net_effect(room):
+    """A MODE command full of toggles is one line to the channel, with
+    what changed in the end, not a line for every flip."""
+    a, b, c, d = room
+    a.send("MODE #room " + "-n+n" * 120 + "-t")
+    a.sync()
+    got = [m for m in b.sync() if m.command == "MODE"]
+    assert [m.params for m in got] == [["#room", "-t"]]
+    a.send("MODE #room +o-o+o-o bob bob bob bob")
+    a.sync()
+    assert [m for m in b.sync() if m.command == "MODE"] == []
+    a.send("MODE #room +o-o+o bob bob bob")
+    a.sync()
+    got = [m for m in b.sync() if m.command == "MODE"]
+    assert [m.params for m in got] == [["#room", "+o", "bob"]]

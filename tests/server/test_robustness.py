@@ -460,3 +460,21 @@ def test_connection_churn_leaks_no_descriptors(srv):
             "had %d" % (nfd(), base)
         time.sleep(0.05)
     witness(srv.port)
+
+
+# --- The log ----------------------------------------------------------------
+
+def test_log_shows_controls_inert(srv):
+    """Text from clients reaches natterd's log (quit reasons, nicks): an
+    operator reading it in a terminal must not have escape sequences
+    played to it. No registration or password is needed to QUIT."""
+    c = Client(srv.port)
+    c.send_raw(b"QUIT :\x1b]2;owned\x07\x1b[2J\xc2\x9b31m back\\slash " +
+               "\ud55c\uae00\r\n".encode("utf-8"))
+    c.wait_closed()
+    m = srv.wait_log(r"closing \d+ .*Quit: ")
+    line = m.string
+    assert "\x1b" not in line and "\x07" not in line and "\x9b" not in line
+    assert ("Quit: \\x1b]2;owned\\x07\\x1b[2J\\u009b31m back\\\\slash "
+            "\ud55c\uae00") in line, line
+    c.close()

@@ -211,3 +211,19 @@ def test_tls_options_need_each_other():
         p = subprocess.run([NATTERD] + args, capture_output=True, text=True,
                            timeout=TIMEOUT)
         assert p.returncode == 64, p.stderr
+
+
+def test_tls_close_without_close_notify(natterd, pki):
+    """A TLS client that just closes its socket (no close_notify) has
+    quit like a plain one: its last line, even without a line end, is
+    delivered and the reason is not a TLS error."""
+    s, tport = tls_server(natterd, pki)
+    b = Client(s.port, "plain").join("#t")
+    a = TLSClient(tport, os.path.join(pki, "ca.pem"), nick="abrupt")
+    a.join("#t")
+    b.expect("JOIN", "#t")
+    a.send_raw(b"PRIVMSG #t :one\r\nPRIVMSG #t :unterminated last line")
+    assert b.expect("PRIVMSG").params == ["#t", "one"]
+    a.sock.close()              # SSLSocket.close() sends no close_notify
+    assert b.expect("PRIVMSG").params == ["#t", "unterminated last line"]
+    assert b.expect("QUIT").params == ["Remote host closed the connection"]
