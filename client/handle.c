@@ -131,14 +131,19 @@ handle_cmp(const void *key, const void *entry)
 	return (strcmp(key, ((const struct handler *)entry)->cmd));
 }
 
-/* The nick in a prefix, into buf. */
+/*
+ * Who sent m: the nick in its prefix, copied into buf. A message without
+ * a prefix comes from the server we are connected to, so it is named
+ * after it (its name from 001, else the host we connected to).
+ */
 static const char *
 handle_nick_of(const struct msg *m, char *buf, size_t size)
 {
 	size_t	 n;
 
+	buf[0] = '\0';
 	if (m->prefix == NULL)
-		return ("");
+		return (net.server != NULL ? net.server : opt.host);
 	n = strcspn(m->prefix, "!@");
 	if (n >= size)
 		n = size - 1;
@@ -251,6 +256,11 @@ handle_welcome(struct msg *m, time_t when)
 	(void)when;
 	if (m->nparams < 1)
 		return;
+	/* Its name stands for the server in lines without a prefix. */
+	if (m->prefix != NULL) {
+		free(net.server);
+		net.server = xstrdup(m->prefix);
+	}
 	net_set_nick(m->params[0]);
 	free(opt.nick);
 	opt.nick = xstrdup(m->params[0]);
@@ -615,13 +625,13 @@ static void
 handle_join(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
-	const char	*chan;
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick, *chan;
 	int		 created;
 
 	if (m->nparams < 1 || m->prefix == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	chan = m->params[0];
 	if (handle_is_me(nick)) {
 		created = window_find(chan) == NULL;
@@ -653,14 +663,15 @@ static void
 handle_part(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 	const char	*reason = m->nparams >= 2 ? m->params[1] : "";
 
 	(void)when;
 	if (m->nparams < 1 || m->prefix == NULL ||
 	    (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(nick)) {
 		if (w->parting) {
 			window_close(w);
@@ -681,13 +692,14 @@ static void
 handle_kick(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 	const char	*reason = m->nparams >= 3 ? m->params[2] : "";
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[1])) {
 		w->joined = 0;
 		window_members_clear(w);
@@ -707,14 +719,14 @@ handle_mode(struct msg *m, time_t when)
 {
 	const char		*letters = window_prefix_modes;
 	struct window		*w;
-	char			 nick[NAME_NICKMAX + 1], *all = NULL, *next;
-	const char		*p, *sym;
+	char			 buf[NAME_NICKMAX + 1], *all = NULL, *next;
+	const char		*nick, *p, *sym;
 	int			 dir = 1, arg = 2, i;
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	for (p = m->params[1]; *p != '\0'; p++) {
 		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
@@ -745,14 +757,14 @@ static void
 handle_nick(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
-	const char	*to;
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick, *to;
 	int		 me;
 
 	(void)when;
 	if (m->nparams < 1 || m->prefix == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	to = m->params[0];
 	if ((me = handle_is_me(nick))) {
 		net_set_nick(to);
@@ -783,13 +795,14 @@ static void
 handle_quit(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 	const char	*reason = m->nparams >= 1 ? m->params[0] : "";
 
 	(void)when;
 	if (m->prefix == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	TAILQ_FOREACH(w, &windows, entry) {
 		if ((w->type == WINDOW_CHANNEL &&
 		    window_member_remove(w, nick)) ||
@@ -803,12 +816,13 @@ static void
 handle_topic(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	handle_set_topic(w, m->params[1]);
 	if (m->params[1][0] == '\0')
 		window_printf(w, LINE_NOTICE, "-!- %s removed the topic", nick);
@@ -846,14 +860,14 @@ static void
 handle_message(struct msg *m, time_t when, int notice)
 {
 	struct window	*w, *copyto = NULL;
-	char		 nick[NAME_NICKMAX + 1], *who, *body, *line, *copy;
-	const char	*target, *text, *peer;
+	char		 buf[NAME_NICKMAX + 1], *who, *body, *line, *copy;
+	const char	*nick, *target, *text, *peer;
 	size_t		 len;
 	int		 self, chan, flags = 0, action = 0, color;
 
 	if (m->nparams < 2)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	target = m->params[0];
 	text = m->params[1];
 	chan = name_is_chan(target);
@@ -875,8 +889,8 @@ handle_message(struct msg *m, time_t when, int notice)
 
 	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL) {
 		/* From the server itself. */
-		window_printf(window_server, LINE_NOTICE, "-%s- %s",
-		    m->prefix != NULL ? nick : "server", text);
+		window_printf(window_server, LINE_NOTICE, "-%s- %s", nick,
+		    text);
 		return;
 	}
 	if (chan) {

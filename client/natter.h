@@ -183,6 +183,7 @@ struct net {
 	enum net_state	 state;
 	char		*nick;		/* as the server knows us */
 	char		*userhost;	/* from 001 or our JOIN */
+	char		*server;	/* its name, from 001 */
 	int		 caps;
 #define CAP_ECHO	0x1
 #define CAP_TIME	0x2

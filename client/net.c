@@ -138,6 +138,7 @@ net_free(void)
 	evdns_base_free(dns, 0);
 	free(net.nick);
 	free(net.userhost);
+	free(net.server);
 }
 
 const char *

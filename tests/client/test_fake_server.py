@@ -3,9 +3,11 @@ multi-line CAP LS, server-time with a known time, a 001 without the
 prefix (so the split must assume the longest one), a five-level PREFIX,
 invalid UTF-8, a line without an end, PING."""
 
+import os
+import shutil
 import socket
 
-from conftest import TIMEOUT, Client, joined, sidebar
+from conftest import SANITIZED, TIMEOUT, Client, joined, sidebar
 
 
 class Conn(Client):
@@ -28,6 +30,73 @@ def serve():
     ls.listen(1)
     ls.settimeout(TIMEOUT)
     return ls
+
+
+def connect(tui, *args, **kw):
+    """natter -n bob -r 7 against a scripted server "fake.example", which
+    registers it and puts it in #7 with alice: (tui, conn, listener)."""
+    ls = serve()
+    port = ls.getsockname()[1]
+    t = tui("-n", "bob", "-r", "7", "-p", str(port), *args, **kw)
+    sock, _ = ls.accept()
+    c = Conn(sock)
+    c.expect("CAP", "LS", "302")
+    c.send(":fake.example CAP * LS :")
+    c.expect("CAP", "END")
+    c.send(":fake.example 001 bob :Welcome bob!b@h")
+    c.send(":fake.example 422 bob :No MOTD")
+    c.expect("JOIN", "#7")
+    c.send(":bob!b@h JOIN #7")
+    c.send(":fake.example 353 bob = #7 :bob @alice")
+    c.send(":fake.example 366 bob #7 :End")
+    joined(t, "#7", 2)
+    return t, c, ls
+
+
+def memcheck(tmp_path):
+    """A wrapper running natter under valgrind's memcheck, or nothing for
+    the sanitizer build (valgrind cannot run it; ASan and UBSan watch)."""
+    if SANITIZED:
+        return ()
+    assert shutil.which("valgrind"), "valgrind is not installed " \
+        "(make deps-check installs it)"
+    return ("valgrind", "-q", "--error-exitcode=99",
+            "--log-file=" + os.path.join(str(tmp_path), "valgrind.log"))
+
+
+def quit_clean(t, c, tmp_path):
+    """/quit, and natter exits 0: under valgrind, no memory error."""
+    t.enter("/quit")
+    c.expect("QUIT")
+    c.close()
+    status = t.wait_dead(timeout=TIMEOUT * 2)
+    log = os.path.join(str(tmp_path), "valgrind.log")
+    report = open(log).read() if os.path.exists(log) else ""
+    assert status == 0 and report == "", "exit %s\n%s" % (status, report)
+
+
+def test_no_prefix_is_the_server(tui, tmp_path):
+    """Lines without a prefix come from the server: they are shown as
+    from its name, never from whatever was in memory."""
+    t, c, ls = connect(tui, wrap=memcheck(tmp_path))
+    try:
+        c.send("MODE #7 +v alice")
+        t.wait(r"-!- fake\.example sets mode \+v alice")
+        c.send("TOPIC #7 :the topic")
+        t.wait(r"-!- fake\.example changed the topic to: the topic")
+        c.send("KICK #7 alice :x")
+        t.wait(r"-!- fake\.example removed alice from #7 \(x\)")
+        c.send("PRIVMSG bob :\x01VERSION\x01")
+        c.send("NOTICE bob :from the server")
+        c.send("PRIVMSG #7 :also from the server")
+        t.keys("M-1")
+        t.wait(r"-!- fake\.example sent a CTCP VERSION request")
+        t.wait(r"-fake\.example- from the server")
+        t.wait(r"-fake\.example- also from the server")
+        quit_clean(t, c, tmp_path)
+    finally:
+        c.close()
+        ls.close()
 
 
 def test_scripted_server(tui):
