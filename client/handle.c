@@ -281,7 +281,22 @@ handle_welcome(struct msg *m, time_t when)
 		net_send("JOIN %s", opt.room);
 }
 
-/* 005: PREFIX=(ov)@+ says which member prefixes exist, by rank. */
+/* Are the n bytes at s all in [lo, hi]? */
+static int
+handle_all_in(const char *s, size_t n, int lo, int hi)
+{
+	for (; n > 0; s++, n--) {
+		if ((unsigned char)*s < lo || (unsigned char)*s > hi)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * 005: PREFIX=(ov)@+ says which member prefixes exist, by rank. The
+ * sidebar draws a symbol as one cell, so a token with a symbol that is
+ * not printable ASCII (or a space, which means "none") is ignored.
+ */
 static void
 handle_isupport(struct msg *m, time_t when)
 {
@@ -295,7 +310,9 @@ handle_isupport(struct msg *m, time_t when)
 		modes = m->params[i] + 8;
 		if ((p = strchr(modes, ')')) == NULL ||
 		    (size_t)(p - modes) != strlen(p + 1) ||
-		    strlen(p + 1) >= sizeof window_prefixes)
+		    strlen(p + 1) >= sizeof window_prefixes ||
+		    !handle_all_in(modes, p - modes, '!', '~') ||
+		    !handle_all_in(p + 1, strlen(p + 1), '!', '~'))
 			continue;
 		snprintf(window_prefixes, sizeof window_prefixes, "%s", p + 1);
 		snprintf(window_prefix_modes, sizeof window_prefix_modes,

@@ -212,3 +212,26 @@ def test_registration_questions_on_one_connection(tui):
     finally:
         c.close()
         ls.close()
+
+
+def test_hostile_prefix_symbols_ignored(tui):
+    """ISUPPORT PREFIX with a symbol that is not printable ASCII (a byte
+    that would sign-extend, a control character that draws as two cells)
+    is ignored: the member prefixes stay as they were."""
+    t, c, ls = connect(tui)
+    try:
+        for bad in (b"(o)\x07", b"(ov)@\x7f", b"(\x01)!", b"(o)\xff"):
+            c.send_raw(b":fake.example 005 bob PREFIX=" + bad +
+                       b" :are supported\r\n")
+        c.send_raw(b":fake.example 353 bob = #7 :bob @alice +dave "
+                   b"\xffcarol \x07erin\r\n")
+        c.send(":fake.example 366 bob #7 :End")
+        joined(t, "#7", 5)
+        t.wait("\ufffdcarol")
+        assert sidebar(t) == ["@alice", "+dave", "^Gerin", "bob",
+                              "\ufffdcarol"]
+        t.enter("/quit")
+        c.expect("QUIT")
+    finally:
+        c.close()
+        ls.close()
