@@ -448,7 +448,12 @@ handle_topic_who(struct msg *m, time_t when)
 	if (m->nparams < 4 || (w = window_find(m->params[1])) == NULL)
 		return;
 	t = (time_t)strtoll(m->params[3], NULL, 10);
-	localtime_r(&t, &tm);
+	/* A time too far off for a struct tm has no date to show. */
+	if (localtime_r(&t, &tm) == NULL) {
+		window_printf(w, LINE_NOTICE, "-!- topic set by %s",
+		    m->params[2]);
+		return;
+	}
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
 	window_printf(w, LINE_NOTICE, "-!- topic set by %s on %s",
 	    m->params[2], date);

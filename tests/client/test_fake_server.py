@@ -235,3 +235,21 @@ def test_hostile_prefix_symbols_ignored(tui):
     finally:
         c.close()
         ls.close()
+
+
+def test_topic_time_out_of_range(tui, tmp_path):
+    """A 333 whose time no struct tm can hold: no date is made up from
+    uninitialised memory (memcheck watches), the setter is still shown."""
+    t, c, ls = connect(tui, wrap=memcheck(tmp_path))
+    try:
+        c.send(":fake.example 332 bob #7 :a topic")
+        c.send(":fake.example 333 bob #7 alice 99999999999999999999")
+        t.wait(r"-!- topic set by alice +\u2502")
+        c.send(":fake.example 333 bob #7 alice -99999999999999999999")
+        c.send(":fake.example 333 bob #7 carol 0")
+        t.wait(r"-!- topic set by carol on 19\d\d-")
+        assert len([l for l in t.lines() if "topic set by alice" in l]) == 2
+        quit_clean(t, c, tmp_path)
+    finally:
+        c.close()
+        ls.close()
