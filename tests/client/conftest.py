@@ -216,7 +216,14 @@ class Tui:
 
     def paste(self, text):
         """A bracketed paste, as a terminal sends one."""
-        self.tt("set-buffer", "-b", "p", text)
+        if len(text.encode("utf-8")) > 65536:
+            # Too long for one argument: from a file.
+            path = os.path.join(self.dir, "paste.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            self.tt("load-buffer", "-b", "p", path)
+        else:
+            self.tt("set-buffer", "-b", "p", text)
         self.tt("paste-buffer", "-p", "-d", "-b", "p", "-t", "main")
 
     def log_tail(self):
