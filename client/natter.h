@@ -83,10 +83,14 @@ struct line {
 	size_t	*rows;		/* byte offsets of row starts */
 };
 
-/* A ring of lines and a view onto them. */
+/*
+ * A ring of lines and a view onto them. The ring is allocated as lines
+ * come, doubling up to cap: most windows never hold many.
+ */
 struct scroll {
 	struct line	*ring;
-	size_t		 cap;
+	size_t		 alloc;		/* slots in ring */
+	size_t		 cap;		/* lines kept at most */
 	size_t		 end;		/* seq after the newest */
 	size_t		 count;
 	int		 follow;	/* view sticks to the newest */
