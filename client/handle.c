@@ -68,6 +68,9 @@ static void	handle_topic(struct msg *, time_t);
 static void	handle_default(struct msg *, time_t);
 static void	handle_message(struct msg *, time_t, int);
 
+/* The server window said that whisper windows are full. */
+static int	handle_full_said;
+
 /* Sorted by strcmp(): handle_check_table() checks. */
 static const struct handler handlers[] = {
 	{ "001",	handle_welcome },
@@ -886,6 +889,7 @@ handle_message(struct msg *m, time_t when, int notice)
 	const char	*nick, *target, *text, *peer;
 	size_t		 len;
 	int		 self, chan, flags = 0, action = 0, color;
+	int		 marked = 0;
 
 	if (m->nparams < 2)
 		return;
@@ -928,10 +932,25 @@ handle_message(struct msg *m, time_t when, int notice)
 		flags = LINE_MESSAGE;
 	} else {
 		peer = self ? target : nick;
-		w = window_open(WINDOW_QUERY, peer);
 		flags = LINE_MESSAGE | LINE_WHISPER;
 		if (!self)
 			flags |= LINE_MENTION;
+		if (!self && window_find(peer) == NULL &&
+		    !window_query_room()) {
+			/* Too many windows: the server window, marked. */
+			w = window_server;
+			marked = 1;
+			if (!handle_full_said)
+				window_printf(w, LINE_ERROR, "-!- %d whisper "
+				    "windows are open: whispers from anyone "
+				    "else are shown here as *nick*; /close "
+				    "some to make room", WINDOW_QUERIES);
+			handle_full_said = 1;
+		} else {
+			if (window_query_room())
+				handle_full_said = 0;
+			w = window_open(WINDOW_QUERY, peer);
+		}
 		if (w != window_cur)
 			copyto = window_cur;
 	}
@@ -945,7 +964,10 @@ handle_message(struct msg *m, time_t when, int notice)
 	who = text_sanitize_str(nick, 0);
 	body = text_sanitize(text, len, TEXT_FORMAT);
 	color = text_nick_color(nick);
-	if (action)
+	if (marked)
+		xasprintf(&line, "\003%02d*%s*\017 %s%s", color, who,
+		    action ? "* " : "", body);
+	else if (action)
 		xasprintf(&line, "%s* %s\003%02d%s\017 %s", self ? "\002" : "",
 		    flags & LINE_MENTION ? "\026" : "", color, who, body);
 	else if (notice)

@@ -346,6 +346,7 @@ int	 ui_pane_width(void);
 void	 ui_redraw(void);
 
 /* window.c */
+#define WINDOW_QUERIES	50	/* whisper windows others may open */
 extern int		 dirty;
 extern char		 window_prefixes[16];
 extern char		 window_prefix_modes[16];
@@ -357,6 +358,7 @@ void	 window_init(void);
 void	 window_free_all(void);
 struct window *window_find(const char *);
 struct window *window_open(enum window_type, const char *);
+int	 window_query_room(void);
 void	 window_close(struct window *);
 void	 window_switch(struct window *);
 void	 window_raw(const char *, const char *);

@@ -253,3 +253,68 @@ def test_topic_time_out_of_range(tui, tmp_path):
     finally:
         c.close()
         ls.close()
+
+
+def rss_kb(t):
+    """natter's resident memory (its pid is in its log's name)."""
+    pid = [n[7:-4] for n in os.listdir(t.dir) if n.startswith("natter-")
+           and n.endswith(".log")][0]
+    with open("/proc/%s/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for natter")
+
+
+def test_whispers_from_many_nicks(tui):
+    """Whispers from ever new nicks open at most 50 windows; the rest
+    land in the server window, marked, after one notice. Memory stays
+    small however many there are."""
+    t, c, ls = connect(tui)
+    try:
+        for i in range(60):
+            c.send(":n%04d!u@h PRIVMSG bob :hi %d" % (i, i))
+        c.send(":alice!a@h PRIVMSG #7 :sixty")
+        t.wait(r"<alice> sixty")
+        t.keys("M-1")
+        t.wait(r"-!- 50 whisper windows are open: whispers from anyone")
+        t.wait(r"\*n0059\* hi 59")
+        scr = t.screen()
+        assert "*n0050* hi 50" in scr and "n0049" not in scr
+        assert scr.count("whisper windows are open") == 1
+        # The last window is the 50th whisper window.
+        t.keys("C-p")
+        t.wait(r"^ n0049 \| whispers")
+        t.wait(r"<n0049> hi 49")
+
+        # Someone with a window still gets it; closing one makes room.
+        c.send(":n0003!u@h PRIVMSG bob :again")
+        t.enter("/close")
+        t.wait(r"^ n0048 \| whispers")
+        c.send(":n0100!u@h PRIVMSG bob :room now")
+        t.wait(r"\*n0100\* room now")
+        t.keys("M-1")
+        t.keys("C-p")
+        t.wait(r"^ n0100 \| whispers")
+        t.wait(r"<n0100> room now")
+        t.keys("M-6")
+        t.wait(r"^ n0003 \| whispers")
+        t.wait(r"<n0003> again")
+
+        # Thousands more: windows and memory stay bounded.
+        before = rss_kb(t)
+        for i in range(1000, 4000):
+            c.send(":n%04d!u@h PRIVMSG bob :hello %d" % (i, i))
+        c.send(":alice!a@h PRIVMSG #7 :done")
+        t.keys("M-2")
+        t.wait(r"<alice> done", timeout=TIMEOUT * 4)
+        t.keys("M-1")
+        t.keys("C-p")
+        t.wait(r"^ n0100 \| whispers")
+        if not SANITIZED:
+            assert rss_kb(t) - before < 20000
+        t.enter("/quit")
+        c.expect("QUIT")
+    finally:
+        c.close()
+        ls.close()
