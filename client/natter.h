@@ -278,6 +278,7 @@ void	 net_connect(void);
 void	 net_register(void);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
+void	 net_say(const char *, const char *);
 size_t	 net_queued(void);
 size_t	 net_text_room(const char *, size_t);
 void	 net_set_nick(const char *);

@@ -318,3 +318,30 @@ def test_whispers_from_many_nicks(tui):
     finally:
         c.close()
         ls.close()
+
+
+def test_link_lost_mid_paste(tui):
+    """A paced paste and a server that goes away after five lines: only
+    the lines written are shown as said (no echo-message here), and the
+    rest are reported as not sent, not silently dropped."""
+    t, c, ls = connect(tui)
+    try:
+        lines = ["paste line %02d" % i for i in range(14)]
+        t.paste("\n".join(lines))
+        t.wait(r"^send 14 lines\? \(y/n\)$")
+        t.type("y")
+        got = [c.expect("PRIVMSG", "#7").params[1] for _ in range(5)]
+        c.sock.close()
+        assert got == lines[:5]
+        t.wait(r"-!- 9 queued lines were not sent")
+        scr = t.screen()
+        for line in lines[:5]:
+            assert "<bob> " + line in scr
+        for line in lines[5:]:
+            assert line not in scr
+        # They were shown as they went out, before the link went.
+        assert scr.index("<bob> paste line 04") < \
+            scr.index("disconnected: connection closed")
+    finally:
+        c.close()
+        ls.close()
