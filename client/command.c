@@ -216,7 +216,10 @@ command_usage(const char *name)
 	    c->usage);
 }
 
-/* Send text to target in as many PRIVMSGs as it takes. */
+/*
+ * Send text to target in as many PRIVMSGs as it takes. Each is shown
+ * when it goes out (net_say), not here.
+ */
 static void
 command_send(const char *target, const char *text, int action)
 {
@@ -226,21 +229,11 @@ command_send(const char *target, const char *text, int action)
 	room = net_text_room(target, action ? strlen("\001ACTION \001") : 0);
 	while (len > 0) {
 		n = text_split(text, len, room);
-		part = xstrndup(text, n);
 		if (action)
-			net_send("PRIVMSG %s :\001ACTION %s\001", target, part);
+			xasprintf(&part, "\001ACTION %.*s\001", (int)n, text);
 		else
-			net_send("PRIVMSG %s :%s", target, part);
-		if (!(net.caps & CAP_ECHO)) {
-			if (action) {
-				char	*ctcp;
-
-				xasprintf(&ctcp, "\001ACTION %s\001", part);
-				handle_own(target, ctcp);
-				free(ctcp);
-			} else
-				handle_own(target, part);
-		}
+			part = xstrndup(text, n);
+		net_say(target, part);
 		free(part);
 		text += n;
 		len -= n;

@@ -68,6 +68,9 @@ static void	handle_topic(struct msg *, time_t);
 static void	handle_default(struct msg *, time_t);
 static void	handle_message(struct msg *, time_t, int);
 
+/* The server window said that whisper windows are full. */
+static int	handle_full_said;
+
 /* Sorted by strcmp(): handle_check_table() checks. */
 static const struct handler handlers[] = {
 	{ "001",	handle_welcome },
@@ -131,14 +134,19 @@ handle_cmp(const void *key, const void *entry)
 	return (strcmp(key, ((const struct handler *)entry)->cmd));
 }
 
-/* The nick in a prefix, into buf. */
+/*
+ * Who sent m: the nick in its prefix, copied into buf. A message without
+ * a prefix comes from the server we are connected to, so it is named
+ * after it (its name from 001, else the host we connected to).
+ */
 static const char *
 handle_nick_of(const struct msg *m, char *buf, size_t size)
 {
 	size_t	 n;
 
+	buf[0] = '\0';
 	if (m->prefix == NULL)
-		return ("");
+		return (net.server != NULL ? net.server : opt.host);
 	n = strcspn(m->prefix, "!@");
 	if (n >= size)
 		n = size - 1;
@@ -251,6 +259,11 @@ handle_welcome(struct msg *m, time_t when)
 	(void)when;
 	if (m->nparams < 1)
 		return;
+	/* Its name stands for the server in lines without a prefix. */
+	if (m->prefix != NULL) {
+		free(net.server);
+		net.server = xstrdup(m->prefix);
+	}
 	net_set_nick(m->params[0]);
 	free(opt.nick);
 	opt.nick = xstrdup(m->params[0]);
@@ -271,7 +284,22 @@ handle_welcome(struct msg *m, time_t when)
 		net_send("JOIN %s", opt.room);
 }
 
-/* 005: PREFIX=(ov)@+ says which member prefixes exist, by rank. */
+/* Are the n bytes at s all in [lo, hi]? */
+static int
+handle_all_in(const char *s, size_t n, int lo, int hi)
+{
+	for (; n > 0; s++, n--) {
+		if ((unsigned char)*s < lo || (unsigned char)*s > hi)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * 005: PREFIX=(ov)@+ says which member prefixes exist, by rank. The
+ * sidebar draws a symbol as one cell, so a token with a symbol that is
+ * not printable ASCII (or a space, which means "none") is ignored.
+ */
 static void
 handle_isupport(struct msg *m, time_t when)
 {
@@ -285,7 +313,9 @@ handle_isupport(struct msg *m, time_t when)
 		modes = m->params[i] + 8;
 		if ((p = strchr(modes, ')')) == NULL ||
 		    (size_t)(p - modes) != strlen(p + 1) ||
-		    strlen(p + 1) >= sizeof window_prefixes)
+		    strlen(p + 1) >= sizeof window_prefixes ||
+		    !handle_all_in(modes, p - modes, '!', '~') ||
+		    !handle_all_in(p + 1, strlen(p + 1), '!', '~'))
 			continue;
 		snprintf(window_prefixes, sizeof window_prefixes, "%s", p + 1);
 		snprintf(window_prefix_modes, sizeof window_prefix_modes,
@@ -421,7 +451,12 @@ handle_topic_who(struct msg *m, time_t when)
 	if (m->nparams < 4 || (w = window_find(m->params[1])) == NULL)
 		return;
 	t = (time_t)strtoll(m->params[3], NULL, 10);
-	localtime_r(&t, &tm);
+	/* A time too far off for a struct tm has no date to show. */
+	if (localtime_r(&t, &tm) == NULL) {
+		window_printf(w, LINE_NOTICE, "-!- topic set by %s",
+		    m->params[2]);
+		return;
+	}
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
 	window_printf(w, LINE_NOTICE, "-!- topic set by %s on %s",
 	    m->params[2], date);
@@ -615,13 +650,13 @@ static void
 handle_join(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
-	const char	*chan;
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick, *chan;
 	int		 created;
 
 	if (m->nparams < 1 || m->prefix == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	chan = m->params[0];
 	if (handle_is_me(nick)) {
 		created = window_find(chan) == NULL;
@@ -653,14 +688,15 @@ static void
 handle_part(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 	const char	*reason = m->nparams >= 2 ? m->params[1] : "";
 
 	(void)when;
 	if (m->nparams < 1 || m->prefix == NULL ||
 	    (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(nick)) {
 		if (w->parting) {
 			window_close(w);
@@ -681,13 +717,14 @@ static void
 handle_kick(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 	const char	*reason = m->nparams >= 3 ? m->params[2] : "";
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[1])) {
 		w->joined = 0;
 		window_members_clear(w);
@@ -707,14 +744,14 @@ handle_mode(struct msg *m, time_t when)
 {
 	const char		*letters = window_prefix_modes;
 	struct window		*w;
-	char			 nick[NAME_NICKMAX + 1], *all = NULL, *next;
-	const char		*p, *sym;
+	char			 buf[NAME_NICKMAX + 1], *all = NULL, *next;
+	const char		*nick, *p, *sym;
 	int			 dir = 1, arg = 2, i;
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	for (p = m->params[1]; *p != '\0'; p++) {
 		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
@@ -745,14 +782,14 @@ static void
 handle_nick(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
-	const char	*to;
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick, *to;
 	int		 me;
 
 	(void)when;
 	if (m->nparams < 1 || m->prefix == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	to = m->params[0];
 	if ((me = handle_is_me(nick))) {
 		net_set_nick(to);
@@ -783,13 +820,14 @@ static void
 handle_quit(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 	const char	*reason = m->nparams >= 1 ? m->params[0] : "";
 
 	(void)when;
 	if (m->prefix == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	TAILQ_FOREACH(w, &windows, entry) {
 		if ((w->type == WINDOW_CHANNEL &&
 		    window_member_remove(w, nick)) ||
@@ -803,12 +841,13 @@ static void
 handle_topic(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		 nick[NAME_NICKMAX + 1];
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	handle_set_topic(w, m->params[1]);
 	if (m->params[1][0] == '\0')
 		window_printf(w, LINE_NOTICE, "-!- %s removed the topic", nick);
@@ -846,14 +885,15 @@ static void
 handle_message(struct msg *m, time_t when, int notice)
 {
 	struct window	*w, *copyto = NULL;
-	char		 nick[NAME_NICKMAX + 1], *who, *body, *line, *copy;
-	const char	*target, *text, *peer;
+	char		 buf[NAME_NICKMAX + 1], *who, *body, *line, *copy;
+	const char	*nick, *target, *text, *peer;
 	size_t		 len;
 	int		 self, chan, flags = 0, action = 0, color;
+	int		 marked = 0;
 
 	if (m->nparams < 2)
 		return;
-	handle_nick_of(m, nick, sizeof nick);
+	nick = handle_nick_of(m, buf, sizeof buf);
 	target = m->params[0];
 	text = m->params[1];
 	chan = name_is_chan(target);
@@ -875,8 +915,8 @@ handle_message(struct msg *m, time_t when, int notice)
 
 	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL) {
 		/* From the server itself. */
-		window_printf(window_server, LINE_NOTICE, "-%s- %s",
-		    m->prefix != NULL ? nick : "server", text);
+		window_printf(window_server, LINE_NOTICE, "-%s- %s", nick,
+		    text);
 		return;
 	}
 	if (chan) {
@@ -892,10 +932,25 @@ handle_message(struct msg *m, time_t when, int notice)
 		flags = LINE_MESSAGE;
 	} else {
 		peer = self ? target : nick;
-		w = window_open(WINDOW_QUERY, peer);
 		flags = LINE_MESSAGE | LINE_WHISPER;
 		if (!self)
 			flags |= LINE_MENTION;
+		if (!self && window_find(peer) == NULL &&
+		    !window_query_room()) {
+			/* Too many windows: the server window, marked. */
+			w = window_server;
+			marked = 1;
+			if (!handle_full_said)
+				window_printf(w, LINE_ERROR, "-!- %d whisper "
+				    "windows are open: whispers from anyone "
+				    "else are shown here as *nick*; /close "
+				    "some to make room", WINDOW_QUERIES);
+			handle_full_said = 1;
+		} else {
+			if (window_query_room())
+				handle_full_said = 0;
+			w = window_open(WINDOW_QUERY, peer);
+		}
 		if (w != window_cur)
 			copyto = window_cur;
 	}
@@ -909,7 +964,10 @@ handle_message(struct msg *m, time_t when, int notice)
 	who = text_sanitize_str(nick, 0);
 	body = text_sanitize(text, len, TEXT_FORMAT);
 	color = text_nick_color(nick);
-	if (action)
+	if (marked)
+		xasprintf(&line, "\003%02d*%s*\017 %s%s", color, who,
+		    action ? "* " : "", body);
+	else if (action)
 		xasprintf(&line, "%s* %s\003%02d%s\017 %s", self ? "\002" : "",
 		    flags & LINE_MENTION ? "\026" : "", color, who, body);
 	else if (notice)

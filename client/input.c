@@ -47,6 +47,7 @@ static enum input_mode	 mode = INPUT_CHAT;
 static int		 pasting;
 static char		*paste;
 static size_t		 pastelen;
+static size_t		 pastecut;	/* bytes past PASTE_MAX, dropped */
 static char		**lines;
 static size_t		 nlines;
 static time_t		 ctrlc;
@@ -241,7 +242,7 @@ input_key(int key)
 {
 	if (key == KEY_PASTE_BEGIN) {
 		pasting = 1;
-		pastelen = 0;
+		pastelen = pastecut = 0;
 		return;
 	}
 	if (key == KEY_PASTE_END) {
@@ -529,8 +530,10 @@ input_paste_add(wint_t ch)
 	size_t	 n;
 
 	n = utf8_encode((uint32_t)ch, buf);
-	if (pastelen + n > PASTE_MAX)
+	if (pastecut > 0 || pastelen + n > PASTE_MAX) {
+		pastecut += n;
 		return;
+	}
 	paste = xreallocarray(paste, pastelen + n + 1, 1);
 	memcpy(paste + pastelen, buf, n);
 	pastelen += n;
@@ -551,7 +554,9 @@ input_lines_free(void)
 
 /*
  * A paste is complete. One line goes into the editor like typing; more
- * than one are held until the user answers "send N lines?".
+ * than one are held until the user answers "send N lines?". A paste
+ * past PASTE_MAX was cut: its last line, cut short, is left out with
+ * the rest, and the user is told how much was kept.
  */
 static void
 input_paste_done(void)
@@ -562,7 +567,14 @@ input_paste_done(void)
 	input_lines_free();
 	if (paste == NULL || pastelen == 0)
 		return;
-	for (p = paste, end = paste + pastelen; p < end; ) {
+	end = paste + pastelen;
+	if (pastecut > 0) {
+		while (end > paste && end[-1] != '\r' && end[-1] != '\n') {
+			end--;
+			pastecut++;
+		}
+	}
+	for (p = paste; p < end; ) {
 		len = strcspn(p, "\r\n");
 		line = xstrndup(p, len);
 		p += len;
@@ -578,6 +590,10 @@ input_paste_done(void)
 		lines[nlines++] = line;
 	}
 	pastelen = 0;
+	if (pastecut > 0)
+		window_printf(window_cur, LINE_ERROR, "-!- paste too long: "
+		    "kept %zu lines (%zu KiB), left out %zu KiB", nlines,
+		    (size_t)(end - paste) / 1024, (pastecut + 1023) / 1024);
 	if (nlines == 0)
 		return;
 	if (nlines == 1 || mode != INPUT_CHAT) {
@@ -624,7 +640,8 @@ input_prompt(void)
 	case INPUT_NICK:
 		return (xstrdup("nick: "));
 	case INPUT_PASTE:
-		xasprintf(&s, "send %zu lines? (y/n) ", nlines);
+		xasprintf(&s, "send %zu lines%s? (y/n) ", nlines,
+		    pastecut > 0 ? " (the paste was cut)" : "");
 		return (s);
 	case INPUT_CHAT:
 		break;

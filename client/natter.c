@@ -20,6 +20,8 @@
  * (terminal, socket, timers, signals), then one ui_draw().
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -167,7 +169,7 @@ main(int argc, char **argv)
 	const char	*errstr, *nc;
 	char		*room, *cause, *user, path[64];
 	long		 n;
-	int		 ch, verbose = 0, port_set = 0;
+	int		 ch, fd, verbose = 0, port_set = 0;
 
 	while ((ch = getopt_long(argc, argv, "hn:p:r:Vv", longopts,
 	    NULL)) != -1) {
@@ -262,9 +264,16 @@ main(int argc, char **argv)
 
 	/* Never write to our own terminal: a log file, or nothing. */
 	if (verbose) {
+		/*
+		 * The log holds whispers: readable by the user alone, and
+		 * never through a link someone else left in the directory.
+		 */
 		snprintf(path, sizeof path, "natter-%ld.log", (long)getpid());
-		if ((log_fp = fopen(path, "a")) == NULL) {
-			fprintf(stderr, "natter: %s: cannot open\n", path);
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1 ||
+		    (log_fp = fdopen(fd, "a")) == NULL) {
+			fprintf(stderr, "natter: %s: %s\n", path,
+			    strerror(errno));
 			exit(1);
 		}
 		log_init("natter", LOG_LEVEL_DEBUG, log_fp);

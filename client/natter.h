@@ -83,10 +83,14 @@ struct line {
 	size_t	*rows;		/* byte offsets of row starts */
 };
 
-/* A ring of lines and a view onto them. */
+/*
+ * A ring of lines and a view onto them. The ring is allocated as lines
+ * come, doubling up to cap: most windows never hold many.
+ */
 struct scroll {
 	struct line	*ring;
-	size_t		 cap;
+	size_t		 alloc;		/* slots in ring */
+	size_t		 cap;		/* lines kept at most */
 	size_t		 end;		/* seq after the newest */
 	size_t		 count;
 	int		 follow;	/* view sticks to the newest */
@@ -183,6 +187,7 @@ struct net {
 	enum net_state	 state;
 	char		*nick;		/* as the server knows us */
 	char		*userhost;	/* from 001 or our JOIN */
+	char		*server;	/* its name, from 001 */
 	int		 caps;
 #define CAP_ECHO	0x1
 #define CAP_TIME	0x2
@@ -273,6 +278,7 @@ void	 net_connect(void);
 void	 net_register(void);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
+void	 net_say(const char *, const char *);
 size_t	 net_queued(void);
 size_t	 net_text_room(const char *, size_t);
 void	 net_set_nick(const char *);
@@ -341,6 +347,7 @@ int	 ui_pane_width(void);
 void	 ui_redraw(void);
 
 /* window.c */
+#define WINDOW_QUERIES	50	/* whisper windows others may open */
 extern int		 dirty;
 extern char		 window_prefixes[16];
 extern char		 window_prefix_modes[16];
@@ -352,6 +359,7 @@ void	 window_init(void);
 void	 window_free_all(void);
 struct window *window_find(const char *);
 struct window *window_open(enum window_type, const char *);
+int	 window_query_room(void);
 void	 window_close(struct window *);
 void	 window_switch(struct window *);
 void	 window_raw(const char *, const char *);

@@ -54,8 +54,15 @@
 /* A userhost as long as a server may make one: ~user (16) @ host (63). */
 #define NET_USERHOST_MAX (NAME_USERLEN + 1 + 63)
 
+/*
+ * A line waiting to go out. A message keeps its target and text, to be
+ * shown once it is written (without echo-message) and to say where it
+ * was lost if the link goes first.
+ */
 struct qline {
 	TAILQ_ENTRY(qline)	 entry;
+	char			*target;	/* NULL: not a message */
+	char			*text;
 	size_t			 len;
 	char			 line[];
 };
@@ -100,7 +107,10 @@ static void	net_try(const char *);
 static void	net_addrs_free(void);
 static void	net_pace(void);
 static void	net_write(const char *, size_t);
+static void	net_queue(const char *, int, const char *, const char *);
 static void	net_queue_clear(void);
+static void	net_queue_lost(void);
+static void	net_qline_free(struct qline *);
 static int	net_format(char *, size_t, const char *, va_list)
 		    __printflike(3, 0);
 
@@ -138,6 +148,7 @@ net_free(void)
 	evdns_base_free(dns, 0);
 	free(net.nick);
 	free(net.userhost);
+	free(net.server);
 }
 
 const char *
@@ -405,7 +416,6 @@ net_lost(const char *why)
 	if (bev != NULL)
 		bufferevent_free(bev);
 	bev = NULL;
-	net_queue_clear();
 	net.state = NET_IDLE;
 	net.caps = 0;
 	TAILQ_FOREACH(w, &windows, entry) {
@@ -418,6 +428,9 @@ net_lost(const char *why)
 			window_printf(w, LINE_ERROR, "-!- disconnected: %s",
 			    why);
 	}
+	if (!quitting)
+		net_queue_lost();
+	net_queue_clear();
 	dirty |= DIRTY_ALL;
 	if (quitting) {
 		natter_exit = 0;
@@ -548,11 +561,26 @@ net_send_now(const char *fmt, ...)
 		net_write(buf, n);
 }
 
+/* Queue a formatted line of n bytes, a message if target is not NULL. */
+static void
+net_queue(const char *buf, int n, const char *target, const char *text)
+{
+	struct qline	*q;
+
+	q = xmalloc(sizeof *q + n + 1);
+	q->len = n;
+	memcpy(q->line, buf, n + 1);
+	q->target = target != NULL ? xstrdup(target) : NULL;
+	q->text = text != NULL ? xstrdup(text) : NULL;
+	TAILQ_INSERT_TAIL(&queue, q, entry);
+	nqueued++;
+	net_pace();
+}
+
 /* Queue a line; it goes out in order, paced. */
 void
 net_send(const char *fmt, ...)
 {
-	struct qline	*q;
 	char		 buf[MSG_LINELEN + 1];
 	va_list		 ap;
 	int		 n;
@@ -564,12 +592,28 @@ net_send(const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	q = xmalloc(sizeof *q + n + 1);
-	q->len = n;
-	memcpy(q->line, buf, n + 1);
-	TAILQ_INSERT_TAIL(&queue, q, entry);
-	nqueued++;
-	net_pace();
+	net_queue(buf, n, NULL, NULL);
+}
+
+/*
+ * Queue a PRIVMSG of text to target. Without echo-message it is shown
+ * as ours when it is written, not before: a line lost with the link
+ * was never seen as said.
+ */
+void
+net_say(const char *target, const char *text)
+{
+	char	 buf[MSG_LINELEN + 1];
+	int	 n;
+
+	if (bev == NULL)
+		return;
+	n = snprintf(buf, sizeof buf, "PRIVMSG %s :%s\r\n", target, text);
+	if (n < 0 || (size_t)n >= sizeof buf) {
+		log_warnx("line too long, not sent");
+		return;
+	}
+	net_queue(buf, n, target, text);
 }
 
 size_t
@@ -579,19 +623,62 @@ net_queued(void)
 }
 
 static void
+net_qline_free(struct qline *q)
+{
+	free(q->target);
+	free(q->text);
+	free(q);
+}
+
+static void
 net_queue_clear(void)
 {
 	struct qline	*q;
 
 	while ((q = TAILQ_FIRST(&queue)) != NULL) {
 		TAILQ_REMOVE(&queue, q, entry);
-		free(q);
+		net_qline_free(q);
 	}
 	if (nqueued > 0)
 		dirty |= DIRTY_STATUS;
 	nqueued = 0;
 	if (pace_ev != NULL)
 		evtimer_del(pace_ev);
+}
+
+/*
+ * The link went with lines still queued: say how many in each window
+ * they were for (the current one for lines that were not messages, or
+ * whose window is gone). They are not sent after a reconnect: the rooms
+ * are joined again only later, and the talk has moved on.
+ */
+static void
+net_queue_lost(void)
+{
+	struct lost {
+		struct window	*w;
+		size_t		 n;
+	}		*lost = NULL;
+	struct qline	*q;
+	struct window	*w;
+	size_t		 nlost = 0, i;
+
+	TAILQ_FOREACH(q, &queue, entry) {
+		if (q->target == NULL || (w = window_find(q->target)) == NULL)
+			w = window_cur;
+		for (i = 0; i < nlost && lost[i].w != w; i++)
+			;
+		if (i == nlost) {
+			lost = xreallocarray(lost, nlost + 1, sizeof *lost);
+			lost[nlost].w = w;
+			lost[nlost++].n = 0;
+		}
+		lost[i].n++;
+	}
+	for (i = 0; i < nlost; i++)
+		window_printf(lost[i].w, LINE_ERROR, "-!- %zu queued line%s "
+		    "not sent", lost[i].n, lost[i].n == 1 ? " was" : "s were");
+	free(lost);
 }
 
 /* A token bucket: NET_BURST lines at once, then NET_RATE a second. */
@@ -614,7 +701,9 @@ net_pace(void)
 		TAILQ_REMOVE(&queue, q, entry);
 		nqueued--;
 		net_write(q->line, q->len);
-		free(q);
+		if (q->target != NULL && !(net.caps & CAP_ECHO))
+			handle_own(q->target, q->text);
+		net_qline_free(q);
 		tokens -= 1.0;
 		dirty |= DIRTY_STATUS;
 	}

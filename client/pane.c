@@ -20,6 +20,7 @@
  */
 
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -69,8 +70,9 @@ pane_draw(void *win, int h, int w)
 		pane_base(l, &attr, &fg);
 		wmove(pw, (int)i, 0);
 		if (refs[i].row == 0) {
-			localtime_r(&l->time, &tm);
-			strftime(when, sizeof when, "%H:%M ", &tm);
+			if (localtime_r(&l->time, &tm) == NULL ||
+			    strftime(when, sizeof when, "%H:%M ", &tm) == 0)
+				snprintf(when, sizeof when, "--:-- ");
 			wattr_set(pw, A_DIM, 0, NULL);
 			waddnstr(pw, when, w);
 		} else {

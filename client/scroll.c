@@ -28,9 +28,17 @@
 #include "natter.h"
 #include "utf8.h"
 
+/* Slots allocated for a ring's first lines. */
+#define SCROLL_FIRST	16
+
 static void	scroll_line_free(struct line *);
+static void	scroll_grow(struct scroll *);
 static void	scroll_anchor(struct scroll *, int);
 
+/*
+ * Nothing is allocated until the first line: a window a whisper opened
+ * costs its handful of lines, not cap empty slots.
+ */
 void
 scroll_init(struct scroll *s, size_t cap)
 {
@@ -38,8 +46,30 @@ scroll_init(struct scroll *s, size_t cap)
 	if (cap < 16)
 		cap = 16;
 	s->cap = cap;
-	s->ring = xcalloc(cap, sizeof *s->ring);
 	s->follow = 1;
+}
+
+/*
+ * Double the ring (up to cap) when it is full. Line seq lives in slot
+ * seq % alloc, so the lines kept move to their slots in the new ring.
+ */
+static void
+scroll_grow(struct scroll *s)
+{
+	struct line	*ring;
+	size_t		 alloc, seq;
+
+	if (s->alloc >= s->cap || s->count < s->alloc)
+		return;
+	alloc = s->alloc == 0 ? SCROLL_FIRST : s->alloc * 2;
+	if (alloc > s->cap)
+		alloc = s->cap;
+	ring = xcalloc(alloc, sizeof *ring);
+	for (seq = scroll_first(s); seq < s->end; seq++)
+		ring[seq % alloc] = s->ring[seq % s->alloc];
+	free(s->ring);
+	s->ring = ring;
+	s->alloc = alloc;
 }
 
 static void
@@ -50,13 +80,17 @@ scroll_line_free(struct line *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Forget every line, and the memory they took. */
 void
 scroll_clear(struct scroll *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < s->cap; i++)
+	for (i = 0; i < s->alloc; i++)
 		scroll_line_free(&s->ring[i]);
+	free(s->ring);
+	s->ring = NULL;
+	s->alloc = 0;
 	s->count = 0;
 	s->follow = 1;
 	s->below = 0;
@@ -66,8 +100,6 @@ void
 scroll_free(struct scroll *s)
 {
 	scroll_clear(s);
-	free(s->ring);
-	s->ring = NULL;
 }
 
 /* Sequence number of the oldest line kept. */
@@ -83,18 +115,20 @@ scroll_line(struct scroll *s, size_t seq)
 {
 	if (seq < scroll_first(s) || seq >= s->end)
 		return (NULL);
-	return (&s->ring[seq % s->cap]);
+	return (&s->ring[seq % s->alloc]);
 }
 
 /*
- * Add a line; text is taken over. When the ring is full the oldest line
- * is freed; a view anchored on it moves to the new oldest.
+ * Add a line; text is taken over. When the ring is full (cap lines) the
+ * oldest line is freed; a view anchored on it moves to the new oldest.
  */
 void
 scroll_push(struct scroll *s, time_t t, int flags, int indent, char *text)
 {
-	struct line	*l = &s->ring[s->end % s->cap];
+	struct line	*l;
 
+	scroll_grow(s);
+	l = &s->ring[s->end % s->alloc];
 	scroll_line_free(l);
 	l->time = t;
 	l->flags = flags;

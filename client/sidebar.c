@@ -57,8 +57,8 @@ sidebar_draw(void *win, int h, int w)
 		}
 		m = &cw->members[i];
 		wmove(sw, row, 1);
-		waddch(sw, m->prefix == ' ' ? ' ' : (chtype)m->prefix |
-		    A_BOLD);
+		waddch(sw, m->prefix == ' ' ? ' ' :
+		    (chtype)(unsigned char)m->prefix | A_BOLD);
 		nick = text_sanitize_str(m->nick, 0);
 		fit = text_pad(nick, w - 2);
 		ui_put(sw, fit, strlen(fit), A_NORMAL,

@@ -25,22 +25,63 @@
 
 #include "natter.h"
 
-static void	status_add(char **, const char *, ...) __printflike(2, 3);
+/*
+ * A line being built. It stops growing once it is wider than the screen,
+ * so a status line over thousands of windows costs a screenful, and each
+ * piece is appended in place rather than by copying the whole line.
+ */
+struct status_buf {
+	char	*s;
+	size_t	 len;
+	size_t	 size;
+	int	 width;
+	int	 cols;
+};
 
-/* Append to an allocated string. */
+static int	status_add(struct status_buf *, const char *, ...)
+		    __printflike(2, 3);
+
 static void
-status_add(char **s, const char *fmt, ...)
+status_start(struct status_buf *b, int cols)
+{
+	b->size = 256;
+	b->s = xmalloc(b->size);
+	b->s[0] = '\0';
+	b->len = 0;
+	b->width = 0;
+	b->cols = cols;
+}
+
+/* Is the line full? Then nothing more is added. */
+static int
+status_full(const struct status_buf *b)
+{
+	return (b->width > b->cols);
+}
+
+/* Append to the line; return -1 if it is full. */
+static int
+status_add(struct status_buf *b, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*add, *next;
+	char	*add;
+	size_t	 n;
 
+	if (status_full(b))
+		return (-1);
 	va_start(ap, fmt);
 	xvasprintf(&add, fmt, ap);
 	va_end(ap);
-	xasprintf(&next, "%s%s", *s, add);
+	n = strlen(add);
+	if (b->len + n + 1 > b->size) {
+		b->size = (b->len + n + 1) * 2;
+		b->s = xreallocarray(b->s, b->size, 1);
+	}
+	memcpy(b->s + b->len, add, n + 1);
+	b->len += n;
+	b->width += text_width(add);
 	free(add);
-	free(*s);
-	*s = next;
+	return (status_full(b) ? -1 : 0);
 }
 
 /* Draw s in reverse video over the whole line. */
@@ -61,70 +102,76 @@ status_line(WINDOW *w, const char *s, int cols)
 void
 status_draw_top(void *win, int cols)
 {
-	struct window	*w = window_cur;
-	char		*s = xstrdup(" "), *name;
+	struct window		*w = window_cur;
+	struct status_buf	 b;
+	char			*name;
 
+	status_start(&b, cols);
 	name = text_sanitize_str(w->name, 0);
 	switch (w->type) {
 	case WINDOW_SERVER:
-		status_add(&s, "natter %s | %s port %s%s", NATTER_VERSION, name,
-		    opt.port, !opt.tls ? "" : opt.tls_insecure ?
+		status_add(&b, " natter %s | %s port %s%s", NATTER_VERSION,
+		    name, opt.port, !opt.tls ? "" : opt.tls_insecure ?
 		    ", TLS NOT VERIFIED" : ", TLS");
 		break;
 	case WINDOW_CHANNEL:
-		status_add(&s, "%s | %zu member%s", name, w->nmembers,
+		status_add(&b, " %s | %zu member%s", name, w->nmembers,
 		    w->nmembers == 1 ? "" : "s");
 		if (!w->joined)
-			status_add(&s, " (not joined)");
+			status_add(&b, " (not joined)");
 		if (w->topic != NULL)
-			status_add(&s, " | %s\017", w->topic);
+			status_add(&b, " | %s\017", w->topic);
 		break;
 	case WINDOW_QUERY:
-		status_add(&s, "%s | whispers", name);
+		status_add(&b, " %s | whispers", name);
 		break;
 	case WINDOW_DEBUG:
-		status_add(&s, "debug | raw lines to (>>) and from (<<) the "
+		status_add(&b, " debug | raw lines to (>>) and from (<<) the "
 		    "server");
 		break;
 	}
-	status_line(win, s, cols);
+	status_line(win, b.s, cols);
 	free(name);
-	free(s);
+	free(b.s);
 }
 
 void
 status_draw(void *win, int cols)
 {
-	struct window	*w;
-	char		*s = xstrdup(""), *name, note[128];
-	int		 i = 1;
+	struct window		*w;
+	struct status_buf	 b;
+	char			*name, note[128];
+	int			 i = 1;
 
-	status_add(&s, " [%s]", net_state_name());
+	status_start(&b, cols);
+	status_add(&b, " [%s]", net_state_name());
 	if (net.nick != NULL) {
 		name = text_sanitize_str(net.nick, 0);
-		status_add(&s, " %s", name);
+		status_add(&b, " %s", name);
 		free(name);
 	}
-	status_add(&s, " |");
+	status_add(&b, " |");
 	TAILQ_FOREACH(w, &windows, entry) {
+		if (status_full(&b))
+			break;
 		name = text_sanitize_str(w->name, 0);
 		/* The current window in bold, activity counts after names. */
-		status_add(&s, " %s%d:%s", w == window_cur ? "\002" : "", i,
+		status_add(&b, " %s%d:%s", w == window_cur ? "\002" : "", i,
 		    name);
 		if (w->unread > 0)
-			status_add(&s, "+%u", w->unread);
+			status_add(&b, "+%u", w->unread);
 		if (w->mentions > 0)
-			status_add(&s, "!%u", w->mentions);
+			status_add(&b, "!%u", w->mentions);
 		if (w == window_cur)
-			status_add(&s, "\002");
+			status_add(&b, "\002");
 		free(name);
 		i++;
 	}
 	if (net_queued() > 0)
-		status_add(&s, " | sending %zu", net_queued());
+		status_add(&b, " | sending %zu", net_queued());
 	input_status(note, sizeof note);
 	if (*note != '\0')
-		status_add(&s, " | %s", note);
-	status_line(win, s, cols);
-	free(s);
+		status_add(&b, " | %s", note);
+	status_line(win, b.s, cols);
+	free(b.s);
 }

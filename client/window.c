@@ -37,6 +37,7 @@ struct window	*window_server;
 struct window	*window_debug;
 
 static unsigned long	 window_clock;	/* orders speakers */
+static size_t		 window_nqueries;	/* whisper windows open */
 
 static int	window_member_cmp(const struct member *,
 		    const struct member *);
@@ -54,6 +55,8 @@ window_init(void)
 static void
 window_free(struct window *w)
 {
+	if (w->type == WINDOW_QUERY)
+		window_nqueries--;
 	window_members_clear(w);
 	free(w->members);
 	scroll_free(&w->scroll);
@@ -106,9 +109,23 @@ window_open(enum window_type type, const char *name)
 	scroll_init(&w->scroll, opt.scrollback);
 	if (type == WINDOW_DEBUG)
 		window_debug = w;
+	if (type == WINDOW_QUERY)
+		window_nqueries++;
 	TAILQ_INSERT_TAIL(&windows, w, entry);
 	dirty |= DIRTY_STATUS;
 	return (w);
+}
+
+/*
+ * May a whisper from someone new open a window? Not past WINDOW_QUERIES:
+ * a server (or anyone able to change nick) could otherwise open windows
+ * without end. They count the user's own, but /query and /msg always
+ * open one.
+ */
+int
+window_query_room(void)
+{
+	return (window_nqueries < WINDOW_QUERIES);
 }
 
 void

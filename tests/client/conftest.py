@@ -78,7 +78,7 @@ class Tui:
 
     seq = 0
 
-    def __init__(self, tmpdir, args, cols=100, rows=30, env=None):
+    def __init__(self, tmpdir, args, cols=100, rows=30, env=None, wrap=()):
         Tui.seq += 1
         self.sock = "natter-t%d-%d" % (os.getpid(), Tui.seq)
         self.dir = tmpdir
@@ -99,7 +99,8 @@ class Tui:
         cmd = "env " + " ".join("-u %s" % k for k in unset) + " " + \
             " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items()
                      if v is not None) + " " + \
-            " ".join(shlex.quote(a) for a in [NATTER, "-v"] + list(args))
+            " ".join(shlex.quote(a) for a in list(wrap) + [NATTER, "-v"] +
+                     list(args))
         # tmux 3.3a sometimes loses the status of a process that exits at
         # once (#{pane_dead_status} stays empty): the shell records it.
         self.status_file = os.path.join(tmpdir, "status")
@@ -215,7 +216,14 @@ class Tui:
 
     def paste(self, text):
         """A bracketed paste, as a terminal sends one."""
-        self.tt("set-buffer", "-b", "p", text)
+        if len(text.encode("utf-8")) > 65536:
+            # Too long for one argument: from a file.
+            path = os.path.join(self.dir, "paste.txt")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+            self.tt("load-buffer", "-b", "p", path)
+        else:
+            self.tt("set-buffer", "-b", "p", text)
         self.tt("paste-buffer", "-p", "-d", "-b", "p", "-t", "main")
 
     def log_tail(self):

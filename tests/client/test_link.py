@@ -255,3 +255,20 @@ def test_host_name_resolved(srv, tui):
     """A name, looked up without blocking (evdns reads /etc/hosts)."""
     t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), "localhost")
     joined(t, "#7", 1)
+
+
+def test_log_file_is_private(srv, peer, tui):
+    """The -v log holds whispers: only its owner may read it, whatever
+    the umask."""
+    alice = peer("alice")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port),
+            wrap=("sh", "-c", 'umask 022; exec "$@"', "sh"))
+    joined(t, "#7", 1)
+    alice.send("PRIVMSG bob :a secret")
+    t.wait(r"\*alice\* a secret")
+    logs = [n for n in os.listdir(t.dir) if n.startswith("natter-") and
+            n.endswith(".log")]
+    assert len(logs) == 1
+    path = os.path.join(t.dir, logs[0])
+    assert "a secret" in open(path, errors="replace").read()
+    assert os.stat(path).st_mode & 0o777 == 0o600

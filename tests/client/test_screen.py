@@ -123,6 +123,34 @@ def test_paste_needs_confirmation(srv, peer, tui):
     assert not [m for m in alice.sync() if m.command == "PRIVMSG"]
 
 
+def test_paste_too_long_says_so(srv, peer, tui):
+    """A paste past 256 KiB is cut: the user is told, the count is of the
+    whole lines kept, and the line cut short is not among them."""
+    alice = peer("alice").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))
+    joined(t, "#7", 2)
+    lines = ["line %05d %s" % (i, "x" * 40) for i in range(6000)]
+    text = "\n".join(lines) + "\n"
+    kept = text.encode()[:256 * 1024].count(b"\n")
+    assert 0 < kept < len(lines)
+    t.paste(text)
+    t.wait(r"^send %d lines \(the paste was cut\)\? \(y/n\)$" % kept,
+           timeout=TIMEOUT * 2)
+    t.wait(r"-!- paste too long: kept %d lines \(255 KiB\), left out "
+           r"\d+ KiB" % kept)
+    t.type("n")
+    t.wait(r"paste of %d lines dropped" % kept)
+    t.wait(r"^\[#7\]$")
+    assert not [m for m in alice.sync() if m.command == "PRIVMSG"]
+
+    # The next paste, whole, is not said to be cut.
+    t.paste("one\ntwo")
+    t.wait(r"^send 2 lines\? \(y/n\)$")
+    t.type("y")
+    assert alice.expect("PRIVMSG", "#7").params[1] == "one"
+    assert alice.expect("PRIVMSG", "#7").params[1] == "two"
+
+
 def test_paste_is_paced_and_complete(srv, peer, tui):
     alice = peer("alice").join("#7")
     t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))

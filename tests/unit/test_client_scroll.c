@@ -135,6 +135,80 @@ test_ring(void **state)
 	scroll_free(&s);
 }
 
+/* Every line from first to end is kept, with its own text. */
+static void
+ring_check(struct scroll *s, size_t first)
+{
+	char	 buf[32];
+	size_t	 seq;
+
+	assert_int_equal(scroll_first(s), first);
+	for (seq = first; seq < s->end; seq++) {
+		snprintf(buf, sizeof buf, "line %zu", seq);
+		assert_non_null(scroll_line(s, seq));
+		assert_string_equal(scroll_line(s, seq)->text, buf);
+	}
+}
+
+static void
+push_lines(struct scroll *s, size_t n)
+{
+	char	 buf[32];
+
+	while (n-- > 0) {
+		snprintf(buf, sizeof buf, "line %zu", s->end);
+		scroll_push(s, 0, 0, 0, strdup(buf));
+	}
+}
+
+static void
+test_ring_lazy(void **state)
+{
+	struct scroll		 s;
+	struct scroll_ref	 refs[4];
+	const char		*shown;
+
+	(void)state;
+	/* Nothing up front, then as much as the lines need. */
+	scroll_init(&s, 2000);
+	assert_null(s.ring);
+	assert_int_equal(s.alloc, 0);
+	push_lines(&s, 3);
+	assert_int_equal(s.alloc, 16);
+	ring_check(&s, 0);
+	push_lines(&s, 37);
+	assert_int_equal(s.alloc, 64);
+	ring_check(&s, 0);
+
+	/* A view scrolled up stays on its line while the ring grows. */
+	scroll_up(&s, 10, 80, 4);
+	assert_int_equal(scroll_view(&s, 80, 4, refs), 4);
+	shown = scroll_line(&s, refs[3].seq)->text;
+	assert_string_equal(shown, "line 29");
+	push_lines(&s, 100);
+	assert_int_equal(s.alloc, 256);
+	assert_int_equal(scroll_view(&s, 80, 4, refs), 4);
+	assert_string_equal(scroll_line(&s, refs[3].seq)->text, "line 29");
+	assert_int_equal(s.below, 100);
+	ring_check(&s, 0);
+
+	/* Never past the limit: then the oldest lines go. */
+	push_lines(&s, 4860);
+	assert_int_equal(s.alloc, 2000);
+	assert_int_equal(s.count, 2000);
+	ring_check(&s, 3000);
+
+	/* Clearing gives the memory back; the next line starts again. */
+	scroll_clear(&s);
+	assert_null(s.ring);
+	assert_int_equal(s.alloc, 0);
+	assert_null(scroll_line(&s, 4999));
+	push_lines(&s, 20);
+	assert_int_equal(s.alloc, 32);
+	ring_check(&s, 5000);
+	scroll_free(&s);
+}
+
 static void
 test_view_scroll(void **state)
 {
@@ -211,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_wrap_hangul),
 		cmocka_unit_test(test_wrap_words),
 		cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_ring_lazy),
 		cmocka_unit_test(test_view_scroll),
 		cmocka_unit_test(test_view_short),
 	};
