@@ -35,6 +35,8 @@ server_harness = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(server_harness)
 Client = server_harness.Client
 Msg = server_harness.Msg
+make_ca = server_harness.make_ca
+make_cert = server_harness.make_cert
 server_harness.TIMEOUT = TIMEOUT
 
 

@@ -7,38 +7,15 @@ import os
 import re
 import socket
 import ssl
-import subprocess
 import threading
 
 import pytest
 
-from conftest import TIMEOUT, Client, Natterd, free_port, joined
+from conftest import (TIMEOUT, Client, free_port, joined, make_ca,
+                      make_cert)
 
 # Server options the other client tests use, plus TLS.
 BASE_ARGS = ("--flood-rate", "0", "--max-per-ip", "0")
-
-
-def openssl(d, *args):
-    subprocess.run(["openssl"] + list(args), cwd=d, check=True,
-                   capture_output=True, timeout=60)
-
-
-def make_ca(d, name):
-    openssl(d, "req", "-x509", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
-            "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name)
-
-
-def make_cert(d, ca, name, cn, sans):
-    """A certificate for cn with subjectAltNames sans, signed by ca."""
-    openssl(d, "req", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
-            "-out", name + ".csr", "-subj", "/CN=" + cn)
-    with open(os.path.join(d, name + ".ext"), "w") as f:
-        f.write("subjectAltName=%s\n" % ",".join(sans))
-    openssl(d, "x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem",
-            "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".pem",
-            "-days", "2", "-extfile", name + ".ext")
 
 
 @pytest.fixture(scope="module")

@@ -161,6 +161,34 @@ class Server:
         return problems
 
 
+# --- Throw-away certificates for the TLS tests (server and client) --------
+
+def openssl(d, *args):
+    """Run the openssl command in directory d."""
+    subprocess.run(["openssl"] + list(args), cwd=d, check=True,
+                   capture_output=True, timeout=60)
+
+
+def make_ca(d, name):
+    """A self-signed CA: d/name.pem and d/name.key."""
+    openssl(d, "req", "-x509", "-newkey", "ec", "-pkeyopt",
+            "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
+            "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name)
+
+
+def make_cert(d, ca, name, cn, sans):
+    """A certificate for cn with subjectAltNames sans (e.g.
+    ["DNS:localhost", "IP:127.0.0.1"]), signed by the CA ca."""
+    openssl(d, "req", "-newkey", "ec", "-pkeyopt",
+            "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
+            "-out", name + ".csr", "-subj", "/CN=" + cn)
+    with open(os.path.join(d, name + ".ext"), "w") as f:
+        f.write("subjectAltName=%s\n" % ",".join(sans))
+    openssl(d, "x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem",
+            "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".pem",
+            "-days", "2", "-extfile", name + ".ext")
+
+
 class Msg:
     """A parsed IRC line (tags, prefix, command, params)."""
 

@@ -10,30 +10,7 @@ import subprocess
 
 import pytest
 
-from conftest import NATTERD, TIMEOUT, Client, Msg
-
-
-def openssl(*args, cwd):
-    subprocess.run(["openssl"] + list(args), cwd=cwd, check=True,
-                   capture_output=True, timeout=60)
-
-
-def make_ca(d, name):
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
-            "ec_paramgen_curve:P-256", "-nodes", "-keyout", name + ".key",
-            "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name,
-            cwd=d)
-
-
-def make_cert(d, ca, name, host):
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-nodes", "-keyout", name + ".key", "-out", name + ".csr",
-            "-subj", "/CN=" + host, cwd=d)
-    with open(os.path.join(d, name + ".ext"), "w") as f:
-        f.write("subjectAltName=DNS:%s,IP:127.0.0.1\n" % host)
-    openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem",
-            "-CAkey", ca + ".key", "-CAcreateserial", "-out", name + ".pem",
-            "-days", "2", "-extfile", name + ".ext", cwd=d)
+from conftest import NATTERD, TIMEOUT, Client, Msg, make_ca, make_cert
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +18,9 @@ def pki(tmp_path_factory):
     d = str(tmp_path_factory.mktemp("pki"))
     make_ca(d, "ca")
     make_ca(d, "otherca")
-    make_cert(d, "ca", "srv", "localhost")
-    make_cert(d, "otherca", "srv2", "localhost")
+    make_cert(d, "ca", "srv", "localhost", ["DNS:localhost", "IP:127.0.0.1"])
+    make_cert(d, "otherca", "srv2", "localhost",
+              ["DNS:localhost", "IP:127.0.0.1"])
     return d
 
 
