@@ -109,7 +109,8 @@ name_nick_valid(const char *nick, size_t maxchars, const char **errstr)
 			return (0);
 		}
 		if (cp < 0x80) {
-			if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+			if ((cp >= 'A' && cp <= 'Z') ||
+			    (cp >= 'a' && cp <= 'z') ||
 			    strchr("[]\\`_^{|}", (int)cp) != NULL)
 				;
 			else if (n > 0 && ((cp >= '0' && cp <= '9') ||

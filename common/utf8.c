@@ -142,7 +142,7 @@ utf8_cut(const char *s, size_t len, size_t max)
 	while (start > 0 && (u[start] & 0xc0) == 0x80 && n - start < 3)
 		start--;
 	if ((u[start] & 0xc0) == 0x80)
-		return (n);	/* not UTF-8 at all; a byte cut is all we have */
+		return (n);	/* not UTF-8: a byte cut is all we have */
 	return (start);
 }
 

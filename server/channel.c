@@ -143,6 +143,25 @@ channel_send(struct channel *ch, struct client *except, struct out *o)
 	}
 }
 
+/* Format a line from c's prefix and send it to every member of ch. */
+void
+channel_send_line(struct channel *ch, struct client *c, const char *cmd,
+    int nparams, const char *const *params)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct out	 o;
+	int		 n;
+
+	n = msg_format(line, sizeof line, c->prefix, cmd, nparams, params);
+	if (n < 0) {
+		log_warnx("%s from %s to %s does not fit", cmd, c->nick,
+		    ch->name);
+		return;
+	}
+	out_init(&o, line, n);
+	channel_send(ch, NULL, &o);
+}
+
 /*
  * A PRIVMSG or NOTICE from c to ch, already checked. The sender sees its
  * own message only with echo-message. Return -1 if the line would not
@@ -192,7 +211,8 @@ channel_names(struct client *c, struct channel *ch)
 			len = 0;
 		}
 		len += snprintf(list + len, sizeof list - len, "%s%s%s",
-		    len > 0 ? " " : "", (m->flags & MEMBER_OP) ? "@" : "", name);
+		    len > 0 ? " " : "", (m->flags & MEMBER_OP) ? "@" : "",
+		    name);
 	}
 	if (len > 0)
 		reply(c, RPL_NAMREPLY, ch->name, list);

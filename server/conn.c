@@ -270,7 +270,7 @@ conn_process(struct client *c)
 				evbuffer_drain(in, len);
 				c->flags |= CLIENT_SKIPLINE;
 			} else if (len > 0 && (c->flags & CLIENT_READEOF)) {
-				/* nc, a line without Enter, Ctrl-D: it counts. */
+				/* nc, text without Enter, Ctrl-D: it counts. */
 				if (!conn_flood_ok(c))
 					return;
 				evbuffer_remove(in, line, len);

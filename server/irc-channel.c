@@ -24,28 +24,7 @@
 
 static void	chan_mode(struct client *, struct msg *, struct channel *);
 static void	user_mode(struct client *, struct msg *);
-static void	chan_send_line(struct channel *, struct client *,
-		    const char *, int, const char *const *);
 static void	chan_topic_reply(struct client *, struct channel *);
-
-/* Format a line from c's prefix and send it to every member of ch. */
-static void
-chan_send_line(struct channel *ch, struct client *c, const char *cmd,
-    int nparams, const char *const *params)
-{
-	char		 line[MSG_LINELEN + 1];
-	struct out	 o;
-	int		 n;
-
-	n = msg_format(line, sizeof line, c->prefix, cmd, nparams, params);
-	if (n < 0) {
-		log_warnx("%s from %s to %s does not fit", cmd, c->nick,
-		    ch->name);
-		return;
-	}
-	out_init(&o, line, n);
-	channel_send(ch, NULL, &o);
-}
 
 static void
 chan_topic_reply(struct client *c, struct channel *ch)
@@ -89,7 +68,8 @@ irc_join(struct client *c, struct msg *m)
 		if (ch == NULL)
 			ch = channel_create(name);
 		channel_add(ch, c);
-		chan_send_line(ch, c, "JOIN", 1, (const char *[]){ ch->name });
+		channel_send_line(ch, c, "JOIN", 1,
+		    (const char *[]){ ch->name });
 		if (ch->topic != NULL)
 			chan_topic_reply(c, ch);
 		channel_names(c, ch);
@@ -126,7 +106,7 @@ irc_part(struct client *c, struct msg *m)
 			reason = reply_cut(cut, sizeof cut, m->params[1],
 			    NATTERD_KICKLEN, c->prefix, "PART", 2,
 			    (const char *[]){ ch->name, NULL });
-		chan_send_line(ch, c, "PART", reason != NULL ? 2 : 1,
+		channel_send_line(ch, c, "PART", reason != NULL ? 2 : 1,
 		    (const char *[]){ ch->name, reason });
 		channel_remove(mb);
 	}
@@ -167,7 +147,7 @@ irc_topic(struct client *c, struct msg *m)
 	ch->topic = text[0] != '\0' ? xstrdup(text) : NULL;
 	snprintf(ch->topic_who, sizeof ch->topic_who, "%s", c->nick);
 	ch->topic_time = time(NULL);
-	chan_send_line(ch, c, "TOPIC", 2, (const char *[]){ ch->name,
+	channel_send_line(ch, c, "TOPIC", 2, (const char *[]){ ch->name,
 	    ch->topic != NULL ? ch->topic : "" });
 	return (0);
 }
@@ -269,7 +249,7 @@ irc_kick(struct client *c, struct msg *m)
 		reply_cut(reason, sizeof reason, text, NATTERD_KICKLEN,
 		    c->prefix, "KICK", 3,
 		    (const char *[]){ ch->name, t->nick, NULL });
-		chan_send_line(ch, c, "KICK", 3,
+		channel_send_line(ch, c, "KICK", 3,
 		    (const char *[]){ ch->name, t->nick, reason });
 		last_member = ch->nmembers == 1;
 		channel_remove(tm);
@@ -296,7 +276,7 @@ static void
 mode_flush(struct channel *ch, struct client *c, struct modeline *ml)
 {
 	if (ml->len > 0)
-		chan_send_line(ch, c, "MODE", 2 + ml->nargs, ml->params);
+		channel_send_line(ch, c, "MODE", 2 + ml->nargs, ml->params);
 	ml->len = 0;
 	ml->nargs = 0;
 	ml->dir = 0;

@@ -24,7 +24,7 @@
 
 static int	login_try(struct client *);
 static int	login_pass_equal(const char *, const char *);
-static void	login_caps(struct client *, char *, size_t);
+static void	login_caps(int, char *, size_t);
 
 static const struct {
 	const char	*name;
@@ -181,15 +181,15 @@ irc_user(struct client *c, struct msg *m)
 	return (login_try(c));
 }
 
-/* The capabilities enabled for c, space-separated. */
+/* The capabilities in mask, space-separated. */
 static void
-login_caps(struct client *c, char *buf, size_t size)
+login_caps(int mask, char *buf, size_t size)
 {
 	size_t	 i, len = 0;
 
 	buf[0] = '\0';
 	for (i = 0; i < LOGIN_NCAPS; i++) {
-		if (c->caps & login_captab[i].flag)
+		if (mask & login_captab[i].flag)
 			len += snprintf(buf + len, size - len, "%s%s",
 			    len > 0 ? " " : "", login_captab[i].name);
 	}
@@ -204,7 +204,7 @@ irc_cap(struct client *c, struct msg *m)
 {
 	char		 sub[16], list[256], *copy, *tok, *last;
 	int		 caps, flag;
-	size_t		 i, len;
+	size_t		 i;
 	const char	*name;
 
 	snprintf(sub, sizeof sub, "%s", m->params[0]);
@@ -215,16 +215,12 @@ irc_cap(struct client *c, struct msg *m)
 	if (strcmp(sub, "LS") == 0) {
 		if (!(c->flags & CLIENT_REGISTERED))
 			c->flags |= CLIENT_CAPNEG;
-		len = 0;
-		list[0] = '\0';
-		for (i = 0; i < LOGIN_NCAPS; i++)
-			len += snprintf(list + len, sizeof list - len, "%s%s",
-			    len > 0 ? " " : "", login_captab[i].name);
+		login_caps(~0, list, sizeof list);
 		reply_raw(c, "CAP %s LS :%s", reply_nick(c), list);
 		return (0);
 	}
 	if (strcmp(sub, "LIST") == 0) {
-		login_caps(c, list, sizeof list);
+		login_caps(c->caps, list, sizeof list);
 		reply_raw(c, "CAP %s LIST :%s", reply_nick(c), list);
 		return (0);
 	}

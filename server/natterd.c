@@ -284,7 +284,8 @@ motd_load(int startup)
 		n = 0;
 		for (p = line, end = line + len; p < end;) {
 			utf8_decode(&p, end, &cp);
-			if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			if (cp < 0x20 || cp == 0x7f ||
+			    (cp >= 0x80 && cp < 0xa0))
 				continue;
 			n += utf8_encode(cp, clean + n);
 		}
@@ -448,16 +449,16 @@ main(int argc, char **argv)
 			    strpbrk(optarg, " !@:*?,\r\n") != NULL ||
 			    !utf8_valid(optarg, strlen(optarg)) ||
 			    optarg[0] == '\0')
-				usage_error("--name: 1 to 63 bytes of UTF-8, no "
-				    "spaces or !@:*?,");
+				usage_error("--name: 1 to 63 bytes of UTF-8, "
+				    "no spaces or !@:*?,");
 			conf.name = optarg;
 			break;
 		case 'N':
 			if (strlen(optarg) > 63 || optarg[0] == '\0' ||
 			    strpbrk(optarg, " \r\n") != NULL ||
 			    !utf8_valid(optarg, strlen(optarg)))
-				usage_error("--network: 1 to 63 bytes of UTF-8, "
-				    "no spaces");
+				usage_error("--network: 1 to 63 bytes of "
+				    "UTF-8, no spaces");
 			conf.network = optarg;
 			break;
 		case 'P':

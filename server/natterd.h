@@ -77,15 +77,15 @@ struct client {
 	uint64_t		 id;
 	struct bufferevent	*bev;
 	struct ipcount		*ipc;
-	char			*host;		/* as shown: "0::1", not "::1" */
+	char			*host;		/* shown as "0::1", not "::1" */
 
 	/*
 	 * Sized and allocated per client where that saves much: 5,000
 	 * idle connections should cost little memory each.
 	 */
-	char			 nick[NAME_NICKMAX + 1];	/* "" until NICK */
+	char			 nick[NAME_NICKMAX + 1]; /* "" until NICK */
 	char			 user[NAME_USERLEN + 1];
-	char			*prefix;	/* nick!user@host, from NICK on */
+	char			*prefix;	/* nick!user@host, after NICK */
 	char			*realname;
 	char			*away;
 
@@ -115,7 +115,7 @@ struct client {
 	double			 tokens;	/* flood control bucket */
 	struct timeval		 tokens_at;
 	struct event		*timer;		/* registration, then ping */
-	struct event		*flood_ev;	/* resume reading; made on use */
+	struct event		*flood_ev;	/* resumes reading; lazy */
 
 	int			 nchannels;
 	TAILQ_HEAD(, member)	 channels;
@@ -247,6 +247,8 @@ struct member *channel_member(struct channel *, struct client *);
 struct member *channel_add(struct channel *, struct client *);
 void	 channel_remove(struct member *);
 void	 channel_send(struct channel *, struct client *, struct out *);
+void	 channel_send_line(struct channel *, struct client *, const char *,
+	     int, const char *const *);
 int	 channel_message(struct channel *, struct client *, const char *,
 	     const char *);
 void	 channel_names(struct client *, struct channel *);

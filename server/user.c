@@ -142,19 +142,11 @@ void
 user_part_all(struct client *c, int announce)
 {
 	struct member	*m;
-	char		 line[MSG_LINELEN + 1];
-	struct out	 o;
-	int		 n;
 
 	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
-		if (announce) {
-			n = msg_formatl(line, sizeof line, c->prefix, "PART",
-			    m->channel->name, (char *)NULL);
-			if (n > 0) {
-				out_init(&o, line, n);
-				channel_send(m->channel, NULL, &o);
-			}
-		}
+		if (announce)
+			channel_send_line(m->channel, c, "PART", 1,
+			    (const char *[]){ m->channel->name });
 		channel_remove(m);
 	}
 }
