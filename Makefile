@@ -48,6 +48,7 @@ CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 COMMON_OBJS = \
+	$(B)/common/cap.o \
 	$(B)/common/log.o \
 	$(B)/common/msg.o \
 	$(B)/common/name.o \
@@ -87,7 +88,7 @@ CLIENT_OBJS = \
 # Everything but main(), for the unit tests to link against.
 CLIENT_LIB_OBJS = $(filter-out $(B)/client/natter.o,$(CLIENT_OBJS))
 
-COMMON_HDRS = common/log.h common/msg.h common/name.h common/numeric.h \
+COMMON_HDRS = common/cap.h common/log.h common/msg.h common/name.h common/numeric.h \
 	common/utf8.h
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \

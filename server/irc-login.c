@@ -24,17 +24,6 @@
 
 static int	login_try(struct client *);
 static int	login_pass_equal(const char *, const char *);
-static void	login_caps(int, char *, size_t);
-
-static const struct {
-	const char	*name;
-	int		 flag;
-} login_captab[] = {
-	{ "echo-message",	CAP_ECHO_MESSAGE },
-	{ "server-time",	CAP_SERVER_TIME },
-	{ "userhost-in-names",	CAP_USERHOST_IN_NAMES },
-};
-#define LOGIN_NCAPS	(sizeof login_captab / sizeof login_captab[0])
 
 static int	 user_max;
 
@@ -181,20 +170,6 @@ irc_user(struct client *c, struct msg *m)
 	return (login_try(c));
 }
 
-/* The capabilities in mask, space-separated. */
-static void
-login_caps(int mask, char *buf, size_t size)
-{
-	size_t	 i, len = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < LOGIN_NCAPS; i++) {
-		if (mask & login_captab[i].flag)
-			len += snprintf(buf + len, size - len, "%s%s",
-			    len > 0 ? " " : "", login_captab[i].name);
-	}
-}
-
 /*
  * CAP LS, LIST, REQ, END (IRCv3 capability negotiation). LS or REQ
  * before registration holds it until END. A REQ is all or nothing.
@@ -215,12 +190,12 @@ irc_cap(struct client *c, struct msg *m)
 	if (strcmp(sub, "LS") == 0) {
 		if (!(c->flags & CLIENT_REGISTERED))
 			c->flags |= CLIENT_CAPNEG;
-		login_caps(~0, list, sizeof list);
+		cap_list(cap_all(CAP_NATTERD), list, sizeof list);
 		reply_raw(c, "CAP %s LS :%s", reply_nick(c), list);
 		return (0);
 	}
 	if (strcmp(sub, "LIST") == 0) {
-		login_caps(c->caps, list, sizeof list);
+		cap_list(c->caps, list, sizeof list);
 		reply_raw(c, "CAP %s LIST :%s", reply_nick(c), list);
 		return (0);
 	}
@@ -236,11 +211,8 @@ irc_cap(struct client *c, struct msg *m)
 		for (tok = strtok_r(copy, " ", &last); tok != NULL;
 		    tok = strtok_r(NULL, " ", &last)) {
 			name = tok[0] == '-' ? tok + 1 : tok;
-			flag = 0;
-			for (i = 0; i < LOGIN_NCAPS; i++) {
-				if (strcmp(name, login_captab[i].name) == 0)
-					flag = login_captab[i].flag;
-			}
+			flag = cap_find(name, strlen(name)) &
+			    cap_all(CAP_NATTERD);
 			if (flag == 0)
 				break;
 			if (tok[0] == '-')

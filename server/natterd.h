@@ -33,6 +33,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "cap.h"
 #include "log.h"
 #include "msg.h"
 #include "name.h"
@@ -104,10 +105,7 @@ struct client {
 #define CLIENT_INTREE		0x800	/* nick is in the nick tree */
 #define CLIENT_TLS		0x1000	/* came in on a TLS listener */
 #define CLIENT_THROTTLED	0x2000	/* reading off until flood_ev */
-	int			 caps;
-#define CAP_ECHO_MESSAGE	0x1
-#define CAP_SERVER_TIME		0x2
-#define CAP_USERHOST_IN_NAMES	0x4
+	int			 caps;		/* CAP_* from cap.h */
 
 	time_t			 signon;
 	time_t			 last_rx;	/* any input: liveness */
