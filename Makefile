@@ -26,7 +26,7 @@ B ?= build
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes \
 	  -Wstrict-prototypes -Wmissing-declarations -Wshadow -Wpointer-arith \
-	  -Wwrite-strings -Wformat=2 -Wno-format-nonliteral
+	  -Wwrite-strings -Wformat=2
 CPPFLAGS += -D_GNU_SOURCE -D_XOPEN_SOURCE=700 -Icommon
 
 ifeq ($(SAN),1)
@@ -106,7 +106,8 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $(COMMON_OBJS)
 
-$(B)/server/%.o: server/%.c server/natterd.h $(COMMON_HDRS)
+$(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
+    $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CFLAGS) -c -o $@ $<
 

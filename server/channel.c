@@ -207,7 +207,7 @@ channel_names(struct client *c, struct channel *ch)
 		    m->client->nick;
 		n = strlen(name) + ((m->flags & MEMBER_OP) ? 1 : 0);
 		if (len > 0 && len + 1 + n > room) {
-			reply(c, RPL_NAMREPLY, ch->name, list);
+			reply(c, RPL_NAMREPLY_MSG, ch->name, list);
 			len = 0;
 		}
 		len += snprintf(list + len, sizeof list - len, "%s%s%s",
@@ -215,8 +215,8 @@ channel_names(struct client *c, struct channel *ch)
 		    name);
 	}
 	if (len > 0)
-		reply(c, RPL_NAMREPLY, ch->name, list);
-	reply(c, RPL_ENDOFNAMES, ch->name);
+		reply(c, RPL_NAMREPLY_MSG, ch->name, list);
+	reply(c, RPL_ENDOFNAMES_MSG, ch->name);
 }
 
 /* At exit: every client is gone, but free whatever is left anyway. */

@@ -97,17 +97,17 @@ cmd_dispatch(struct client *c, struct msg *m)
 	    cmd_compare);
 	if (ce == NULL) {
 		if (c->flags & CLIENT_REGISTERED)
-			reply(c, ERR_UNKNOWNCOMMAND, m->cmd);
+			reply(c, ERR_UNKNOWNCOMMAND_MSG, m->cmd);
 		else
-			reply(c, ERR_NOTREGISTERED);
+			reply(c, ERR_NOTREGISTERED_MSG);
 		return;
 	}
 	if ((ce->flags & CMD_REGISTERED) && !(c->flags & CLIENT_REGISTERED)) {
-		reply(c, ERR_NOTREGISTERED);
+		reply(c, ERR_NOTREGISTERED_MSG);
 		return;
 	}
 	if (m->nparams < ce->minparams) {
-		reply(c, ERR_NEEDMOREPARAMS, ce->name);
+		reply(c, ERR_NEEDMOREPARAMS_MSG, ce->name);
 		return;
 	}
 	ce->fn(c, m);

@@ -266,7 +266,7 @@ conn_process(struct client *c)
 		if (eol.pos == -1) {
 			len = evbuffer_get_length(in);
 			if (len > max) {
-				reply(c, ERR_INPUTTOOLONG);
+				reply(c, ERR_INPUTTOOLONG_MSG);
 				evbuffer_drain(in, len);
 				c->flags |= CLIENT_SKIPLINE;
 			} else if (len > 0 && (c->flags & CLIENT_READEOF)) {
@@ -283,7 +283,7 @@ conn_process(struct client *c)
 		if (!conn_flood_ok(c))
 			return;
 		if ((size_t)eol.pos > max) {
-			reply(c, ERR_INPUTTOOLONG);
+			reply(c, ERR_INPUTTOOLONG_MSG);
 			evbuffer_drain(in, eol.pos + eol_len);
 			continue;
 		}
@@ -318,8 +318,7 @@ conn_line(struct client *c, char *line, size_t len)
 	if (len == 0)
 		return;
 	if (memchr(line, '\0', len) != NULL || memchr(line, '\r', len)) {
-		reply_raw(c, "400 %s * :Line with a NUL or CR byte dropped",
-		    reply_nick(c));
+		reply(c, ERR_NULLINE_MSG);
 		return;
 	}
 	/* The limit applies without the tags, which have their own. */
@@ -328,13 +327,12 @@ conn_line(struct client *c, char *line, size_t len)
 		tagslen = body == NULL ? len : (size_t)(body - line) + 1;
 	}
 	if (tagslen > MSG_TAGSLEN || len - tagslen + 2 > MSG_LINELEN) {
-		reply(c, ERR_INPUTTOOLONG);
+		reply(c, ERR_INPUTTOOLONG_MSG);
 		return;
 	}
 	valid = utf8_valid(line, len);
 	if (msg_parse(&m, line, &errstr) != 0) {
-		reply_raw(c, "400 %s * :Malformed line dropped: %s",
-		    reply_nick(c), errstr);
+		reply(c, ERR_MALFORMED_MSG, errstr);
 		return;
 	}
 	if (!valid) {

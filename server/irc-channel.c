@@ -30,11 +30,11 @@ static void
 chan_topic_reply(struct client *c, struct channel *ch)
 {
 	if (ch->topic == NULL) {
-		reply(c, RPL_NOTOPIC, ch->name);
+		reply(c, RPL_NOTOPIC_MSG, ch->name);
 		return;
 	}
-	reply(c, RPL_TOPIC, ch->name, ch->topic);
-	reply(c, RPL_TOPICWHOTIME, ch->name, ch->topic_who,
+	reply(c, RPL_TOPIC_MSG, ch->name, ch->topic);
+	reply(c, RPL_TOPICWHOTIME_MSG, ch->name, ch->topic_who,
 	    (long long)ch->topic_time);
 }
 
@@ -55,14 +55,14 @@ irc_join(struct client *c, struct msg *m)
 	    name = strtok_r(NULL, ",", &last)) {
 		count++;
 		if (!name_chan_valid(name, &errstr)) {
-			reply(c, ERR_NOSUCHCHANNEL, reply_param(name), errstr);
+			reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(name), errstr);
 			continue;
 		}
 		ch = channel_find(name);
 		if (ch != NULL && channel_member(ch, c) != NULL)
 			continue;
 		if (c->nchannels >= conf.max_channels) {
-			reply(c, ERR_TOOMANYCHANNELS, name);
+			reply(c, ERR_TOOMANYCHANNELS_MSG, name);
 			continue;
 		}
 		if (ch == NULL)
@@ -75,7 +75,7 @@ irc_join(struct client *c, struct msg *m)
 		channel_names(c, ch);
 	}
 	if (count == 0)		/* only commas */
-		reply(c, ERR_NEEDMOREPARAMS, "JOIN");
+		reply(c, ERR_NEEDMOREPARAMS_MSG, "JOIN");
 	return (0);
 }
 
@@ -94,12 +94,12 @@ irc_part(struct client *c, struct msg *m)
 	    name = strtok_r(NULL, ",", &last)) {
 		count++;
 		if ((ch = channel_find(name)) == NULL) {
-			reply(c, ERR_NOSUCHCHANNEL, reply_param(name),
+			reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(name),
 			    "No such channel");
 			continue;
 		}
 		if ((mb = channel_member(ch, c)) == NULL) {
-			reply(c, ERR_NOTONCHANNEL, ch->name);
+			reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 			continue;
 		}
 		if (m->nparams > 1 && m->params[1][0] != '\0')
@@ -111,7 +111,7 @@ irc_part(struct client *c, struct msg *m)
 		channel_remove(mb);
 	}
 	if (count == 0)
-		reply(c, ERR_NEEDMOREPARAMS, "PART");
+		reply(c, ERR_NEEDMOREPARAMS_MSG, "PART");
 	return (0);
 }
 
@@ -124,7 +124,7 @@ irc_topic(struct client *c, struct msg *m)
 	char		 text[NATTERD_TOPICLEN + 1];
 
 	if ((ch = channel_find(m->params[0])) == NULL) {
-		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
+		reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(m->params[0]),
 		    "No such channel");
 		return (0);
 	}
@@ -133,11 +133,11 @@ irc_topic(struct client *c, struct msg *m)
 		return (0);
 	}
 	if ((mb = channel_member(ch, c)) == NULL) {
-		reply(c, ERR_NOTONCHANNEL, ch->name);
+		reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 		return (0);
 	}
 	if ((ch->modes & CHAN_TOPICLOCK) && !(mb->flags & MEMBER_OP)) {
-		reply(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}
 	/* Cut to what the TOPIC line to the channel can carry. */
@@ -164,7 +164,7 @@ irc_names(struct client *c, struct msg *m)
 	int		 count = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		reply(c, RPL_ENDOFNAMES, "*");
+		reply(c, RPL_ENDOFNAMES_MSG, "*");
 		return (0);
 	}
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
@@ -173,10 +173,10 @@ irc_names(struct client *c, struct msg *m)
 		if ((ch = channel_find(name)) != NULL)
 			channel_names(c, ch);
 		else
-			reply(c, RPL_ENDOFNAMES, reply_param(name));
+			reply(c, RPL_ENDOFNAMES_MSG, reply_param(name));
 	}
 	if (count == 0)
-		reply(c, RPL_ENDOFNAMES, "*");
+		reply(c, RPL_ENDOFNAMES_MSG, "*");
 	return (0);
 }
 
@@ -187,20 +187,20 @@ irc_list(struct client *c, struct msg *m)
 	char		*name, *last;
 	struct channel	*ch;
 
-	reply(c, RPL_LISTSTART);
+	reply(c, RPL_LISTSTART_MSG);
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
 		for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 		    name = strtok_r(NULL, ",", &last)) {
 			if ((ch = channel_find(name)) != NULL)
-				reply(c, RPL_LIST, ch->name, ch->nmembers,
+				reply(c, RPL_LIST_MSG, ch->name, ch->nmembers,
 				    ch->topic != NULL ? ch->topic : "");
 		}
 	} else {
 		RB_FOREACH(ch, channels, &channels)
-			reply(c, RPL_LIST, ch->name, ch->nmembers,
+			reply(c, RPL_LIST_MSG, ch->name, ch->nmembers,
 			    ch->topic != NULL ? ch->topic : "");
 	}
-	reply(c, RPL_LISTEND);
+	reply(c, RPL_LISTEND_MSG);
 	return (0);
 }
 
@@ -216,16 +216,16 @@ irc_kick(struct client *c, struct msg *m)
 	int		 count = 0, last_member;
 
 	if ((ch = channel_find(m->params[0])) == NULL) {
-		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
+		reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(m->params[0]),
 		    "No such channel");
 		return (0);
 	}
 	if ((km = channel_member(ch, c)) == NULL) {
-		reply(c, ERR_NOTONCHANNEL, ch->name);
+		reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 		return (0);
 	}
 	if (!(km->flags & MEMBER_OP)) {
-		reply(c, ERR_CHANOPRIVSNEEDED, ch->name);
+		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}
 	text = m->nparams > 2 && m->params[2][0] != '\0' ? m->params[2] :
@@ -233,17 +233,17 @@ irc_kick(struct client *c, struct msg *m)
 	for (nick = strtok_r(m->params[1], ",", &last); nick != NULL;
 	    nick = strtok_r(NULL, ",", &last)) {
 		if (++count > NATTERD_MAXTARGETS) {
-			reply(c, ERR_TOOMANYTARGETS, reply_param(nick),
+			reply(c, ERR_TOOMANYTARGETS_MSG, reply_param(nick),
 			    NATTERD_MAXTARGETS);
 			break;
 		}
 		if ((t = user_find(nick)) == NULL ||
 		    !(t->flags & CLIENT_REGISTERED)) {
-			reply(c, ERR_NOSUCHNICK, reply_param(nick));
+			reply(c, ERR_NOSUCHNICK_MSG, reply_param(nick));
 			continue;
 		}
 		if ((tm = channel_member(ch, t)) == NULL) {
-			reply(c, ERR_USERNOTINCHANNEL, t->nick, ch->name);
+			reply(c, ERR_USERNOTINCHANNEL_MSG, t->nick, ch->name);
 			continue;
 		}
 		reply_cut(reason, sizeof reason, text, NATTERD_KICKLEN,
@@ -258,7 +258,7 @@ irc_kick(struct client *c, struct msg *m)
 			break;
 	}
 	if (count == 0)
-		reply(c, ERR_NEEDMOREPARAMS, "KICK");
+		reply(c, ERR_NEEDMOREPARAMS_MSG, "KICK");
 	return (0);
 }
 
@@ -332,8 +332,8 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 		snprintf(cur, sizeof cur, "+%s%s",
 		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
 		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "");
-		reply(c, RPL_CHANNELMODEIS, ch->name, cur);
-		reply(c, RPL_CREATIONTIME, ch->name, (long long)ch->created);
+		reply(c, RPL_CHANNELMODEIS_MSG, ch->name, cur);
+		reply(c, RPL_CREATIONTIME_MSG, ch->name, (long long)ch->created);
 		return;
 	}
 	mb = channel_member(ch, c);
@@ -345,7 +345,7 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 		}
 		if (*p == 'b' && arg >= m->nparams) {
 			if (!listed++)
-				reply(c, RPL_ENDOFBANLIST, ch->name);
+				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
 			continue;
 		}
 		if (*p != 'n' && *p != 't' && *p != 'o') {
@@ -353,16 +353,16 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 			q = p;
 			utf8_decode(&q, p + strlen(p), &cp);
 			snprintf(bad, sizeof bad, "%.*s", (int)(q - p), p);
-			reply(c, ERR_UNKNOWNMODE, bad);
+			reply(c, ERR_UNKNOWNMODE_MSG, bad);
 			p = q - 1;
 			continue;
 		}
 		if (mb == NULL || !(mb->flags & MEMBER_OP)) {
 			if (!denied++) {
 				if (mb == NULL)
-					reply(c, ERR_NOTONCHANNEL, ch->name);
+					reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 				else
-					reply(c, ERR_CHANOPRIVSNEEDED,
+					reply(c, ERR_CHANOPRIVSNEEDED_MSG,
 					    ch->name);
 			}
 			continue;
@@ -376,20 +376,20 @@ chan_mode(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		if (arg >= m->nparams) {
-			reply(c, ERR_NEEDMOREPARAMS, "MODE");
+			reply(c, ERR_NEEDMOREPARAMS_MSG, "MODE");
 			continue;
 		}
 		if (nops++ == NATTERD_MODES)
 			break;
 		t = user_find(m->params[arg]);
 		if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
-			reply(c, ERR_NOSUCHNICK, reply_param(m->params[arg]));
+			reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[arg]));
 			arg++;
 			continue;
 		}
 		arg++;
 		if ((tm = channel_member(ch, t)) == NULL) {
-			reply(c, ERR_USERNOTINCHANNEL, t->nick, ch->name);
+			reply(c, ERR_USERNOTINCHANNEL_MSG, t->nick, ch->name);
 			continue;
 		}
 		/* Remember each member's status before the first change. */
@@ -433,15 +433,15 @@ user_mode(struct client *c, struct msg *m)
 
 	t = user_find(m->params[0]);
 	if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
-		reply(c, ERR_NOSUCHNICK, reply_param(m->params[0]));
+		reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[0]));
 		return;
 	}
 	if (t != c) {
-		reply(c, ERR_USERSDONTMATCH);
+		reply(c, ERR_USERSDONTMATCH_MSG);
 		return;
 	}
 	if (m->nparams < 2) {
-		reply(c, RPL_UMODEIS,
+		reply(c, RPL_UMODEIS_MSG,
 		    (c->flags & CLIENT_INVISIBLE) ? "+i" : "+");
 		return;
 	}
@@ -460,7 +460,7 @@ user_mode(struct client *c, struct msg *m)
 			}
 			snprintf(change, sizeof change, "%ci", dir ? '+' : '-');
 		} else if (!unknown++)
-			reply(c, ERR_UMODEUNKNOWNFLAG);
+			reply(c, ERR_UMODEUNKNOWNFLAG_MSG);
 	}
 	if (change[0] == '\0')
 		return;
@@ -480,7 +480,7 @@ irc_mode(struct client *c, struct msg *m)
 		return (0);
 	}
 	if ((ch = channel_find(m->params[0])) == NULL) {
-		reply(c, ERR_NOSUCHCHANNEL, reply_param(m->params[0]),
+		reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(m->params[0]),
 		    "No such channel");
 		return (0);
 	}

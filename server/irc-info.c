@@ -43,8 +43,8 @@ info_isupport(struct client *c)
 	    "PART:,PRIVMSG:%d,WHOIS:1 TOPICLEN=%d USERLEN=%d UTF8ONLY",
 	    NATTERD_MAXTARGETS, NATTERD_MAXTARGETS, NATTERD_MAXTARGETS,
 	    NATTERD_TOPICLEN, NAME_USERLEN);
-	reply(c, RPL_ISUPPORT, a);
-	reply(c, RPL_ISUPPORT, b);
+	reply(c, RPL_ISUPPORT_MSG, a);
+	reply(c, RPL_ISUPPORT_MSG, b);
 }
 
 void
@@ -52,13 +52,13 @@ info_lusers(struct client *c)
 {
 	int	 max = login_user_max();
 
-	reply(c, RPL_LUSERCLIENT, user_count - user_invisible, user_invisible);
+	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible, user_invisible);
 	if (conn_unregistered > 0)
-		reply(c, RPL_LUSERUNKNOWN, conn_unregistered);
-	reply(c, RPL_LUSERCHANNELS, channel_count);
-	reply(c, RPL_LUSERME, user_count);
-	reply(c, RPL_LOCALUSERS, user_count, max, user_count, max);
-	reply(c, RPL_GLOBALUSERS, user_count, max, user_count, max);
+		reply(c, RPL_LUSERUNKNOWN_MSG, conn_unregistered);
+	reply(c, RPL_LUSERCHANNELS_MSG, channel_count);
+	reply(c, RPL_LUSERME_MSG, user_count);
+	reply(c, RPL_LOCALUSERS_MSG, user_count, max, user_count, max);
+	reply(c, RPL_GLOBALUSERS_MSG, user_count, max, user_count, max);
 }
 
 void
@@ -67,13 +67,13 @@ info_motd(struct client *c)
 	size_t	 i;
 
 	if (motd_count == 0) {
-		reply(c, ERR_NOMOTD);
+		reply(c, ERR_NOMOTD_MSG);
 		return;
 	}
-	reply(c, RPL_MOTDSTART, conf.name);
+	reply(c, RPL_MOTDSTART_MSG, conf.name);
 	for (i = 0; i < motd_count; i++)
-		reply(c, RPL_MOTD, motd_lines[i]);
-	reply(c, RPL_ENDOFMOTD);
+		reply(c, RPL_MOTD_MSG, motd_lines[i]);
+	reply(c, RPL_ENDOFMOTD_MSG);
 }
 
 int
@@ -96,7 +96,7 @@ int
 irc_version(struct client *c, struct msg *m)
 {
 	(void)m;
-	reply(c, RPL_VERSION, NATTERD_VERSION, conf.name);
+	reply(c, RPL_VERSION_MSG, NATTERD_VERSION, conf.name);
 	info_isupport(c);
 	return (0);
 }
@@ -111,7 +111,7 @@ irc_time(struct client *c, struct msg *m)
 	(void)m;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%A %B %d %Y -- %H:%M:%S +00:00", &tm);
-	reply(c, RPL_TIME, conf.name, when);
+	reply(c, RPL_TIME_MSG, conf.name, when);
 	return (0);
 }
 
@@ -136,7 +136,7 @@ who_reply(struct client *c, const char *chan, struct client *t, int op)
 
 	snprintf(flags, sizeof flags, "%c%s", t->away != NULL ? 'G' : 'H',
 	    op ? "@" : "");
-	reply(c, RPL_WHOREPLY, chan, t->user, t->host, conf.name, t->nick,
+	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, conf.name, t->nick,
 	    flags, t->realname != NULL ? t->realname : "");
 }
 
@@ -173,7 +173,7 @@ irc_who(struct client *c, struct msg *m)
 			who_reply(c, "*", t, 0);
 		}
 	}
-	reply(c, RPL_ENDOFWHO, reply_param(mask));
+	reply(c, RPL_ENDOFWHO_MSG, reply_param(mask));
 	return (0);
 }
 
@@ -188,23 +188,23 @@ irc_whois(struct client *c, struct msg *m)
 
 	nick = strtok_r(m->params[m->nparams - 1], ",", &last);
 	if (nick == NULL) {
-		reply(c, ERR_NONICKNAMEGIVEN);
+		reply(c, ERR_NONICKNAMEGIVEN_MSG);
 		return (0);
 	}
 	t = user_find(nick);
 	if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
-		reply(c, ERR_NOSUCHNICK, reply_param(nick));
-		reply(c, RPL_ENDOFWHOIS, reply_param(nick));
+		reply(c, ERR_NOSUCHNICK_MSG, reply_param(nick));
+		reply(c, RPL_ENDOFWHOIS_MSG, reply_param(nick));
 		return (0);
 	}
-	reply(c, RPL_WHOISUSER, t->nick, t->user, t->host,
+	reply(c, RPL_WHOISUSER_MSG, t->nick, t->user, t->host,
 	    t->realname != NULL ? t->realname : "");
 	room = MSG_LINELEN - 2 - (strlen(conf.name) + strlen(c->nick) +
 	    strlen(t->nick) + 10);
 	TAILQ_FOREACH(mb, &t->channels, uentry) {
 		n = strlen(mb->channel->name) + 1;
 		if (len > 0 && len + 1 + n > room) {
-			reply(c, RPL_WHOISCHANNELS, t->nick, list);
+			reply(c, RPL_WHOISCHANNELS_MSG, t->nick, list);
 			len = 0;
 		}
 		len += snprintf(list + len, sizeof list - len, "%s%s%s",
@@ -212,15 +212,15 @@ irc_whois(struct client *c, struct msg *m)
 		    mb->channel->name);
 	}
 	if (len > 0)
-		reply(c, RPL_WHOISCHANNELS, t->nick, list);
-	reply(c, RPL_WHOISSERVER, t->nick, conf.name, "natter server");
+		reply(c, RPL_WHOISCHANNELS_MSG, t->nick, list);
+	reply(c, RPL_WHOISSERVER_MSG, t->nick, conf.name, "natter server");
 	if (t->flags & CLIENT_TLS)
-		reply(c, RPL_WHOISSECURE, t->nick);
+		reply(c, RPL_WHOISSECURE_MSG, t->nick);
 	if (t->away != NULL)
-		reply(c, RPL_AWAY, t->nick, t->away);
-	reply(c, RPL_WHOISIDLE, t->nick, (long long)(time(NULL) - t->last_msg),
+		reply(c, RPL_AWAY_MSG, t->nick, t->away);
+	reply(c, RPL_WHOISIDLE_MSG, t->nick, (long long)(time(NULL) - t->last_msg),
 	    (long long)t->signon);
-	reply(c, RPL_ENDOFWHOIS, t->nick);
+	reply(c, RPL_ENDOFWHOIS_MSG, t->nick);
 	return (0);
 }
 
@@ -230,8 +230,8 @@ irc_whowas(struct client *c, struct msg *m)
 {
 	const char	*nick = reply_param(m->params[0]);
 
-	reply(c, ERR_WASNOSUCHNICK, nick);
-	reply(c, RPL_ENDOFWHOWAS, nick);
+	reply(c, ERR_WASNOSUCHNICK_MSG, nick);
+	reply(c, RPL_ENDOFWHOWAS_MSG, nick);
 	return (0);
 }
 
@@ -255,7 +255,7 @@ irc_userhost(struct client *c, struct msg *m)
 		if (len >= sizeof list)
 			break;
 	}
-	reply(c, RPL_USERHOST, list);
+	reply(c, RPL_USERHOST_MSG, list);
 	return (0);
 }
 
@@ -281,7 +281,7 @@ irc_ison(struct client *c, struct msg *m)
 			    len > 0 ? " " : "", t->nick);
 		}
 	}
-	reply(c, RPL_ISON, list);
+	reply(c, RPL_ISON_MSG, list);
 	return (0);
 }
 
@@ -294,12 +294,12 @@ irc_away(struct client *c, struct msg *m)
 	free(c->away);
 	c->away = NULL;
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		reply(c, RPL_UNAWAY);
+		reply(c, RPL_UNAWAY_MSG);
 		return (0);
 	}
 	text = m->params[0];
 	c->away = xstrndup(text, utf8_cut(text, strlen(text),
 	    NATTERD_AWAYLEN));
-	reply(c, RPL_NOWAWAY);
+	reply(c, RPL_NOWAWAY_MSG);
 	return (0);
 }

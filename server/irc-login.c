@@ -41,7 +41,7 @@ login_try(struct client *c)
 	    !(c->flags & CLIENT_HAVEUSER) || (c->flags & CLIENT_CAPNEG))
 		return (0);
 	if (conf.password != NULL && !(c->flags & CLIENT_PASSOK)) {
-		reply(c, ERR_PASSWDMISMATCH);
+		reply(c, ERR_PASSWDMISMATCH_MSG);
 		conn_close(c, "Bad password");
 		return (-1);
 	}
@@ -52,10 +52,10 @@ login_try(struct client *c)
 
 	gmtime_r(&server_started, &tm);
 	strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S UTC", &tm);
-	reply(c, RPL_WELCOME, conf.network, c->prefix);
-	reply(c, RPL_YOURHOST, conf.name, NATTERD_VERSION);
-	reply(c, RPL_CREATED, created);
-	reply(c, RPL_MYINFO, conf.name, NATTERD_VERSION);
+	reply(c, RPL_WELCOME_MSG, conf.network, c->prefix);
+	reply(c, RPL_YOURHOST_MSG, conf.name, NATTERD_VERSION);
+	reply(c, RPL_CREATED_MSG, created);
+	reply(c, RPL_MYINFO_MSG, conf.name, NATTERD_VERSION);
 	info_isupport(c);
 	info_lusers(c);
 	info_motd(c);
@@ -86,7 +86,7 @@ int
 irc_pass(struct client *c, struct msg *m)
 {
 	if (c->flags & CLIENT_REGISTERED) {
-		reply(c, ERR_ALREADYREGISTERED);
+		reply(c, ERR_ALREADYREGISTERED_MSG);
 		return (0);
 	}
 	if (conf.password == NULL ||
@@ -107,18 +107,18 @@ irc_nick(struct client *c, struct msg *m)
 	int		 n;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		reply(c, ERR_NONICKNAMEGIVEN);
+		reply(c, ERR_NONICKNAMEGIVEN_MSG);
 		return (0);
 	}
 	nick = m->params[0];
 	if (!name_nick_valid(nick, NAME_NICKLEN, &errstr)) {
-		reply(c, ERR_ERRONEUSNICKNAME, reply_param(nick), errstr);
+		reply(c, ERR_ERRONEUSNICKNAME_MSG, reply_param(nick), errstr);
 		return (0);
 	}
 	if (strcmp(nick, c->nick) == 0)
 		return (0);
 	if ((other = user_find(nick)) != NULL && other != c) {
-		reply(c, ERR_NICKNAMEINUSE, nick);
+		reply(c, ERR_NICKNAMEINUSE_MSG, nick);
 		return (0);
 	}
 	if (!(c->flags & CLIENT_REGISTERED)) {
@@ -149,7 +149,7 @@ irc_user(struct client *c, struct msg *m)
 	size_t		 n = 1;
 
 	if (c->flags & (CLIENT_REGISTERED | CLIENT_HAVEUSER)) {
-		reply(c, ERR_ALREADYREGISTERED);
+		reply(c, ERR_ALREADYREGISTERED_MSG);
 		return (0);
 	}
 	c->user[0] = '~';
@@ -201,7 +201,7 @@ irc_cap(struct client *c, struct msg *m)
 	}
 	if (strcmp(sub, "REQ") == 0) {
 		if (m->nparams < 2) {
-			reply(c, ERR_NEEDMOREPARAMS, "CAP");
+			reply(c, ERR_NEEDMOREPARAMS_MSG, "CAP");
 			return (0);
 		}
 		if (!(c->flags & CLIENT_REGISTERED))
@@ -234,7 +234,7 @@ irc_cap(struct client *c, struct msg *m)
 		c->flags &= ~CLIENT_CAPNEG;
 		return (login_try(c));
 	}
-	reply(c, ERR_INVALIDCAPCMD, reply_param(m->params[0]));
+	reply(c, ERR_INVALIDCAPCMD_MSG, reply_param(m->params[0]));
 	return (0);
 }
 
@@ -242,7 +242,7 @@ int
 irc_ping(struct client *c, struct msg *m)
 {
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		reply(c, ERR_NOORIGIN);
+		reply(c, ERR_NOORIGIN_MSG);
 		return (0);
 	}
 	reply_raw(c, "PONG %s :%s", conf.name, m->params[0]);

@@ -36,7 +36,7 @@ message_too_long(struct client *c, const char *cmd, const char *target,
 	room = msg_room(c->prefix, cmd, 2, (const char *[]){ target, NULL });
 	snprintf(why, sizeof why, "Message of %zu bytes is too long for %s; "
 	    "at most %zu fit", textlen, target, room);
-	reply_raw(c, "%03d %s :%s", ERR_INPUTTOOLONG, c->nick, why);
+	reply(c, ERR_TEXTTOOLONG_MSG, why);
 }
 
 /*
@@ -55,11 +55,11 @@ message(struct client *c, struct msg *m, const char *cmd)
 	int		 n, count = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		reply(c, ERR_NORECIPIENT, cmd);
+		reply(c, ERR_NORECIPIENT_MSG, cmd);
 		return (0);
 	}
 	if (m->nparams < 2 || m->params[1][0] == '\0') {
-		reply(c, ERR_NOTEXTTOSEND);
+		reply(c, ERR_NOTEXTTOSEND_MSG);
 		return (0);
 	}
 	text = m->params[1];
@@ -67,19 +67,19 @@ message(struct client *c, struct msg *m, const char *cmd)
 	for (target = strtok_r(m->params[0], ",", &last); target != NULL;
 	    target = strtok_r(NULL, ",", &last)) {
 		if (++count > NATTERD_MAXTARGETS) {
-			reply(c, ERR_TOOMANYTARGETS, reply_param(target),
+			reply(c, ERR_TOOMANYTARGETS_MSG, reply_param(target),
 			    NATTERD_MAXTARGETS);
 			break;
 		}
 		if (name_is_chan(target)) {
 			if ((ch = channel_find(target)) == NULL) {
-				reply(c, ERR_NOSUCHCHANNEL,
+				reply(c, ERR_NOSUCHCHANNEL_MSG,
 				    reply_param(target), "No such channel");
 				continue;
 			}
 			mb = channel_member(ch, c);
 			if (mb == NULL && (ch->modes & CHAN_NOEXTERNAL)) {
-				reply(c, ERR_CANNOTSENDTOCHAN, ch->name,
+				reply(c, ERR_CANNOTSENDTOCHAN_MSG, ch->name,
 				    "no external messages, +n");
 				continue;
 			}
@@ -90,7 +90,7 @@ message(struct client *c, struct msg *m, const char *cmd)
 		}
 		if ((t = user_find(target)) == NULL ||
 		    !(t->flags & CLIENT_REGISTERED)) {
-			reply(c, ERR_NOSUCHNICK, reply_param(target));
+			reply(c, ERR_NOSUCHNICK_MSG, reply_param(target));
 			continue;
 		}
 		n = msg_formatl(line, sizeof line, c->prefix, cmd, t->nick,
@@ -104,10 +104,10 @@ message(struct client *c, struct msg *m, const char *cmd)
 		if ((c->caps & CAP_ECHO_MESSAGE) && t != c)
 			out_send(c, &o);
 		if (t->away != NULL && strcmp(cmd, "PRIVMSG") == 0)
-			reply(c, RPL_AWAY, t->nick, t->away);
+			reply(c, RPL_AWAY_MSG, t->nick, t->away);
 	}
 	if (count == 0)		/* only commas */
-		reply(c, ERR_NORECIPIENT, cmd);
+		reply(c, ERR_NORECIPIENT_MSG, cmd);
 	return (0);
 }
 

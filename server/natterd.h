@@ -37,8 +37,9 @@
 #include "log.h"
 #include "msg.h"
 #include "name.h"
-#include "numeric.h"
 #include "utf8.h"
+
+#include "messages.h"
 
 #define NATTERD_VERSION	"0.1.0"
 
@@ -213,7 +214,7 @@ const char *tls_error(struct bufferevent *, char *, size_t);
 int	 tls_established(struct bufferevent *);
 
 /* reply.c */
-void	 reply(struct client *, int, ...);
+void	 reply(struct client *, const char *, ...) __printflike(2, 3);
 void	 reply_raw(struct client *, const char *, ...) __printflike(2, 3);
 void	 reply_fail(struct client *, const char *, const char *,
 	     const char *);

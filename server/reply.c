@@ -15,8 +15,9 @@
  */
 
 /*
- * Replies: every numeric's format in one table (ngIRCd's messages.h), and
- * the few ways a line leaves the server for one client or for many.
+ * Replies: numerics from the formats in messages.h, other lines from the
+ * server, and the few ways a line leaves the server for one client or
+ * for many.
  */
 
 #include <stdio.h>
@@ -25,78 +26,6 @@
 #include "natterd.h"
 
 static void	reply_send(struct client *, char *, size_t);
-
-static const char *const reply_fmt[1000] = {
-	[RPL_WELCOME] = ":Welcome to the %s IRC Network %s",
-	[RPL_YOURHOST] = ":Your host is %s, running version natterd-%s",
-	[RPL_CREATED] = ":This server was created %s",
-	[RPL_MYINFO] = "%s natterd-%s i not o",
-	[RPL_ISUPPORT] = "%s :are supported by this server",
-	[RPL_UMODEIS] = "%s",
-	[RPL_LUSERCLIENT] = ":There are %d users and %d invisible on 1 servers",
-	[RPL_LUSERUNKNOWN] = "%d :unknown connection(s)",
-	[RPL_LUSERCHANNELS] = "%d :channels formed",
-	[RPL_LUSERME] = ":I have %d clients and 0 servers",
-	[RPL_LOCALUSERS] = "%d %d :Current local users %d, max %d",
-	[RPL_GLOBALUSERS] = "%d %d :Current global users %d, max %d",
-	[RPL_AWAY] = "%s :%s",
-	[RPL_USERHOST] = ":%s",
-	[RPL_ISON] = ":%s",
-	[RPL_UNAWAY] = ":You are no longer marked as being away",
-	[RPL_NOWAWAY] = ":You have been marked as being away",
-	[RPL_WHOISUSER] = "%s %s %s * :%s",
-	[RPL_WHOISSERVER] = "%s %s :%s",
-	[RPL_ENDOFWHO] = "%s :End of WHO list",
-	[RPL_WHOISIDLE] = "%s %lld %lld :seconds idle, signon time",
-	[RPL_ENDOFWHOIS] = "%s :End of /WHOIS list",
-	[RPL_WHOISCHANNELS] = "%s :%s",
-	[RPL_LISTSTART] = "Channel :Users  Name",
-	[RPL_LIST] = "%s %d :%s",
-	[RPL_LISTEND] = ":End of /LIST",
-	[RPL_CHANNELMODEIS] = "%s %s",
-	[RPL_CREATIONTIME] = "%s %lld",
-	[RPL_NOTOPIC] = "%s :No topic is set",
-	[RPL_TOPIC] = "%s :%s",
-	[RPL_TOPICWHOTIME] = "%s %s %lld",
-	[RPL_VERSION] = "natterd-%s %s :natter IRC server",
-	[RPL_WHOREPLY] = "%s %s %s %s %s %s :0 %s",
-	[RPL_NAMREPLY] = "= %s :%s",
-	[RPL_ENDOFNAMES] = "%s :End of /NAMES list",
-	[RPL_ENDOFBANLIST] = "%s :End of channel ban list",
-	[RPL_ENDOFWHOWAS] = "%s :End of WHOWAS",
-	[RPL_MOTD] = ":- %s",
-	[RPL_MOTDSTART] = ":- %s Message of the day - ",
-	[RPL_ENDOFMOTD] = ":End of /MOTD command.",
-	[RPL_TIME] = "%s :%s",
-	[RPL_WHOISSECURE] = "%s :is using a secure connection",
-
-	[ERR_NOSUCHNICK] = "%s :No such nick/channel",
-	[ERR_NOSUCHCHANNEL] = "%s :%s",
-	[ERR_CANNOTSENDTOCHAN] = "%s :Cannot send to channel (%s)",
-	[ERR_TOOMANYCHANNELS] = "%s :You have joined too many channels",
-	[ERR_WASNOSUCHNICK] = "%s :There was no such nickname",
-	[ERR_TOOMANYTARGETS] = "%s :Too many targets, the limit is %d",
-	[ERR_NOORIGIN] = ":No origin specified",
-	[ERR_INVALIDCAPCMD] = "%s :Invalid CAP command",
-	[ERR_NORECIPIENT] = ":No recipient given (%s)",
-	[ERR_NOTEXTTOSEND] = ":No text to send",
-	[ERR_INPUTTOOLONG] = ":Input line was too long",
-	[ERR_UNKNOWNCOMMAND] = "%s :Unknown command",
-	[ERR_NOMOTD] = ":MOTD File is missing",
-	[ERR_NONICKNAMEGIVEN] = ":No nickname given",
-	[ERR_ERRONEUSNICKNAME] = "%s :Erroneous nickname: %s",
-	[ERR_NICKNAMEINUSE] = "%s :Nickname is already in use",
-	[ERR_USERNOTINCHANNEL] = "%s %s :They aren't on that channel",
-	[ERR_NOTONCHANNEL] = "%s :You're not on that channel",
-	[ERR_NOTREGISTERED] = ":You have not registered",
-	[ERR_NEEDMOREPARAMS] = "%s :Not enough parameters",
-	[ERR_ALREADYREGISTERED] = ":You may not reregister",
-	[ERR_PASSWDMISMATCH] = ":Password incorrect",
-	[ERR_UNKNOWNMODE] = "%s :is unknown mode char to me",
-	[ERR_CHANOPRIVSNEEDED] = "%s :You're not channel operator",
-	[ERR_UMODEUNKNOWNFLAG] = ":Unknown MODE flag",
-	[ERR_USERSDONTMATCH] = ":Can't change mode for other users",
-};
 
 /* The name a reply is addressed to: the nick, or "*" before NICK. */
 const char *
@@ -136,20 +65,25 @@ reply_send(struct client *c, char *buf, size_t len)
 	conn_write(c, buf, len);
 }
 
-/* Send numeric num to c with the arguments its format in the table takes. */
+/*
+ * Send c a numeric: fmt is one of messages.h, its three digits and a
+ * space, then the rest, which the arguments fill in.
+ */
 void
-reply(struct client *c, int num, ...)
+reply(struct client *c, const char *fmt, ...)
 {
 	char	 buf[MSG_LINELEN + 1];
 	va_list	 ap;
 	int	 n, m;
 
-	if (num < 0 || num >= 1000 || reply_fmt[num] == NULL)
-		fatalx("reply: no format for numeric %d", num);
-	n = snprintf(buf, sizeof buf, ":%s %03d %s ", conf.name, num,
+	if (strspn(fmt, "0123456789") != 3 || fmt[3] != ' ') {
+		log_warnx("reply: not a numeric format: %s", fmt);
+		return;
+	}
+	n = snprintf(buf, sizeof buf, ":%s %.3s %s ", conf.name, fmt,
 	    reply_nick(c));
-	va_start(ap, num);
-	m = vsnprintf(buf + n, sizeof buf - n, reply_fmt[num], ap);
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, sizeof buf - n, fmt + 4, ap);
 	va_end(ap);
 	if (m < 0)
 		return;
