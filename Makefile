@@ -63,6 +63,7 @@ SERVER_OBJS = \
 	$(B)/server/irc-info.o \
 	$(B)/server/irc-login.o \
 	$(B)/server/irc-message.o \
+	$(B)/server/irc-mode.o \
 	$(B)/server/natterd.o \
 	$(B)/server/reply.o \
 	$(B)/server/tls.o \

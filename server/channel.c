@@ -15,11 +15,15 @@
  */
 
 /*
- * Channels and membership. Every delivery to a channel goes through
- * channel_send(), and every channel message is complete (sender, time,
- * text) in channel_message() before fan-out: the places where history or
- * a link to other servers would hook in.
+ * Channels, membership and delivery. Every message to a channel's
+ * members is a struct chanmsg that goes through channel_deliver(), where
+ * it is stamped with its time and id once, before fan-out; a user's NICK,
+ * QUIT and private messages take the same path in user.c. Channel state
+ * changes through the channel_set_*() setters. Those are the places where
+ * history or a link to other servers hooks in.
  */
+
+#include <sys/random.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +33,9 @@
 
 struct channels	 channels = RB_INITIALIZER(&channels);
 int		 channel_count;
+
+static void	channel_msgid(char *);
+static void	channel_id64(char *, const unsigned char *, size_t);
 
 static int
 channel_cmp(struct channel *a, struct channel *b)
@@ -131,60 +138,177 @@ channel_remove(struct member *m)
 		channel_destroy(ch);
 }
 
-/* Send o to every member of ch but except (which may be NULL). */
+/* Set or clear (text NULL or "") ch's topic, as set by who at when. */
 void
-channel_send(struct channel *ch, struct client *except, struct out *o)
+channel_set_topic(struct channel *ch, const char *text, const char *who,
+    time_t when)
 {
-	struct member	*m;
-
-	TAILQ_FOREACH(m, &ch->members, centry) {
-		if (m->client != except)
-			out_send(m->client, o);
-	}
+	free(ch->topic);
+	ch->topic = text != NULL && text[0] != '\0' ? xstrdup(text) : NULL;
+	snprintf(ch->topic_who, sizeof ch->topic_who, "%s", who);
+	ch->topic_time = when;
 }
 
-/* Format a line from c's prefix and send it to every member of ch. */
+/* Set ch's modes (CHAN_* flags) to modes. */
+void
+channel_set_modes(struct channel *ch, int modes)
+{
+	ch->modes = modes;
+}
+
+/* Make a member a channel operator, or no longer one. */
+void
+channel_set_op(struct member *m, int op)
+{
+	if (op)
+		m->flags |= MEMBER_OP;
+	else
+		m->flags &= ~MEMBER_OP;
+}
+
+/* Write len bytes as base64url (RFC 4648 section 5), no padding. */
+static void
+channel_id64(char *out, const unsigned char *in, size_t len)
+{
+	static const char	 abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned int		 acc = 0;
+	int			 bits = 0;
+
+	for (; len > 0; in++, len--) {
+		acc = (acc << 8) | *in;
+		bits += 8;
+		while (bits >= 6) {
+			bits -= 6;
+			*out++ = abc[(acc >> bits) & 0x3f];
+		}
+	}
+	if (bits > 0)
+		*out++ = abc[(acc << (6 - bits)) & 0x3f];
+	*out = '\0';
+}
+
+/*
+ * A new message id: 8 characters that are random for each run of natterd,
+ * then a counter, all URL-safe. The counter makes ids unique within a
+ * run and 48 random bits make them unique across restarts.
+ */
+static void
+channel_msgid(char *buf)
+{
+	static char		 boot[9];
+	static uint64_t		 counter;
+	unsigned char		 rnd[6], num[8];
+	uint64_t		 n;
+	size_t			 i, skip;
+
+	if (boot[0] == '\0') {
+		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+			fatal("getrandom");
+		channel_id64(boot, rnd, sizeof rnd);
+	}
+	n = ++counter;
+	for (i = 0; i < sizeof num; i++)
+		num[i] = (unsigned char)(n >> (8 * (sizeof num - 1 - i)));
+	for (skip = 0; skip < sizeof num - 1 && num[skip] == 0; skip++)
+		;
+	memcpy(buf, boot, 8);
+	channel_id64(buf + 8, num + skip, sizeof num - skip);
+}
+
+/*
+ * Start cm: cmd with its parameters from c, to ch (NULL: to c's peers or
+ * to one user). It is stamped when it is delivered.
+ */
+void
+channel_msg_init(struct chanmsg *cm, struct channel *ch, struct client *c,
+    const char *cmd, int nparams, const char *const *params)
+{
+	memset(cm, 0, sizeof *cm);
+	cm->channel = ch;
+	cm->sender = c;
+	cm->prefix = c->prefix;
+	cm->cmd = cmd;
+	cm->nparams = nparams;
+	memcpy(cm->params, params, nparams * sizeof *params);
+}
+
+/*
+ * Stamp cm with the time and a message id unless it came with them,
+ * format it into line (size bytes) and make o of it. Return -1 if it
+ * does not fit in one line.
+ */
+int
+channel_prepare(struct chanmsg *cm, char *line, size_t size, struct out *o)
+{
+	int	 n;
+
+	if (cm->time.tv_sec == 0)
+		evutil_gettimeofday(&cm->time, NULL);
+	if (cm->msgid[0] == '\0')
+		channel_msgid(cm->msgid);
+	n = msg_format(line, size, cm->prefix, cm->cmd, cm->nparams,
+	    cm->params);
+	if (n < 0)
+		return (-1);
+	out_init(o, line, n, &cm->time, cm->msgid);
+	return (0);
+}
+
+/*
+ * Deliver cm to every member of its channel. With CHANMSG_ECHO (PRIVMSG,
+ * NOTICE) the sender gets it only if it asked for echo-message, and then
+ * whether it is a member or not (-n). Return -1 if it does not fit.
+ */
+int
+channel_deliver(struct chanmsg *cm)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct out	 o;
+	struct member	*m;
+	struct client	*echo = NULL;
+
+	if (channel_prepare(cm, line, sizeof line, &o) != 0)
+		return (-1);
+	if ((cm->flags & CHANMSG_ECHO) && cm->sender != NULL &&
+	    (cm->sender->caps & CAP_ECHO_MESSAGE))
+		echo = cm->sender;
+	TAILQ_FOREACH(m, &cm->channel->members, centry) {
+		if (m->client != cm->sender || !(cm->flags & CHANMSG_ECHO))
+			out_send(m->client, &o);
+	}
+	if (echo != NULL)
+		out_send(echo, &o);
+	return (0);
+}
+
+/* A line from c to every member of ch, c too: JOIN, PART, KICK, MODE. */
 void
 channel_send_line(struct channel *ch, struct client *c, const char *cmd,
     int nparams, const char *const *params)
 {
-	char		 line[MSG_LINELEN + 1];
-	struct out	 o;
-	int		 n;
+	struct chanmsg	 cm;
 
-	n = msg_format(line, sizeof line, c->prefix, cmd, nparams, params);
-	if (n < 0) {
+	channel_msg_init(&cm, ch, c, cmd, nparams, params);
+	if (channel_deliver(&cm) != 0)
 		log_warnx("%s from %s to %s does not fit", cmd, c->nick,
 		    ch->name);
-		return;
-	}
-	out_init(&o, line, n);
-	channel_send(ch, NULL, &o);
 }
 
 /*
- * A PRIVMSG or NOTICE from c to ch, already checked. The sender sees its
- * own message only with echo-message. Return -1 if the line would not
- * fit in 512 bytes with c's prefix.
+ * A PRIVMSG or NOTICE from c to ch, already checked. Return -1 if the
+ * line would not fit in 512 bytes with c's prefix.
  */
 int
 channel_message(struct channel *ch, struct client *c, const char *cmd,
     const char *text)
 {
-	char		 line[MSG_LINELEN + 1];
-	struct out	 o;
-	int		 n;
+	struct chanmsg	 cm;
 
-	n = msg_formatl(line, sizeof line, c->prefix, cmd, ch->name, text,
-	    (char *)NULL);
-	if (n < 0)
-		return (-1);
-	out_init(&o, line, n);
-	channel_send(ch, c, &o);
-	/* With echo-message the sender gets it too, member or not (-n). */
-	if (c->caps & CAP_ECHO_MESSAGE)
-		out_send(c, &o);
-	return (0);
+	channel_msg_init(&cm, ch, c, cmd, 2, (const char *[]){ ch->name,
+	    text });
+	cm.flags = CHANMSG_ECHO;
+	return (channel_deliver(&cm));
 }
 
 /*

@@ -31,7 +31,6 @@ struct cmd_entry {
 	int		 minparams;
 	int		 flags;
 #define CMD_REGISTERED	0x1	/* only after registration */
-#define CMD_NOIDLE	0x2	/* does not reset the idle time */
 };
 
 /* Sorted by name: cmd_check_table() makes sure at start-up. */
@@ -87,8 +86,8 @@ cmd_check_table(void)
 	return (0);
 }
 
-/* Run one parsed message from c. */
-void
+/* Run one parsed message from c: 0, or -1 if c was closed. */
+int
 cmd_dispatch(struct client *c, struct msg *m)
 {
 	const struct cmd_entry	*ce;
@@ -100,15 +99,15 @@ cmd_dispatch(struct client *c, struct msg *m)
 			reply(c, ERR_UNKNOWNCOMMAND_MSG, m->cmd);
 		else
 			reply(c, ERR_NOTREGISTERED_MSG);
-		return;
+		return (0);
 	}
 	if ((ce->flags & CMD_REGISTERED) && !(c->flags & CLIENT_REGISTERED)) {
 		reply(c, ERR_NOTREGISTERED_MSG);
-		return;
+		return (0);
 	}
 	if (m->nparams < ce->minparams) {
 		reply(c, ERR_NEEDMOREPARAMS_MSG, ce->name);
-		return;
+		return (0);
 	}
-	ce->fn(c, m);
+	return (ce->fn(c, m));
 }

@@ -42,7 +42,7 @@ static void	conn_read_cb(struct bufferevent *, void *);
 static void	conn_event_cb(struct bufferevent *, short, void *);
 static void	conn_flushed_cb(struct bufferevent *, void *);
 static void	conn_process(struct client *);
-static void	conn_line(struct client *, char *, size_t);
+static int	conn_line(struct client *, char *, size_t);
 static int	conn_flood_ok(struct client *);
 static void	conn_flood_cb(evutil_socket_t, short, void *);
 static void	conn_timer_cb(evutil_socket_t, short, void *);
@@ -275,7 +275,8 @@ conn_process(struct client *c)
 					return;
 				evbuffer_remove(in, line, len);
 				line[len] = '\0';
-				conn_line(c, line, len);
+				if (conn_line(c, line, len) != 0)
+					return;
 				continue;
 			}
 			break;
@@ -289,15 +290,16 @@ conn_process(struct client *c)
 		}
 		evbuffer_remove(in, line, eol.pos + eol_len);
 		line[eol.pos] = '\0';
-		conn_line(c, line, eol.pos);
+		if (conn_line(c, line, eol.pos) != 0)
+			return;
 	}
 	if ((c->flags & CLIENT_READEOF) && !(c->flags & CLIENT_CLOSING) &&
 	    evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF).pos == -1)
 		conn_close(c, "Remote host closed the connection");
 }
 
-/* One line, without its LF: check it, parse it, run it. */
-static void
+/* One line, without its LF: check it, parse it, run it; -1: c closed. */
+static int
 conn_line(struct client *c, char *line, size_t len)
 {
 	struct msg	 m;
@@ -316,10 +318,10 @@ conn_line(struct client *c, char *line, size_t len)
 	if (len > 0 && line[len - 1] == '\r')
 		line[--len] = '\0';
 	if (len == 0)
-		return;
+		return (0);
 	if (memchr(line, '\0', len) != NULL || memchr(line, '\r', len)) {
 		reply(c, ERR_NULLINE_MSG);
-		return;
+		return (0);
 	}
 	/* The limit applies without the tags, which have their own. */
 	if (line[0] == '@') {
@@ -328,19 +330,19 @@ conn_line(struct client *c, char *line, size_t len)
 	}
 	if (tagslen > MSG_TAGSLEN || len - tagslen + 2 > MSG_LINELEN) {
 		reply(c, ERR_INPUTTOOLONG_MSG);
-		return;
+		return (0);
 	}
 	valid = utf8_valid(line, len);
 	if (msg_parse(&m, line, &errstr) != 0) {
 		reply(c, ERR_MALFORMED_MSG, errstr);
-		return;
+		return (0);
 	}
 	if (!valid) {
 		reply_fail(c, m.cmd, "INVALID_UTF8",
 		    "Line is not valid UTF-8 and was dropped");
-		return;
+		return (0);
 	}
-	cmd_dispatch(c, &m);
+	return (cmd_dispatch(c, &m));
 }
 
 /* Token bucket: a line costs one token; tokens come at flood_rate. */

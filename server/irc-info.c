@@ -50,7 +50,7 @@ info_isupport(struct client *c)
 void
 info_lusers(struct client *c)
 {
-	int	 max = login_user_max();
+	int	 max = user_max;
 
 	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible, user_invisible);
 	if (conn_unregistered > 0)

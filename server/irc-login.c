@@ -25,8 +25,6 @@
 static int	login_try(struct client *);
 static int	login_pass_equal(const char *, const char *);
 
-static int	 user_max;
-
 /*
  * Complete registration once NICK and USER are in and CAP negotiation,
  * if any, has ended; then send the welcome burst.
@@ -46,9 +44,7 @@ login_try(struct client *c)
 		return (-1);
 	}
 	conn_registered(c);
-	if (++user_count > user_max)
-		user_max = user_count;
-	log_info("registered %llu %s", (unsigned long long)c->id, c->prefix);
+	user_registered(c);
 
 	gmtime_r(&server_started, &tm);
 	strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S UTC", &tm);
@@ -60,13 +56,6 @@ login_try(struct client *c)
 	info_lusers(c);
 	info_motd(c);
 	return (0);
-}
-
-/* The highest number of users seen at once, for LUSERS. */
-int
-login_user_max(void)
-{
-	return (user_max);
 }
 
 /* Compare without an early exit, so timing does not reveal a prefix. */
@@ -102,9 +91,6 @@ irc_nick(struct client *c, struct msg *m)
 {
 	const char	*nick, *errstr;
 	struct client	*other;
-	char		 line[MSG_LINELEN + 1];
-	struct out	 o;
-	int		 n;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		reply(c, ERR_NONICKNAMEGIVEN_MSG);
@@ -126,14 +112,7 @@ irc_nick(struct client *c, struct msg *m)
 		return (login_try(c));
 	}
 
-	n = msg_formatl(line, sizeof line, c->prefix, "NICK", nick,
-	    (char *)NULL);
-	if (n < 0)
-		return (0);
-	out_init(&o, line, n);
-	user_send_common(c, &o, 1);
-	log_info("nick %s -> %s", c->nick, nick);
-	user_claim(c, nick);
+	user_rename(c, nick);
 	return (0);
 }
 

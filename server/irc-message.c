@@ -46,13 +46,12 @@ message_too_long(struct client *c, const char *cmd, const char *target,
 static int
 message(struct client *c, struct msg *m, const char *cmd)
 {
-	char		*target, *last, line[MSG_LINELEN + 1];
+	char		*target, *last;
 	const char	*text;
 	struct channel	*ch;
 	struct member	*mb;
 	struct client	*t;
-	struct out	 o;
-	int		 n, count = 0;
+	int		 count = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		reply(c, ERR_NORECIPIENT_MSG, cmd);
@@ -93,16 +92,10 @@ message(struct client *c, struct msg *m, const char *cmd)
 			reply(c, ERR_NOSUCHNICK_MSG, reply_param(target));
 			continue;
 		}
-		n = msg_formatl(line, sizeof line, c->prefix, cmd, t->nick,
-		    text, (char *)NULL);
-		if (n < 0) {
+		if (user_message(c, t, cmd, text) != 0) {
 			message_too_long(c, cmd, t->nick, strlen(text));
 			continue;
 		}
-		out_init(&o, line, n);
-		out_send(t, &o);
-		if ((c->caps & CAP_ECHO_MESSAGE) && t != c)
-			out_send(c, &o);
 		if (t->away != NULL && strcmp(cmd, "PRIVMSG") == 0)
 			reply(c, RPL_AWAY_MSG, t->nick, t->away);
 	}

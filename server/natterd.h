@@ -166,14 +166,41 @@ RB_HEAD(ipcounts, ipcount);
 RB_PROTOTYPE(ipcounts, ipcount, entry, ipcount_cmp);
 
 /*
- * An outgoing line to many clients, formatted once for those without
- * tags and at most once more for those with server-time.
+ * A message to more than one client, complete before it goes anywhere:
+ * who sent it, what, when and its id. channel_deliver() stamps it once
+ * (a message from another node comes stamped), then it is formatted once
+ * for each set of tags its recipients asked for.
  */
+#define CHANMSG_IDLEN	20	/* 8 for the boot, up to 11 for a counter */
+struct chanmsg {
+	struct channel		*channel;	/* NULL: a user's peers */
+	struct client		*sender;	/* NULL: from another node */
+	const char		*prefix;	/* nick!user@host or server */
+	const char		*cmd;
+	int			 nparams;
+	const char		*params[MSG_MAXPARAMS];
+	struct timeval		 time;		/* 0: not stamped yet */
+	char			 msgid[CHANMSG_IDLEN + 1];
+	int			 flags;
+#define CHANMSG_ECHO		0x1	/* the sender only with echo-message */
+};
+
+/*
+ * An outgoing line to many clients: formatted once without tags, and at
+ * most once more for each set of tags a recipient asked for.
+ */
+#define OUT_TAG_TIME	0x1	/* server-time */
+#define OUT_TAG_MSGID	0x2	/* message-tags */
+#define OUT_TAGSETS	4
+#define OUT_TAGSLEN	64	/* "@time=...;msgid=... " */
 struct out {
-	const char		*line;
+	const char		*line;		/* with CR LF, no tags */
 	size_t			 len;
-	char			 tagged[MSG_LINELEN + 64];
-	size_t			 tlen;
+	const struct timeval	*time;		/* NULL: no tags at all */
+	const char		*msgid;
+	size_t			 tlen[OUT_TAGSETS];	/* 0: not made yet */
+	char			 tagged[OUT_TAGSETS][OUT_TAGSLEN +
+				     MSG_LINELEN];
 };
 
 /* Handler result: 0, or -1 when the connection was closed. */
@@ -219,7 +246,8 @@ void	 reply_raw(struct client *, const char *, ...) __printflike(2, 3);
 void	 reply_fail(struct client *, const char *, const char *,
 	     const char *);
 const char *reply_nick(struct client *);
-void	 out_init(struct out *, const char *, size_t);
+void	 out_init(struct out *, const char *, size_t,
+	     const struct timeval *, const char *);
 void	 out_send(struct client *, struct out *);
 const char *reply_param(const char *);
 const char *reply_cut(char *, size_t, const char *, size_t, const char *,
@@ -228,12 +256,17 @@ const char *reply_cut(char *, size_t, const char *, size_t, const char *,
 /* user.c */
 extern struct nicks	 nicks;
 extern int		 user_count;
+extern int		 user_max;
 extern int		 user_invisible;
 struct client *user_find(const char *);
 int	 user_claim(struct client *, const char *);
 void	 user_release(struct client *);
 void	 user_set_prefix(struct client *);
-void	 user_send_common(struct client *, struct out *, int);
+void	 user_registered(struct client *);
+void	 user_set_invisible(struct client *, int);
+void	 user_rename(struct client *, const char *);
+int	 user_message(struct client *, struct client *, const char *,
+	     const char *);
 void	 user_quit(struct client *, const char *);
 void	 user_part_all(struct client *, int);
 
@@ -245,7 +278,14 @@ struct channel *channel_create(const char *);
 struct member *channel_member(struct channel *, struct client *);
 struct member *channel_add(struct channel *, struct client *);
 void	 channel_remove(struct member *);
-void	 channel_send(struct channel *, struct client *, struct out *);
+void	 channel_set_topic(struct channel *, const char *, const char *,
+	     time_t);
+void	 channel_set_modes(struct channel *, int);
+void	 channel_set_op(struct member *, int);
+void	 channel_msg_init(struct chanmsg *, struct channel *, struct client *,
+	     const char *, int, const char *const *);
+int	 channel_prepare(struct chanmsg *, char *, size_t, struct out *);
+int	 channel_deliver(struct chanmsg *);
 void	 channel_send_line(struct channel *, struct client *, const char *,
 	     int, const char *const *);
 int	 channel_message(struct channel *, struct client *, const char *,
@@ -254,7 +294,7 @@ void	 channel_names(struct client *, struct channel *);
 void	 channel_free_all(void);
 
 /* cmd.c */
-void	 cmd_dispatch(struct client *, struct msg *);
+int	 cmd_dispatch(struct client *, struct msg *);
 int	 cmd_check_table(void);
 
 /* irc-login.c */
@@ -265,7 +305,6 @@ int	 irc_ping(struct client *, struct msg *);
 int	 irc_pong(struct client *, struct msg *);
 int	 irc_quit(struct client *, struct msg *);
 int	 irc_user(struct client *, struct msg *);
-int	 login_user_max(void);
 
 /* irc-channel.c */
 int	 irc_join(struct client *, struct msg *);

@@ -141,39 +141,72 @@ reply_fail(struct client *c, const char *cmd, const char *code,
 	reply_raw(c, "FAIL %s %s :%s", cmd, code, text);
 }
 
-/* Prepare a line (with CR LF) for out_send to one or many clients. */
+/*
+ * Prepare a line (with CR LF) for out_send to one or many clients, with
+ * the time and id of the message it carries (time NULL: no tags).
+ */
 void
-out_init(struct out *o, const char *line, size_t len)
+out_init(struct out *o, const char *line, size_t len,
+    const struct timeval *time, const char *msgid)
 {
+	size_t	 i;
+
 	o->line = line;
 	o->len = len;
-	o->tlen = 0;
+	o->time = time;
+	o->msgid = msgid;
+	for (i = 0; i < OUT_TAGSETS; i++)
+		o->tlen[i] = 0;
+}
+
+/* The tags c asked for: OUT_TAG_* flags. */
+static int
+out_tags(struct client *c)
+{
+	int	 tags = 0;
+
+	if (c->caps & CAP_SERVER_TIME)
+		tags |= OUT_TAG_TIME;
+	return (tags);
+}
+
+/* Make o's line with the tags in set, from the message's own stamp. */
+static void
+out_make(struct out *o, int set)
+{
+	char		*buf = o->tagged[set];
+	struct tm	 tm;
+	size_t		 n = 0;
+
+	if (set & OUT_TAG_TIME) {
+		gmtime_r(&o->time->tv_sec, &tm);
+		n += strftime(buf, OUT_TAGSLEN, "@time=%Y-%m-%dT%H:%M:%S", &tm);
+		n += snprintf(buf + n, OUT_TAGSLEN - n, ".%03ldZ",
+		    (long)o->time->tv_usec / 1000);
+	}
+	if ((set & OUT_TAG_MSGID) && o->msgid != NULL)
+		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s",
+		    n > 0 ? ';' : '@', o->msgid);
+	buf[n++] = ' ';
+	memcpy(buf + n, o->line, o->len);
+	o->tlen[set] = n + o->len;
 }
 
 /*
- * Queue o for c. Clients with server-time get the tagged copy, made on
- * first use, so a line to a whole channel is formatted at most twice.
+ * Queue o for c with the tags c asked for. Each tagged copy is made on
+ * first use, so a line to a whole channel is formatted at most once for
+ * each set of tags.
  */
 void
 out_send(struct client *c, struct out *o)
 {
-	struct timeval	 tv;
-	struct tm	 tm;
-	int		 n;
+	int	 set;
 
-	if (!(c->caps & CAP_SERVER_TIME)) {
+	if (o->time == NULL || (set = out_tags(c)) == 0) {
 		conn_write(c, o->line, o->len);
 		return;
 	}
-	if (o->tlen == 0) {
-		event_base_gettimeofday_cached(base, &tv);
-		gmtime_r(&tv.tv_sec, &tm);
-		n = (int)strftime(o->tagged, sizeof o->tagged,
-		    "@time=%Y-%m-%dT%H:%M:%S", &tm);
-		n += snprintf(o->tagged + n, sizeof o->tagged - n, ".%03ldZ ",
-		    (long)tv.tv_usec / 1000);
-		memcpy(o->tagged + n, o->line, o->len);
-		o->tlen = n + o->len;
-	}
-	conn_write(c, o->tagged, o->tlen);
+	if (o->tlen[set] == 0)
+		out_make(o, set);
+	conn_write(c, o->tagged[set], o->tlen[set]);
 }

@@ -15,9 +15,11 @@
  */
 
 /*
- * Users by nickname: the nick tree, claiming and releasing a nick, and
- * telling everyone who shares a channel with a user. Every nick claim and
- * release goes through here, so a future link between servers can hook in.
+ * Users by nickname: the nick tree, claiming and releasing a nick, the
+ * user counts, and what a user says to everyone who shares a channel with
+ * it (NICK, QUIT) or to one other user (private messages). Every nick
+ * claim and release and every message that is not to a channel goes
+ * through here, so a future link between servers can hook in.
  */
 
 #include <stdio.h>
@@ -28,9 +30,12 @@
 
 struct nicks	 nicks = RB_INITIALIZER(&nicks);
 int		 user_count;		/* registered users */
+int		 user_max;		/* the most at once */
 int		 user_invisible;	/* of which +i */
 
 static unsigned long	 user_mark;
+
+static void	user_fanout(struct chanmsg *, int);
 
 static int
 user_cmp(struct client *a, struct client *b)
@@ -89,47 +94,114 @@ user_set_prefix(struct client *c)
 	    c->user[0] != '\0' ? c->user : "*", c->host);
 }
 
-/*
- * Send o once to every client sharing a channel with c, and to c itself
- * if self is set: a NICK or QUIT reaches each peer once, however many
- * channels they share. Marks make it one pass over the memberships.
- */
+/* c has just registered: count it. */
 void
-user_send_common(struct client *c, struct out *o, int self)
+user_registered(struct client *c)
 {
+	if (++user_count > user_max)
+		user_max = user_count;
+	log_info("registered %llu %s", (unsigned long long)c->id, c->prefix);
+}
+
+/* User mode +i (on set) or -i. */
+void
+user_set_invisible(struct client *c, int on)
+{
+	if (!!(c->flags & CLIENT_INVISIBLE) == !!on)
+		return;
+	if (on) {
+		c->flags |= CLIENT_INVISIBLE;
+		user_invisible++;
+	} else {
+		c->flags &= ~CLIENT_INVISIBLE;
+		user_invisible--;
+	}
+}
+
+/*
+ * Deliver cm once to every client sharing a channel with its sender, and
+ * to the sender itself if self is set: a NICK or QUIT reaches each peer
+ * once, however many channels they share. Marks make it one pass over
+ * the memberships.
+ */
+static void
+user_fanout(struct chanmsg *cm, int self)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct out	 o;
+	struct client	*c = cm->sender;
 	struct member	*um, *m;
 
+	if (channel_prepare(cm, line, sizeof line, &o) != 0) {
+		log_warnx("%s from %s does not fit", cm->cmd, c->nick);
+		return;
+	}
 	user_mark++;
 	c->mark = user_mark;
 	if (self)
-		out_send(c, o);
+		out_send(c, &o);
 	TAILQ_FOREACH(um, &c->channels, uentry) {
 		TAILQ_FOREACH(m, &um->channel->members, centry) {
 			if (m->client->mark == user_mark)
 				continue;
 			m->client->mark = user_mark;
-			out_send(m->client, o);
+			out_send(m->client, &o);
 		}
 	}
+}
+
+/*
+ * A registered user takes a new nick, which is valid and free: it and
+ * everyone sharing a channel with it see the NICK.
+ */
+void
+user_rename(struct client *c, const char *nick)
+{
+	struct chanmsg	 cm;
+
+	channel_msg_init(&cm, NULL, c, "NICK", 1, &nick);
+	user_fanout(&cm, 1);
+	log_info("nick %s -> %s", c->nick, nick);
+	user_claim(c, nick);
+}
+
+/*
+ * A PRIVMSG or NOTICE from c to the user t, already checked; c sees its
+ * own with echo-message. Return -1 if the line would not fit in 512
+ * bytes with c's prefix.
+ */
+int
+user_message(struct client *c, struct client *t, const char *cmd,
+    const char *text)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct chanmsg	 cm;
+	struct out	 o;
+
+	channel_msg_init(&cm, NULL, c, cmd, 2, (const char *[]){ t->nick,
+	    text });
+	cm.flags = CHANMSG_ECHO;
+	if (channel_prepare(&cm, line, sizeof line, &o) != 0)
+		return (-1);
+	out_send(t, &o);
+	if ((c->caps & CAP_ECHO_MESSAGE) && t != c)
+		out_send(c, &o);
+	return (0);
 }
 
 /* A registered user leaves: tell its peers once, then leave channels. */
 void
 user_quit(struct client *c, const char *reason)
 {
-	char		 line[MSG_LINELEN + 1], text[MSG_LINELEN];
-	struct out	 o;
-	int		 n;
+	char		 text[MSG_LINELEN];
+	const char	*cut;
+	struct chanmsg	 cm;
 
 	if (!server_stopping) {
-		reply_cut(text, sizeof text, reason, sizeof text, c->prefix,
-		    "QUIT", 1, NULL);
-		n = msg_formatl(line, sizeof line, c->prefix, "QUIT", text,
-		    (char *)NULL);
-		if (n > 0) {
-			out_init(&o, line, n);
-			user_send_common(c, &o, 0);
-		}
+		cut = reply_cut(text, sizeof text, reason, sizeof text,
+		    c->prefix, "QUIT", 1, NULL);
+		channel_msg_init(&cm, NULL, c, "QUIT", 1, &cut);
+		user_fanout(&cm, 0);
 	}
 	user_part_all(c, 0);
 	user_count--;

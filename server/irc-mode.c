@@ -1,0 +1,254 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * MODE, on channels (+n, +t, +o) and on oneself (+i). Handlers work out
+ * what changes and apply it with channel_set_modes(), channel_set_op()
+ * and user_set_invisible(); the channel is told the net effect.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "natterd.h"
+
+/* MODE changes that took effect, gathered into as few lines as fit. */
+struct modeline {
+	const char	*params[2 + NATTERD_MODES];
+	char		 changes[2 * 16 + 1];
+	size_t		 len;
+	int		 nargs;
+	char		 dir;
+};
+
+static void	mode_flush(struct channel *, struct client *,
+		    struct modeline *);
+static void	mode_add(struct channel *, struct client *, struct modeline *,
+		    char, char, const char *);
+static void	mode_channel(struct client *, struct msg *, struct channel *);
+static void	mode_user(struct client *, struct msg *);
+
+/* Announce the changes gathered so far, if any, and start over. */
+static void
+mode_flush(struct channel *ch, struct client *c, struct modeline *ml)
+{
+	if (ml->len > 0)
+		channel_send_line(ch, c, "MODE", 2 + ml->nargs, ml->params);
+	ml->len = 0;
+	ml->nargs = 0;
+	ml->dir = 0;
+	ml->changes[0] = '\0';
+}
+
+/*
+ * Add one change (dir '+' or '-', a mode letter, an argument or NULL),
+ * first sending what is gathered if the change would not fit in the same
+ * line: long nicknames in a long channel name do not fit four at a time.
+ */
+static void
+mode_add(struct channel *ch, struct client *c, struct modeline *ml,
+    char dir, char letter, const char *arg)
+{
+	size_t	 used;
+	int	 i;
+
+	used = strlen(c->prefix) + strlen(ch->name) + ml->len + 16;
+	for (i = 0; i < ml->nargs; i++)
+		used += strlen(ml->params[2 + i]) + 1;
+	if (ml->len + 2 >= sizeof ml->changes ||
+	    (arg != NULL && ml->nargs == NATTERD_MODES) ||
+	    used + 2 + (arg != NULL ? strlen(arg) + 1 : 0) > MSG_LINELEN)
+		mode_flush(ch, c, ml);
+	if (ml->dir != dir)
+		ml->changes[ml->len++] = ml->dir = dir;
+	ml->changes[ml->len++] = letter;
+	ml->changes[ml->len] = '\0';
+	if (arg != NULL)
+		ml->params[2 + ml->nargs++] = arg;
+}
+
+/*
+ * MODE on a channel: +n, +t and +o/-o nick (at most MODES of those per
+ * command); "b" with no argument lists the (always empty) ban list, as
+ * clients ask for it on join. Changes apply in order; the channel is told
+ * their net effect, so "+t-t+t-t" cannot make one command into a flood.
+ */
+static void
+mode_channel(struct client *c, struct msg *m, struct channel *ch)
+{
+	struct member	*mb, *tm, *ops[NATTERD_MODES];
+	struct client	*t;
+	struct modeline	 ml;
+	const char	*p, *q;
+	char		 bad[8], cur[8];
+	uint32_t	 cp;
+	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
+	int		 denied = 0, listed = 0, modes, before;
+	int		 was[NATTERD_MODES];
+
+	if (m->nparams < 2) {
+		snprintf(cur, sizeof cur, "+%s%s",
+		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
+		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "");
+		reply(c, RPL_CHANNELMODEIS_MSG, ch->name, cur);
+		reply(c, RPL_CREATIONTIME_MSG, ch->name, (long long)ch->created);
+		return;
+	}
+	mb = channel_member(ch, c);
+	modes = ch->modes;
+	for (p = m->params[1]; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			dir = *p == '+';
+			continue;
+		}
+		if (*p == 'b' && arg >= m->nparams) {
+			if (!listed++)
+				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
+			continue;
+		}
+		if (*p != 'n' && *p != 't' && *p != 'o') {
+			/* Name the whole character, not one byte of it. */
+			q = p;
+			utf8_decode(&q, p + strlen(p), &cp);
+			snprintf(bad, sizeof bad, "%.*s", (int)(q - p), p);
+			reply(c, ERR_UNKNOWNMODE_MSG, bad);
+			p = q - 1;
+			continue;
+		}
+		if (mb == NULL || !(mb->flags & MEMBER_OP)) {
+			if (!denied++) {
+				if (mb == NULL)
+					reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
+				else
+					reply(c, ERR_CHANOPRIVSNEEDED_MSG,
+					    ch->name);
+			}
+			continue;
+		}
+		if (*p != 'o') {
+			flag = *p == 'n' ? CHAN_NOEXTERNAL : CHAN_TOPICLOCK;
+			if (dir)
+				modes |= flag;
+			else
+				modes &= ~flag;
+			continue;
+		}
+		if (arg >= m->nparams) {
+			reply(c, ERR_NEEDMOREPARAMS_MSG, "MODE");
+			continue;
+		}
+		if (nops++ == NATTERD_MODES)
+			break;
+		t = user_find(m->params[arg]);
+		if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
+			reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[arg]));
+			arg++;
+			continue;
+		}
+		arg++;
+		if ((tm = channel_member(ch, t)) == NULL) {
+			reply(c, ERR_USERNOTINCHANNEL_MSG, t->nick, ch->name);
+			continue;
+		}
+		/* Remember each member's status before the first change. */
+		for (i = 0; i < nseen && ops[i] != tm; i++)
+			;
+		if (i == nseen) {
+			ops[nseen] = tm;
+			was[nseen++] = tm->flags & MEMBER_OP;
+		}
+		channel_set_op(tm, dir);
+	}
+
+	before = ch->modes;
+	if (modes != before)
+		channel_set_modes(ch, modes);
+	memset(&ml, 0, sizeof ml);
+	ml.params[0] = ch->name;
+	ml.params[1] = ml.changes;
+	if ((before ^ modes) & CHAN_NOEXTERNAL)
+		mode_add(ch, c, &ml, (modes & CHAN_NOEXTERNAL) ? '+' : '-',
+		    'n', NULL);
+	if ((before ^ modes) & CHAN_TOPICLOCK)
+		mode_add(ch, c, &ml, (modes & CHAN_TOPICLOCK) ? '+' : '-',
+		    't', NULL);
+	for (i = 0; i < nseen; i++) {
+		if ((ops[i]->flags & MEMBER_OP) != was[i])
+			mode_add(ch, c, &ml, was[i] ? '-' : '+', 'o',
+			    ops[i]->client->nick);
+	}
+	mode_flush(ch, c, &ml);
+}
+
+/* MODE on oneself: only +i exists. */
+static void
+mode_user(struct client *c, struct msg *m)
+{
+	struct client	*t;
+	const char	*p;
+	char		 line[MSG_LINELEN + 1], change[4] = "";
+	int		 dir = 1, unknown = 0, n;
+
+	t = user_find(m->params[0]);
+	if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
+		reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[0]));
+		return;
+	}
+	if (t != c) {
+		reply(c, ERR_USERSDONTMATCH_MSG);
+		return;
+	}
+	if (m->nparams < 2) {
+		reply(c, RPL_UMODEIS_MSG,
+		    (c->flags & CLIENT_INVISIBLE) ? "+i" : "+");
+		return;
+	}
+	for (p = m->params[1]; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-')
+			dir = *p == '+';
+		else if (*p == 'i') {
+			if (!!(c->flags & CLIENT_INVISIBLE) == dir)
+				continue;
+			user_set_invisible(c, dir);
+			snprintf(change, sizeof change, "%ci", dir ? '+' : '-');
+		} else if (!unknown++)
+			reply(c, ERR_UMODEUNKNOWNFLAG_MSG);
+	}
+	if (change[0] == '\0')
+		return;
+	n = msg_formatl(line, sizeof line, c->prefix, "MODE", c->nick, change,
+	    (char *)NULL);
+	if (n > 0)
+		conn_write(c, line, n);
+}
+
+int
+irc_mode(struct client *c, struct msg *m)
+{
+	struct channel	*ch;
+
+	if (!name_is_chan(m->params[0])) {
+		mode_user(c, m);
+		return (0);
+	}
+	if ((ch = channel_find(m->params[0])) == NULL) {
+		reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(m->params[0]),
+		    "No such channel");
+		return (0);
+	}
+	mode_channel(c, m, ch);
+	return (0);
+}
