@@ -58,12 +58,15 @@ COMMON_OBJS = \
 SERVER_OBJS = \
 	$(B)/server/channel.o \
 	$(B)/server/cmd.o \
+	$(B)/server/config.o \
 	$(B)/server/conn.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-info.o \
 	$(B)/server/irc-login.o \
 	$(B)/server/irc-message.o \
 	$(B)/server/irc-mode.o \
+	$(B)/server/listen.o \
+	$(B)/server/motd.o \
 	$(B)/server/natterd.o \
 	$(B)/server/reply.o \
 	$(B)/server/tls.o \
@@ -210,12 +213,13 @@ sanitize:
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all
 	@$(PYTHON) tests/run.py --build build-san
 
-# Every man page present, then every command-table row in its page.
+# Every man page present, then every command-table row and natterd option
+# (with its default) in its page.
 MANPAGES = $(wildcard man/*.[1-8])
 
-lint:
+lint: $(B)/natterd
 	mandoc -Tlint -W warning $(MANPAGES)
-	sh scripts/check-man.sh
+	NATTERD=$(B)/natterd sh scripts/check-man.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \

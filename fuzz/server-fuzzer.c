@@ -82,6 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!once) {
 		log_init("fuzz", LOG_LEVEL_ERROR, NULL);
+		config_defaults();
 		conf.flood_rate = 0;
 		conf.max_per_ip = 0;
 		once = 1;

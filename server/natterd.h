@@ -51,14 +51,19 @@
 #define NATTERD_MAXTARGETS	8
 #define NATTERD_MODES		4
 
-/* Settings from the command line; defaults in natterd.c. */
+/* Settings from the command line; the options table is in config.c. */
+#define CONFIG_LISTENERS	16
 struct config {
-	const char	*name;		/* server name, also in prefixes */
-	const char	*network;	/* ISUPPORT NETWORK */
-	const char	*password;	/* NULL: no PASS needed */
-	const char	*motd_path;
-	const char	*tls_cert;
-	const char	*tls_key;
+	char		*name;		/* server name, also in prefixes */
+	char		*network;	/* ISUPPORT NETWORK */
+	char		*password;	/* NULL: no PASS needed */
+	char		*motd_path;
+	char		*tls_cert;
+	char		*tls_key;
+	char		*listen[CONFIG_LISTENERS];	/* HOST:PORT */
+	int		 listen_tls[CONFIG_LISTENERS];
+	int		 nlisten;
+	int		 log_level;
 	int		 max_clients;
 	int		 max_per_ip;	/* 0: no limit */
 	int		 max_channels;	/* per user */
@@ -207,14 +212,28 @@ struct out {
 typedef int (*cmd_fn)(struct client *, struct msg *);
 
 /* natterd.c */
-extern struct config		 conf;
 extern struct event_base	*base;
-extern struct clients		 clients;
 extern time_t			 server_started;
 extern int			 server_stopping;
+void	 server_client_gone(void);
+
+/* config.c */
+extern struct config		 conf;
+void	 config_defaults(void);
+void	 config_parse(int, char **);
+void	 config_free(void);
+
+/* listen.c */
+int	 listen_parse(const char *, char *, size_t, const char **, char *,
+	     size_t);
+int	 listen_open(const char *, int, char *, size_t);
+void	 listen_close(void);
+
+/* motd.c */
 extern char			**motd_lines;
 extern size_t			 motd_count;
-void	 server_client_gone(void);
+void	 motd_load(int);
+void	 motd_free(void);
 
 /* conn.c */
 extern int	 conn_count;		/* all connections */
