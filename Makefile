@@ -2,7 +2,8 @@
 #
 #   make            build natterd and natter into $(B)/ (default build/)
 #   make run        install missing packages, build, start natterd, open natter
-#   make check      install what the tests need, build, run every test
+#   make check      install what the tests need, build with -Werror, run
+#                   every test
 #   make sanitize   build with ASan+UBSan into build-san/ and run the tests
 #   make lint       mandoc -Tlint on the man pages, scripts/check-man.sh
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
@@ -23,8 +24,10 @@ PYTHON ?= /usr/bin/python3
 # Build directory: build/ normally, build-san/ for the sanitizer build.
 B ?= build
 
+# -Werror is for `make check` and CI, not for a user's build: a newer
+# compiler with new warnings must not break it.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes \
+CFLAGS += -std=c11 -Wall -Wextra $(WERROR) -Wmissing-prototypes \
 	  -Wstrict-prototypes -Wmissing-declarations -Wshadow -Wpointer-arith \
 	  -Wwrite-strings -Wformat=2
 CPPFLAGS += -D_GNU_SOURCE -D_XOPEN_SOURCE=700 -Icommon
@@ -35,17 +38,28 @@ CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
-EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
-TLS_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_openssl openssl 2>/dev/null)
-TLS_LIBS = $(shell $(PKG_CONFIG) --libs libevent_openssl openssl 2>/dev/null)
+# $(call pkg,--cflags,PACKAGE...): pkg-config's answer, evaluated once,
+# where it is used; a package pkg-config cannot find stops the build
+# with pkg-config's own message and what to do about it.
+pkg = $(if $(shell $(PKG_CONFIG) --exists $(2) && echo y),\
+	$(shell $(PKG_CONFIG) $(1) $(2)),\
+	$(shell $(PKG_CONFIG) --print-errors --exists $(2))\
+	$(error $(PKG_CONFIG) cannot find $(2): 'sh scripts/deps.sh check' \
+	installs what is missing as root, or says what to install))
+once = $(if $(filter undefined,$(origin pkg_$(1))),\
+	$(eval pkg_$(1) := $$(call pkg,$(2),$(3))))$(pkg_$(1))
+
+EVENT_CFLAGS = $(call once,EVENT_CFLAGS,--cflags,libevent_core)
+EVENT_LIBS = $(call once,EVENT_LIBS,--libs,libevent_core)
+TLS_CFLAGS = $(call once,TLS_CFLAGS,--cflags,libevent_openssl openssl)
+TLS_LIBS = $(call once,TLS_LIBS,--libs,libevent_openssl openssl)
 # natter resolves host names with evdns, so the UI never waits on DNS.
-EVENT_EXTRA_LIBS = $(shell $(PKG_CONFIG) --libs libevent_extra 2>/dev/null)
+EVENT_EXTRA_LIBS = $(call once,EVENT_EXTRA_LIBS,--libs,libevent_extra)
 # ncursesw's pkg-config adds its own _XOPEN_SOURCE; ours (700) stays.
 CURSES_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE%, \
-	$(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null))
-CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
-CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+	$(call once,CURSES_CFLAGS,--cflags,ncursesw))
+CURSES_LIBS = $(call once,CURSES_LIBS,--libs,ncursesw)
+CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs,cmocka)
 
 COMMON_OBJS = \
 	$(B)/common/cap.o \
@@ -102,7 +116,14 @@ PROGS = $(B)/natterd $(B)/natter $(B)/natter-bench $(B)/null-relay
 
 all: $(PROGS) $(UNIT_TESTS)
 
-$(B)/common/%.o: common/%.c $(COMMON_HDRS)
+# The flags a build directory was made with: when they change (make, then
+# make check with -Werror), everything in it is built again.
+FLAGS = $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+$(B)/.flags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FLAGS)' | cmp -s - $@ || echo '$(FLAGS)' >$@
+
+$(B)/common/%.o: common/%.c $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -111,7 +132,7 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $(COMMON_OBJS)
 
 $(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
-    $(COMMON_HDRS)
+    $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -119,17 +140,17 @@ $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(TLS_LIBS) \
 	    $(EVENT_LIBS)
 
-$(B)/natter-bench: bench/natter-bench.c
+$(B)/natter-bench: bench/natter-bench.c $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
 	    bench/natter-bench.c $(EVENT_LIBS)
 
-$(B)/null-relay: bench/null-relay.c
+$(B)/null-relay: bench/null-relay.c $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ \
 	    bench/null-relay.c $(EVENT_LIBS)
 
-$(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS)
+$(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CURSES_CFLAGS) \
 	    $(CFLAGS) -c -o $@ $<
@@ -146,7 +167,7 @@ $(B)/natter: $(B)/client/natter.o $(B)/libnatter-client.a $(B)/libnatter.a
 # Unit tests may use common/ and the client's modules (an archive: only
 # what a test calls is linked in).
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(B)/libnatter-client.a \
-    client/natter.h $(COMMON_HDRS)
+    client/natter.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) \
 	    $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
@@ -190,12 +211,12 @@ deps-bench:
 	@sh scripts/deps.sh bench
 
 run: deps-build
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(B)/natterd $(B)/natter
 	@sh scripts/run.sh $(B)
 
 check: deps-check
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory B=build-san SAN=1 all
+	@$(MAKE) --no-print-directory WERROR=-Werror all
+	@$(MAKE) --no-print-directory WERROR=-Werror B=build-san SAN=1 all
 	@$(MAKE) --no-print-directory fuzz-build
 	@$(PYTHON) tests/run.py --build build --san-build build-san \
 	    --fuzz-seconds 15
@@ -236,5 +257,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
+FORCE:
+
 .PHONY: all deps-build deps-check deps-bench run check test sanitize lint \
-	bench install uninstall clean fuzz fuzz-build
+	bench install uninstall clean fuzz fuzz-build FORCE
