@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "natter.h"
+#include "cap.h"
 #include "msg.h"
 #include "name.h"
 #include "numeric.h"
@@ -197,8 +198,8 @@ handle(char *line)
 			    "-!- malformed line dropped: %s", errstr);
 		return;
 	}
-	if ((net.caps & CAP_TIME) && msg_tag(&m, "time", tag, sizeof tag) !=
-	    NULL)
+	if ((net.caps & CAP_SERVER_TIME) &&
+	    msg_tag(&m, "time", tag, sizeof tag) != NULL)
 		when = handle_time(tag, when);
 	h = bsearch(m.cmd, handlers, HANDLER_COUNT, sizeof handlers[0],
 	    handle_cmp);
@@ -576,33 +577,17 @@ handle_badpass(struct msg *m, time_t when)
 	    "-!- the server password is wrong (see --password)");
 }
 
-/* Is cap (name, or name=value) in a CAP list? */
-static int
-handle_cap_has(const char *list, const char *cap)
-{
-	const char	*p = list;
-	size_t		 len = strlen(cap), n;
-
-	while (*p != '\0') {
-		n = strcspn(p, " =");
-		if (n == len && strncmp(p, cap, len) == 0)
-			return (1);
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
-	}
-	return (0);
-}
-
 /*
- * CAP: ask for echo-message and server-time if offered (an LS 302 reply
- * may come in several lines, all but the last with a "*"), then END.
+ * CAP: ask for what natter uses of what the server offers (an LS 302
+ * reply may come in several lines, all but the last with a "*"), then
+ * END.
  */
 static void
 handle_cap(struct msg *m, time_t when)
 {
-	static char	 want[64];
+	static int	 offered;
 	const char	*sub, *list;
-	size_t		 len;
+	char		 want[128];
 
 	(void)when;
 	if (m->nparams < 3)
@@ -610,27 +595,17 @@ handle_cap(struct msg *m, time_t when)
 	sub = m->params[1];
 	list = handle_last(m);
 	if (strcmp(sub, "LS") == 0) {
-		len = strlen(want);
-		if (handle_cap_has(list, "echo-message") &&
-		    strstr(want, "echo-message") == NULL)
-			len += snprintf(want + len, sizeof want - len,
-			    "echo-message ");
-		if (handle_cap_has(list, "server-time") &&
-		    strstr(want, "server-time") == NULL)
-			snprintf(want + len, sizeof want - len, "server-time ");
+		offered |= cap_mask(list);
 		if (m->nparams >= 4 && strcmp(m->params[2], "*") == 0)
 			return;
-		if ((len = strlen(want)) > 0) {
-			want[len - 1] = '\0';
+		if (cap_list(cap_all(CAP_NATTER) & offered, want,
+		    sizeof want) > 0)
 			net_send_now("CAP REQ :%s", want);
-			want[0] = '\0';
-		} else if (net.state == NET_REGISTERING)
+		else if (net.state == NET_REGISTERING)
 			net_send_now("CAP END");
+		offered = 0;
 	} else if (strcmp(sub, "ACK") == 0) {
-		if (handle_cap_has(list, "echo-message"))
-			net.caps |= CAP_ECHO;
-		if (handle_cap_has(list, "server-time"))
-			net.caps |= CAP_TIME;
+		net.caps |= cap_mask(list);
 		if (net.state == NET_REGISTERING)
 			net_send_now("CAP END");
 	} else if (strcmp(sub, "NAK") == 0) {

@@ -188,9 +188,7 @@ struct net {
 	char		*nick;		/* as the server knows us */
 	char		*userhost;	/* from 001 or our JOIN */
 	char		*server;	/* its name, from 001 */
-	int		 caps;
-#define CAP_ECHO	0x1
-#define CAP_TIME	0x2
+	int		 caps;		/* CAP_* from cap.h, acknowledged */
 	int		 registered_once;
 	int		 asking_nick;	/* the nick prompt is up */
 	int		 fatal;		/* no retry: bad password */

@@ -38,6 +38,7 @@
 #include <event2/event.h>
 
 #include "natter.h"
+#include "cap.h"
 #include "msg.h"
 #include "name.h"
 
@@ -701,7 +702,7 @@ net_pace(void)
 		TAILQ_REMOVE(&queue, q, entry);
 		nqueued--;
 		net_write(q->line, q->len);
-		if (q->target != NULL && !(net.caps & CAP_ECHO))
+		if (q->target != NULL && !(net.caps & CAP_ECHO_MESSAGE))
 			handle_own(q->target, q->text);
 		net_qline_free(q);
 		tokens -= 1.0;
