@@ -79,6 +79,7 @@ CLIENT_OBJS = \
 	$(B)/client/pane.o \
 	$(B)/client/scroll.o \
 	$(B)/client/sidebar.o \
+	$(B)/client/state.o \
 	$(B)/client/status.o \
 	$(B)/client/text.o \
 	$(B)/client/tls.o \

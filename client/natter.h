@@ -266,10 +266,7 @@ void	 input_status(char *, size_t);
 /* natter.c has main() only. */
 
 /* net.c */
-extern struct options		 opt;
-extern struct event_base	*base;
 extern struct net		 net;
-extern int			 natter_exit;	/* -1 while running */
 void	 net_init(void);
 void	 net_free(void);
 void	 net_connect(void);
@@ -307,6 +304,11 @@ void	 scroll_bottom(struct scroll *);
 
 /* sidebar.c */
 void	 sidebar_draw(void *, int, int);
+
+/* state.c */
+extern struct options		 opt;
+extern struct event_base	*base;
+extern int			 natter_exit;	/* -1 while running */
 
 /* status.c */
 void	 status_draw_top(void *, int);

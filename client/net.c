@@ -68,16 +68,7 @@ struct qline {
 	char			 line[];
 };
 
-struct options		 opt = {
-	.host = "127.0.0.1",
-	.port = "6667",
-	.reconnect = 1,
-	.scrollback = 2000,
-	.color = 1,
-};
-struct event_base	*base;
 struct net		 net;
-int			 natter_exit = -1;
 
 static struct bufferevent	*bev;
 static struct evdns_base	*dns;
