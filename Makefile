@@ -71,6 +71,7 @@ SERVER_OBJS = \
 CLIENT_OBJS = \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
+	$(B)/client/draw.o \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \
 	$(B)/client/input.o \

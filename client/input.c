@@ -374,7 +374,7 @@ input_char(wint_t ch, int alt)
 		edit_kill_end(&edit);
 		break;
 	case CTRL('L'):
-		ui_redraw();
+		dirty |= DIRTY_CLEAR | DIRTY_ALL;
 		break;
 	case CTRL('N'):
 		input_cycle(1);

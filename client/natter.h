@@ -173,6 +173,7 @@ TAILQ_HEAD(windows, window);
 #define DIRTY_INPUT	0x10
 #define DIRTY_BELL	0x20
 #define DIRTY_LAYOUT	0x40
+#define DIRTY_CLEAR	0x80	/* clear the terminal first (Ctrl-L) */
 #define DIRTY_ALL	0x5f
 
 enum net_state {
@@ -216,6 +217,10 @@ char	*complete_word(const struct edit *, size_t *);
 int	 complete_apply(struct edit *, struct complete *,
 	     const char *const *, size_t, const char *);
 void	 complete_reset(struct complete *);
+
+/* draw.c */
+void	 draw_put(void *, const char *, size_t, unsigned int, int,
+	     struct style *);
 
 /* edit.c */
 void	 edit_init(struct edit *);
@@ -286,6 +291,7 @@ const char *net_state_name(void);
 /* pane.c */
 #define PANE_TIME	6	/* "HH:MM " before every line */
 void	 pane_draw(void *, int, int);
+void	 pane_size(int, int);
 void	 pane_scroll(int);
 
 /* scroll.c */
@@ -340,11 +346,6 @@ void	 ui_init(void);
 void	 ui_end(void);
 void	 ui_resize(void);
 void	 ui_draw(void);
-void	 ui_put(void *, const char *, size_t, unsigned int, int,
-	     struct style *);
-int	 ui_pane_height(void);
-int	 ui_pane_width(void);
-void	 ui_redraw(void);
 
 /* window.c */
 #define WINDOW_QUERIES	50	/* whisper windows others may open */

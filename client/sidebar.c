@@ -41,7 +41,7 @@ sidebar_draw(void *win, int h, int w)
 		wmove(sw, 0, 2);
 		nick = text_sanitize_str(cw->name, 0);
 		fit = text_pad(nick, w - 2);
-		ui_put(sw, fit, strlen(fit), A_NORMAL,
+		draw_put(sw, fit, strlen(fit), A_NORMAL,
 		    text_nick_color(cw->name), NULL);
 		free(fit);
 		free(nick);
@@ -52,7 +52,7 @@ sidebar_draw(void *win, int h, int w)
 			snprintf(more, sizeof more, "+%zu more",
 			    cw->nmembers - i);
 			wmove(sw, row, 2);
-			ui_put(sw, more, strlen(more), A_DIM, -1, NULL);
+			draw_put(sw, more, strlen(more), A_DIM, -1, NULL);
 			break;
 		}
 		m = &cw->members[i];
@@ -61,7 +61,7 @@ sidebar_draw(void *win, int h, int w)
 		    (chtype)(unsigned char)m->prefix | A_BOLD);
 		nick = text_sanitize_str(m->nick, 0);
 		fit = text_pad(nick, w - 2);
-		ui_put(sw, fit, strlen(fit), A_NORMAL,
+		draw_put(sw, fit, strlen(fit), A_NORMAL,
 		    text_nick_color(m->nick), NULL);
 		free(fit);
 		free(nick);
