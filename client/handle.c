@@ -854,7 +854,7 @@ handle_notice(struct msg *m, time_t when)
  * PRIVMSG and NOTICE. A room's messages go to its window; a whisper goes
  * to the conversation's window (opened if need be) and, if that is not
  * the one being looked at, a copy to the current window. Our own
- * messages come back here too: from echo-message, or from handle_own().
+ * messages come back here too: from echo-message, or from handle_sent().
  */
 static void
 handle_message(struct msg *m, time_t when, int notice)
@@ -971,15 +971,17 @@ handle_message(struct msg *m, time_t when, int notice)
 }
 
 /*
- * Show a message we sent, as the server would echo it, for servers
- * without echo-message.
+ * A message we sent was written. Without echo-message the server will
+ * not show it to us: show it here, as the server would have echoed it.
  */
 void
-handle_own(const char *target, const char *text)
+handle_sent(const char *target, const char *text)
 {
 	struct msg	 m;
 	char		*prefix;
 
+	if (net.caps & CAP_ECHO_MESSAGE)
+		return;
 	memset(&m, 0, sizeof m);
 	xasprintf(&prefix, "%s!%s", net.nick != NULL ? net.nick : "*",
 	    net.userhost != NULL ? net.userhost : "*");

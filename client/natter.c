@@ -47,6 +47,12 @@ static void		natter_winch(evutil_socket_t, short, void *);
 static void		natter_term(evutil_socket_t, short, void *);
 static void		natter_libevent_log(int, const char *);
 
+/* What the server link tells: lines in, messages written. */
+static const struct net_cb natter_net_cb = {
+	handle,
+	handle_sent,
+};
+
 static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "nick",		required_argument,	NULL, 'n' },
@@ -294,7 +300,7 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 
 	window_init();
-	net_init();
+	net_init(&natter_net_cb);
 	atexit(natter_atexit);
 	ui_init();
 	input_init();

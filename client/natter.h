@@ -251,7 +251,7 @@ void	 history_free(struct history *);
 /* handle.c */
 int	 handle_check_table(void);
 void	 handle(char *);
-void	 handle_own(const char *, const char *);
+void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 
 /* input.c */
@@ -271,8 +271,12 @@ void	 input_status(char *, size_t);
 /* natter.c has main() only. */
 
 /* net.c */
+struct net_cb {
+	void	(*line)(char *);	/* a line from the server */
+	void	(*sent)(const char *, const char *); /* PRIVMSG written */
+};
 extern struct net		 net;
-void	 net_init(void);
+void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
 void	 net_register(void);
@@ -339,7 +343,7 @@ void	 tls_free(void);
 struct bufferevent *tls_bufferevent(void);
 int	 tls_started(struct bufferevent *);
 void	 tls_connected(struct bufferevent *);
-const char *tls_error(struct bufferevent *, char *, size_t, int *);
+const char *tls_error(struct bufferevent *, int, char *, size_t, int *);
 
 /* ui.c */
 void	 ui_init(void);

@@ -38,7 +38,6 @@
 #include <event2/event.h>
 
 #include "natter.h"
-#include "cap.h"
 #include "msg.h"
 #include "name.h"
 
@@ -57,8 +56,8 @@
 
 /*
  * A line waiting to go out. A message keeps its target and text, to be
- * shown once it is written (without echo-message) and to say where it
- * was lost if the link goes first.
+ * shown once it is written (cb->sent) and to say where it was lost if
+ * the link goes first.
  */
 struct qline {
 	TAILQ_ENTRY(qline)	 entry;
@@ -70,6 +69,7 @@ struct qline {
 
 struct net		 net;
 
+static const struct net_cb	*cb;	/* what main() wants told */
 static struct bufferevent	*bev;
 static struct evdns_base	*dns;
 static struct evdns_getaddrinfo_request *dns_req;
@@ -106,9 +106,11 @@ static void	net_qline_free(struct qline *);
 static int	net_format(char *, size_t, const char *, va_list)
 		    __printflike(3, 0);
 
+/* Set up; cb says where lines from the server and sent messages go. */
 void
-net_init(void)
+net_init(const struct net_cb *events)
 {
+	cb = events;
 	if ((dns = evdns_base_new(base,
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL) {
 		/* No resolv.conf: numeric addresses and /etc/hosts work. */
@@ -305,7 +307,8 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 		bufferevent_enable(b, EV_READ);
 		return;
 	}
-	if (!opt.tls || tls_error(b, why, sizeof why, &fatal) == NULL)
+	if (!opt.tls || tls_error(b, net.state == NET_CONNECTING, why,
+	    sizeof why, &fatal) == NULL)
 		net_why(b, what, why, sizeof why);
 	/*
 	 * Another address may work where this one did not; but one that
@@ -376,7 +379,7 @@ net_read_cb(struct bufferevent *b, void *arg)
 	while (bev != NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		window_raw("<<", line);
-		handle(line);
+		cb->line(line);
 		free(line);
 	}
 	/* A server that never ends its line must not fill our memory. */
@@ -588,9 +591,8 @@ net_send(const char *fmt, ...)
 }
 
 /*
- * Queue a PRIVMSG of text to target. Without echo-message it is shown
- * as ours when it is written, not before: a line lost with the link
- * was never seen as said.
+ * Queue a PRIVMSG of text to target. cb->sent() hears of it when it is
+ * written, not before: a line lost with the link was never seen as said.
  */
 void
 net_say(const char *target, const char *text)
@@ -693,8 +695,8 @@ net_pace(void)
 		TAILQ_REMOVE(&queue, q, entry);
 		nqueued--;
 		net_write(q->line, q->len);
-		if (q->target != NULL && !(net.caps & CAP_ECHO_MESSAGE))
-			handle_own(q->target, q->text);
+		if (q->target != NULL)
+			cb->sent(q->target, q->text);
 		net_qline_free(q);
 		tokens -= 1.0;
 		dirty |= DIRTY_STATUS;
