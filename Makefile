@@ -75,6 +75,7 @@ CLIENT_OBJS = \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \
 	$(B)/client/input.o \
+	$(B)/client/login.o \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \

@@ -36,7 +36,6 @@ struct handler {
 	void		(*fn)(struct msg *, time_t);
 };
 
-static void	handle_welcome(struct msg *, time_t);
 static void	handle_isupport(struct msg *, time_t);
 static void	handle_away(struct msg *, time_t);
 static void	handle_to_current(struct msg *, time_t);
@@ -52,9 +51,6 @@ static void	handle_topic_who(struct msg *, time_t);
 static void	handle_names(struct msg *, time_t);
 static void	handle_endofnames(struct msg *, time_t);
 static void	handle_motd(struct msg *, time_t);
-static void	handle_nick_error(struct msg *, time_t);
-static void	handle_badpass(struct msg *, time_t);
-static void	handle_cap(struct msg *, time_t);
 static void	handle_error(struct msg *, time_t);
 static void	handle_join(struct msg *, time_t);
 static void	handle_kick(struct msg *, time_t);
@@ -74,7 +70,7 @@ static int	handle_full_said;
 
 /* Sorted by strcmp(): handle_check_table() checks. */
 static const struct handler handlers[] = {
-	{ "001",	handle_welcome },
+	{ "001",	login_welcome },
 	{ "005",	handle_isupport },
 	{ "301",	handle_away },
 	{ "305",	handle_to_current },
@@ -98,10 +94,10 @@ static const struct handler handlers[] = {
 	{ "375",	handle_motd },
 	{ "376",	handle_motd },
 	{ "422",	handle_motd },
-	{ "432",	handle_nick_error },
-	{ "433",	handle_nick_error },
-	{ "464",	handle_badpass },
-	{ "CAP",	handle_cap },
+	{ "432",	login_nick_error },
+	{ "433",	login_nick_error },
+	{ "464",	login_badpass },
+	{ "CAP",		login_cap },
 	{ "ERROR",	handle_error },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
@@ -247,42 +243,6 @@ handle_mentions(const char *text, const char *nick)
 			return (1);
 	}
 	return (0);
-}
-
-/* 001: registered. Learn our nick and prefix, then join the rooms. */
-static void
-handle_welcome(struct msg *m, time_t when)
-{
-	struct window	*w;
-	const char	*text = handle_last(m), *word;
-	int		 have_room = 0;
-
-	(void)when;
-	if (m->nparams < 1)
-		return;
-	/* Its name stands for the server in lines without a prefix. */
-	if (m->prefix != NULL) {
-		free(net.server);
-		net.server = xstrdup(m->prefix);
-	}
-	net_set_nick(m->params[0]);
-	free(opt.nick);
-	opt.nick = xstrdup(m->params[0]);
-	/* "Welcome to the ... Network nick!user@host" */
-	if ((word = strrchr(text, ' ')) != NULL)
-		net_set_userhost(word + 1);
-	net_registered();
-	window_printf(window_server, 0, "-!- %s", text);
-	TAILQ_FOREACH(w, &windows, entry) {
-		if (w->type != WINDOW_CHANNEL)
-			continue;
-		if (opt.room != NULL && name_cmp(w->name, opt.room) == 0)
-			have_room = 1;
-		if (!w->parting)
-			net_send("JOIN %s", w->name);
-	}
-	if (opt.room != NULL && !have_room)
-		net_send("JOIN %s", opt.room);
 }
 
 /* Are the n bytes at s all in [lo, hi]? */
@@ -533,85 +493,6 @@ handle_motd(struct msg *m, time_t when)
 	(void)when;
 	if (strcmp(m->cmd, "376") != 0)
 		window_printf(window_server, 0, "%s", handle_last(m));
-}
-
-/*
- * 432, 433: the nick was refused. While registering, ask again on the
- * same connection (after a reconnect, just try with an underscore: the
- * old connection may still hold the nick); later, say so.
- */
-static void
-handle_nick_error(struct msg *m, time_t when)
-{
-	const char	*nick = m->nparams >= 2 ? m->params[1] : "?";
-	const char	*why;
-	char		*next;
-
-	(void)when;
-	why = strcmp(m->cmd, "433") == 0 ? "is already in use" :
-	    "is not a valid nickname";
-	if (net.state != NET_REGISTERING) {
-		window_printf(window_cur, LINE_ERROR, "-!- %s %s", nick, why);
-		return;
-	}
-	if (net.registered_once && strcmp(m->cmd, "433") == 0 &&
-	    strlen(nick) < 20) {
-		xasprintf(&next, "%s_", nick);
-		free(opt.nick);
-		opt.nick = next;
-		net_register();
-		return;
-	}
-	window_printf(window_server, LINE_ERROR,
-	    "-!- the nickname %s %s; choose another", nick, why);
-	input_ask(INPUT_NICK, nick);
-}
-
-static void
-handle_badpass(struct msg *m, time_t when)
-{
-	(void)m;
-	(void)when;
-	net.fatal = 1;
-	window_printf(window_server, LINE_ERROR,
-	    "-!- the server password is wrong (see --password)");
-}
-
-/*
- * CAP: ask for what natter uses of what the server offers (an LS 302
- * reply may come in several lines, all but the last with a "*"), then
- * END.
- */
-static void
-handle_cap(struct msg *m, time_t when)
-{
-	static int	 offered;
-	const char	*sub, *list;
-	char		 want[128];
-
-	(void)when;
-	if (m->nparams < 3)
-		return;
-	sub = m->params[1];
-	list = handle_last(m);
-	if (strcmp(sub, "LS") == 0) {
-		offered |= cap_mask(list);
-		if (m->nparams >= 4 && strcmp(m->params[2], "*") == 0)
-			return;
-		if (cap_list(cap_all(CAP_NATTER) & offered, want,
-		    sizeof want) > 0)
-			net_send_now("CAP REQ :%s", want);
-		else if (net.state == NET_REGISTERING)
-			net_send_now("CAP END");
-		offered = 0;
-	} else if (strcmp(sub, "ACK") == 0) {
-		net.caps |= cap_mask(list);
-		if (net.state == NET_REGISTERING)
-			net_send_now("CAP END");
-	} else if (strcmp(sub, "NAK") == 0) {
-		if (net.state == NET_REGISTERING)
-			net_send_now("CAP END");
-	}
 }
 
 static void

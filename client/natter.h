@@ -191,7 +191,6 @@ struct net {
 	char		*server;	/* its name, from 001 */
 	int		 caps;		/* CAP_* from cap.h, acknowledged */
 	int		 registered_once;
-	int		 asking_nick;	/* the nick prompt is up */
 	int		 fatal;		/* no retry: bad password */
 	char		 status[128];	/* why we are not connected */
 };
@@ -255,23 +254,26 @@ void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 
 /* input.c */
-enum input_mode {
-	INPUT_CHAT,
-	INPUT_ROOM,		/* asking which room */
-	INPUT_NICK,		/* asking for a nickname */
-	INPUT_PASTE,		/* "send N lines?" */
-};
 void	 input_init(void);
 void	 input_free(void);
 void	 input_read(void);
-void	 input_ask(enum input_mode, const char *);
+void	 input_ask(const char *, const char *, int (*)(const char *));
 void	 input_draw(int, int, int);
 void	 input_status(char *, size_t);
+
+/* login.c */
+void	 login_start(void);
+void	 login_ask(void);
+void	 login_welcome(struct msg *, time_t);
+void	 login_nick_error(struct msg *, time_t);
+void	 login_badpass(struct msg *, time_t);
+void	 login_cap(struct msg *, time_t);
 
 /* natter.c has main() only. */
 
 /* net.c */
 struct net_cb {
+	void	(*connected)(void);	/* the link is up: register */
 	void	(*line)(char *);	/* a line from the server */
 	void	(*sent)(const char *, const char *); /* PRIVMSG written */
 };
@@ -279,7 +281,6 @@ extern struct net		 net;
 void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
-void	 net_register(void);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
 void	 net_say(const char *, const char *);

@@ -79,7 +79,6 @@ static struct event		*retry_ev;
 static struct event		*pace_ev;
 static struct event		*quit_ev;
 static int			 retry_secs;
-static int			 sent_user;
 static int			 pinged;
 static double			 tokens = NET_BURST;
 static struct timespec		 refilled;
@@ -106,7 +105,7 @@ static void	net_qline_free(struct qline *);
 static int	net_format(char *, size_t, const char *, va_list)
 		    __printflike(3, 0);
 
-/* Set up; cb says where lines from the server and sent messages go. */
+/* Set up; cb says whom to tell of the link, its lines and messages. */
 void
 net_init(const struct net_cb *events)
 {
@@ -184,7 +183,6 @@ net_connect(void)
 
 	net.state = NET_CONNECTING;
 	net.caps = 0;
-	sent_user = 0;
 	pinged = 0;
 	window_printf(window_server, 0, "-!- connecting to %s port %s",
 	    opt.host, opt.port);
@@ -264,19 +262,6 @@ net_addrs_free(void)
 	addrs = addr_next = NULL;
 }
 
-/* Send NICK and USER once the connection is up and the nick is known. */
-void
-net_register(void)
-{
-	if (net.state != NET_REGISTERING || opt.nick == NULL)
-		return;
-	net_send_now("NICK %s", opt.nick);
-	if (!sent_user) {
-		net_send_now("USER %s 0 * :natter user", opt.user);
-		sent_user = 1;
-	}
-}
-
 static void
 net_event_cb(struct bufferevent *b, short what, void *arg)
 {
@@ -292,10 +277,7 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 			tls_connected(b);
 		window_printf(window_server, 0, "-!- connected, registering");
 		bufferevent_set_timeouts(b, &idle, NULL);
-		net_send_now("CAP LS 302");
-		if (opt.password != NULL)
-			net_send_now("PASS :%s", opt.password);
-		net_register();
+		cb->connected();
 		dirty |= DIRTY_STATUS;
 		return;
 	}
