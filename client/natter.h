@@ -165,7 +165,11 @@ struct window {
 };
 TAILQ_HEAD(windows, window);
 
-/* Dirty flags: handlers set them, ui_draw() repaints and clears them. */
+/*
+ * Dirty flags: handlers set them, ui_draw() repaints and clears them.
+ * DIRTY_ALL repaints every region; only a new size needs DIRTY_LAYOUT,
+ * which makes the curses windows again.
+ */
 #define DIRTY_TOP	0x1
 #define DIRTY_PANE	0x2
 #define DIRTY_SIDEBAR	0x4
@@ -174,7 +178,8 @@ TAILQ_HEAD(windows, window);
 #define DIRTY_BELL	0x20
 #define DIRTY_LAYOUT	0x40
 #define DIRTY_CLEAR	0x80	/* clear the terminal first (Ctrl-L) */
-#define DIRTY_ALL	0x5f
+#define DIRTY_ALL	(DIRTY_TOP | DIRTY_PANE | DIRTY_SIDEBAR | \
+			 DIRTY_STATUS | DIRTY_INPUT)
 
 enum net_state {
 	NET_IDLE,		/* waiting to (re)connect */
