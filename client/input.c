@@ -45,6 +45,7 @@ enum input_mode {
 static WINDOW		*pad;
 static int		 padw;
 static int		 xoff;
+static int		 pad_y, pad_x, pad_cols;	/* where it is shown */
 static struct edit	 edit;
 static struct history	 history;
 static struct complete	 comp;
@@ -677,7 +678,22 @@ input_draw(int y, int x, int cols)
 	}
 	wattr_set(pad, A_NORMAL, 0, NULL);
 	wmove(pad, 0, cur);
-	pnoutrefresh(pad, 0, xoff, y, x, y, x + cols - 1);
+	pad_y = y;
+	pad_x = x;
+	pad_cols = cols;
+	input_refresh();
 	free(wp);
 	free(prompt);
+}
+
+/*
+ * Show the pad as last drawn, putting the cursor back in the input line
+ * after other windows were refreshed.
+ */
+void
+input_refresh(void)
+{
+	if (pad_cols > 0)
+		pnoutrefresh(pad, 0, xoff, pad_y, pad_x, pad_y,
+		    pad_x + pad_cols - 1);
 }

@@ -264,6 +264,7 @@ void	 input_free(void);
 void	 input_read(void);
 void	 input_ask(const char *, const char *, int (*)(const char *));
 void	 input_draw(int, int, int);
+void	 input_refresh(void);
 void	 input_status(char *, size_t);
 
 /* login.c */

@@ -123,7 +123,7 @@ ui_resize(void)
 void
 ui_draw(void)
 {
-	if (!active)
+	if (!active || dirty == 0)
 		return;
 	if (dirty & DIRTY_LAYOUT)
 		ui_layout();
@@ -148,8 +148,15 @@ ui_draw(void)
 			wnoutrefresh(status);
 		}
 	}
-	/* Last, so the cursor ends up in the input line. */
-	input_draw(LINES - 1, 0, COLS);
+	/*
+	 * The input line last, so the cursor ends up there: the other
+	 * windows leave it alone (leaveok), and the last one refreshed
+	 * places it. Drawn again only if it changed.
+	 */
+	if (dirty & DIRTY_INPUT)
+		input_draw(LINES - 1, 0, COLS);
+	else
+		input_refresh();
 	doupdate();
 	if (dirty & DIRTY_BELL)
 		beep();

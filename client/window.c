@@ -232,6 +232,9 @@ window_rename(struct window *w, const char *name)
 	free(w->name);
 	w->name = xstrdup(name);
 	dirty |= DIRTY_STATUS | DIRTY_TOP;
+	/* The input line's prompt shows the current window's name. */
+	if (w == window_cur)
+		dirty |= DIRTY_INPUT;
 }
 
 void
