@@ -28,7 +28,6 @@
 #include <cmocka.h>
 
 #include "natter.h"
-#include "msg.h"
 #include "utf8.h"
 
 static void
@@ -219,41 +218,6 @@ test_split_words(void **state)
 	assert_int_equal(text_split("abe\xcc\x81x", 6, 4), 2);
 }
 
-/* The split fits the line the server relays, with its prefix. */
-static void
-test_split_relay(void **state)
-{
-	char		 text[2048] = "", part[600], line[1024];
-	const char	*p = text;
-	size_t		 room, len, n;
-	int		 i;
-
-	(void)state;
-	net_set_nick("철수");
-	net_set_userhost("철수!~u@127.0.0.1");
-	room = net_text_room("#7", 0);
-	assert_int_equal(room, 512 - strlen(":철수!~u@127.0.0.1 PRIVMSG #7 :"
-	    "\r\n"));
-	for (i = 0; i < 400; i++)
-		strcat(text, "가");
-	len = strlen(text);
-	while (len > 0) {
-		n = text_split(p, len, room);
-		memcpy(part, p, n);
-		part[n] = '\0';
-		assert_true(msg_formatl(line, sizeof line, "철수!~u@127.0.0.1",
-		    "PRIVMSG", "#7", part, (char *)NULL) <= 512);
-		p += n;
-		len -= n;
-	}
-	/* Unknown userhost: assume the longest a server may make. */
-	free(net.userhost);
-	net.userhost = NULL;
-	assert_true(net_text_room("#7", 0) < room);
-	assert_int_equal(net_text_room("#7", 0), 512 - (1 + strlen("철수") +
-	    1 + 16 + 1 + 63 + strlen(" PRIVMSG #7 :\r\n")));
-}
-
 static void
 test_nick_color(void **state)
 {
@@ -275,7 +239,6 @@ main(void)
 		cmocka_unit_test(test_style),
 		cmocka_unit_test(test_split_hangul),
 		cmocka_unit_test(test_split_words),
-		cmocka_unit_test(test_split_relay),
 		cmocka_unit_test(test_nick_color),
 	};
 
