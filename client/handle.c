@@ -462,6 +462,7 @@ static void
 handle_endofnames(struct msg *m, time_t when)
 {
 	struct window	*w;
+	struct member	**members;
 	char		*list = NULL, *next;
 	size_t		 i;
 
@@ -474,12 +475,13 @@ handle_endofnames(struct msg *m, time_t when)
 	if (w->names_show == 0)
 		return;
 	w->names_show--;
+	members = window_members(w);
 	list = xstrdup("");
 	for (i = 0; i < w->nmembers; i++) {
 		xasprintf(&next, "%s%s%s%s", list, i > 0 ? " " : "",
-		    w->members[i].prefix == ' ' ? "" :
-		    (char []){ w->members[i].prefix, '\0' },
-		    w->members[i].nick);
+		    members[i]->prefix == ' ' ? "" :
+		    (char []){ members[i]->prefix, '\0' },
+		    members[i]->nick);
 		free(list);
 		list = next;
 	}

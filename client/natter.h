@@ -26,6 +26,7 @@
 #include <wchar.h>
 
 #include <bsd/sys/queue.h>
+#include <bsd/sys/tree.h>
 
 #include "log.h"
 
@@ -138,7 +139,10 @@ struct member {
 	char		*nick;
 	char		 prefix;
 	unsigned long	 spoke;		/* last spoke (a counter) */
+	RB_ENTRY(member) entry;
 };
+RB_HEAD(members, member);
+RB_PROTOTYPE(members, member, entry, window_member_cmp);
 
 enum window_type {
 	WINDOW_SERVER,
@@ -152,9 +156,11 @@ struct window {
 	char			*name;
 	char			*topic;
 	struct scroll		 scroll;
-	struct member		*members;	/* by prefix, name */
+	struct members		 members;	/* by name_cmp() */
 	size_t			 nmembers;
-	size_t			 capmembers;
+	struct member		**sorted;	/* by prefix, name */
+	size_t			 capsorted;
+	int			 sorted_stale;	/* to be sorted again */
 	int			 joined;	/* we are in the channel */
 	int			 parting;	/* close on our PART */
 	int			 names_fresh;	/* 353 starts a list */
@@ -387,6 +393,7 @@ int	 window_member_remove(struct window *, const char *);
 int	 window_member_rename(struct window *, const char *, const char *);
 void	 window_member_prefix(struct window *, const char *, char);
 void	 window_members_clear(struct window *);
+struct member **window_members(struct window *);
 void	 window_spoke(struct window *, const char *);
 size_t	 window_nicks(struct window *, const char **, size_t);
 int	 window_prefix_rank(char);

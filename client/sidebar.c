@@ -30,7 +30,7 @@ sidebar_draw(void *win, int h, int w)
 {
 	WINDOW		*sw = win;
 	struct window	*cw = window_cur;
-	struct member	*m;
+	struct member	**members, *m;
 	char		*nick, *fit, more[32];
 	size_t		 i;
 	int		 row = 0;
@@ -47,6 +47,7 @@ sidebar_draw(void *win, int h, int w)
 		free(nick);
 		return;
 	}
+	members = window_members(cw);
 	for (i = 0; i < cw->nmembers && row < h; i++, row++) {
 		if (row == h - 1 && cw->nmembers - i > 1) {
 			snprintf(more, sizeof more, "+%zu more",
@@ -55,7 +56,7 @@ sidebar_draw(void *win, int h, int w)
 			draw_put(sw, more, strlen(more), A_DIM, -1, NULL);
 			break;
 		}
-		m = &cw->members[i];
+		m = members[i];
 		wmove(sw, row, 1);
 		waddch(sw, m->prefix == ' ' ? ' ' :
 		    (chtype)(unsigned char)m->prefix | A_BOLD);
