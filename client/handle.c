@@ -463,8 +463,8 @@ handle_endofnames(struct msg *m, time_t when)
 {
 	struct window	*w;
 	struct member	**members;
-	char		*list = NULL, *next;
-	size_t		 i;
+	char		*list, *p;
+	size_t		 i, n, len;
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
@@ -475,16 +475,21 @@ handle_endofnames(struct msg *m, time_t when)
 	if (w->names_show == 0)
 		return;
 	w->names_show--;
+	/* "@op +voiced other": sized first, then filled in one pass. */
 	members = window_members(w);
-	list = xstrdup("");
-	for (i = 0; i < w->nmembers; i++) {
-		xasprintf(&next, "%s%s%s%s", list, i > 0 ? " " : "",
-		    members[i]->prefix == ' ' ? "" :
-		    (char []){ members[i]->prefix, '\0' },
-		    members[i]->nick);
-		free(list);
-		list = next;
+	for (i = 0, len = 1; i < w->nmembers; i++)
+		len += 2 + strlen(members[i]->nick);
+	list = xmalloc(len);
+	for (i = 0, p = list; i < w->nmembers; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		if (members[i]->prefix != ' ')
+			*p++ = members[i]->prefix;
+		n = strlen(members[i]->nick);
+		memcpy(p, members[i]->nick, n);
+		p += n;
 	}
+	*p = '\0';
 	window_printf(w, 0, "-!- %zu in %s: %s", w->nmembers, w->name, list);
 	free(list);
 }
