@@ -218,12 +218,40 @@ test_split_words(void **state)
 	assert_int_equal(text_split("abe\xcc\x81x", 6, 4), 2);
 }
 
+/*
+ * Nick colours: the same for a nick in any ASCII case, always one of the
+ * palette's, and different nicks do not all get the same one.
+ */
 static void
 test_nick_color(void **state)
 {
+	static const int	 palette[] = { 2, 3, 4, 5, 6, 7, 9, 10, 12, 13 };
+	static const char	*nicks[] = {
+		"alice", "bob", "carol", "dave", "eve", "frank", "grace",
+		"heidi", "ivan", "judy", "mallory", "oscar", "peggy", "trent",
+		"victor", "walter", "철수", "영희", "a", "[x]", "nick_",
+	};
+	int			 seen[16] = { 0 }, c, ncolors = 0;
+	size_t			 i, j;
+
 	(void)state;
-	assert_int_equal(text_nick_color("alice"), text_nick_color("alice"));
-	assert_true(text_nick_color("철수") >= 0);
+	assert_int_equal(text_nick_color("Alice"), text_nick_color("alice"));
+	assert_int_equal(text_nick_color("ALICE"), text_nick_color("alice"));
+	assert_int_equal(text_nick_color("BoB_[1]"),
+	    text_nick_color("bob_[1]"));
+	assert_int_equal(text_nick_color("철수ABC"), text_nick_color("철수abc"));
+	for (i = 0; i < sizeof nicks / sizeof nicks[0]; i++) {
+		c = text_nick_color(nicks[i]);
+		for (j = 0; j < sizeof palette / sizeof palette[0]; j++) {
+			if (palette[j] == c)
+				break;
+		}
+		assert_true(j < sizeof palette / sizeof palette[0]);
+		if (seen[c]++ == 0)
+			ncolors++;
+	}
+	assert_true(ncolors >= 4);
+	assert_true(text_nick_color("") >= 2);
 }
 
 int
