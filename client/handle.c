@@ -68,7 +68,10 @@ static void	handle_message(struct msg *, time_t, int);
 /* The server window said that whisper windows are full. */
 static int	handle_full_said;
 
-/* Sorted by strcmp(): handle_check_table() checks. */
+/*
+ * Sorted by strcmp(): handle_check_table() checks. Replies to
+ * registration go to login.c.
+ */
 static const struct handler handlers[] = {
 	{ "001",	login_welcome },
 	{ "005",	handle_isupport },

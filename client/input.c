@@ -16,9 +16,9 @@
 
 /*
  * Keys: editing keys go to the line editor, Enter to command_run() or to
- * the question being asked (room, nick, "send N lines?"), the rest switch
- * and scroll windows. A bracketed paste is collected whole; more than one
- * line is only sent once the user says so.
+ * the question being asked (login.c's room and nick, "send N lines?"),
+ * the rest switch and scroll windows. A bracketed paste is collected
+ * whole; more than one line is only sent once the user says so.
  */
 
 #include <curses.h>
