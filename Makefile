@@ -89,14 +89,17 @@ SERVER_OBJS = \
 CLIENT_OBJS = \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
+	$(B)/client/draw.o \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \
 	$(B)/client/input.o \
+	$(B)/client/login.o \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \
 	$(B)/client/scroll.o \
 	$(B)/client/sidebar.o \
+	$(B)/client/state.o \
 	$(B)/client/status.o \
 	$(B)/client/text.o \
 	$(B)/client/tls.o \

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "natter.h"
+#include "cap.h"
 #include "msg.h"
 #include "name.h"
 #include "numeric.h"
@@ -35,7 +36,6 @@ struct handler {
 	void		(*fn)(struct msg *, time_t);
 };
 
-static void	handle_welcome(struct msg *, time_t);
 static void	handle_isupport(struct msg *, time_t);
 static void	handle_away(struct msg *, time_t);
 static void	handle_to_current(struct msg *, time_t);
@@ -51,9 +51,6 @@ static void	handle_topic_who(struct msg *, time_t);
 static void	handle_names(struct msg *, time_t);
 static void	handle_endofnames(struct msg *, time_t);
 static void	handle_motd(struct msg *, time_t);
-static void	handle_nick_error(struct msg *, time_t);
-static void	handle_badpass(struct msg *, time_t);
-static void	handle_cap(struct msg *, time_t);
 static void	handle_error(struct msg *, time_t);
 static void	handle_join(struct msg *, time_t);
 static void	handle_kick(struct msg *, time_t);
@@ -71,9 +68,12 @@ static void	handle_message(struct msg *, time_t, int);
 /* The server window said that whisper windows are full. */
 static int	handle_full_said;
 
-/* Sorted by strcmp(): handle_check_table() checks. */
+/*
+ * Sorted by strcmp(): handle_check_table() checks. Replies to
+ * registration go to login.c.
+ */
 static const struct handler handlers[] = {
-	{ "001",	handle_welcome },
+	{ "001",	login_welcome },
 	{ "005",	handle_isupport },
 	{ "301",	handle_away },
 	{ "305",	handle_to_current },
@@ -97,10 +97,10 @@ static const struct handler handlers[] = {
 	{ "375",	handle_motd },
 	{ "376",	handle_motd },
 	{ "422",	handle_motd },
-	{ "432",	handle_nick_error },
-	{ "433",	handle_nick_error },
-	{ "464",	handle_badpass },
-	{ "CAP",	handle_cap },
+	{ "432",	login_nick_error },
+	{ "433",	login_nick_error },
+	{ "464",	login_badpass },
+	{ "CAP",		login_cap },
 	{ "ERROR",	handle_error },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
@@ -197,8 +197,8 @@ handle(char *line)
 			    "-!- malformed line dropped: %s", errstr);
 		return;
 	}
-	if ((net.caps & CAP_TIME) && msg_tag(&m, "time", tag, sizeof tag) !=
-	    NULL)
+	if ((net.caps & CAP_SERVER_TIME) &&
+	    msg_tag(&m, "time", tag, sizeof tag) != NULL)
 		when = handle_time(tag, when);
 	h = bsearch(m.cmd, handlers, HANDLER_COUNT, sizeof handlers[0],
 	    handle_cmp);
@@ -246,42 +246,6 @@ handle_mentions(const char *text, const char *nick)
 			return (1);
 	}
 	return (0);
-}
-
-/* 001: registered. Learn our nick and prefix, then join the rooms. */
-static void
-handle_welcome(struct msg *m, time_t when)
-{
-	struct window	*w;
-	const char	*text = handle_last(m), *word;
-	int		 have_room = 0;
-
-	(void)when;
-	if (m->nparams < 1)
-		return;
-	/* Its name stands for the server in lines without a prefix. */
-	if (m->prefix != NULL) {
-		free(net.server);
-		net.server = xstrdup(m->prefix);
-	}
-	net_set_nick(m->params[0]);
-	free(opt.nick);
-	opt.nick = xstrdup(m->params[0]);
-	/* "Welcome to the ... Network nick!user@host" */
-	if ((word = strrchr(text, ' ')) != NULL)
-		net_set_userhost(word + 1);
-	net_registered();
-	window_printf(window_server, 0, "-!- %s", text);
-	TAILQ_FOREACH(w, &windows, entry) {
-		if (w->type != WINDOW_CHANNEL)
-			continue;
-		if (opt.room != NULL && name_cmp(w->name, opt.room) == 0)
-			have_room = 1;
-		if (!w->parting)
-			net_send("JOIN %s", w->name);
-	}
-	if (opt.room != NULL && !have_room)
-		net_send("JOIN %s", opt.room);
 }
 
 /* Are the n bytes at s all in [lo, hi]? */
@@ -501,8 +465,9 @@ static void
 handle_endofnames(struct msg *m, time_t when)
 {
 	struct window	*w;
-	char		*list = NULL, *next;
-	size_t		 i;
+	struct member	**members;
+	char		*list, *p;
+	size_t		 i, n, len;
 
 	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
@@ -513,15 +478,21 @@ handle_endofnames(struct msg *m, time_t when)
 	if (w->names_show == 0)
 		return;
 	w->names_show--;
-	list = xstrdup("");
-	for (i = 0; i < w->nmembers; i++) {
-		xasprintf(&next, "%s%s%s%s", list, i > 0 ? " " : "",
-		    w->members[i].prefix == ' ' ? "" :
-		    (char []){ w->members[i].prefix, '\0' },
-		    w->members[i].nick);
-		free(list);
-		list = next;
+	/* "@op +voiced other": sized first, then filled in one pass. */
+	members = window_members(w);
+	for (i = 0, len = 1; i < w->nmembers; i++)
+		len += 2 + strlen(members[i]->nick);
+	list = xmalloc(len);
+	for (i = 0, p = list; i < w->nmembers; i++) {
+		if (i > 0)
+			*p++ = ' ';
+		if (members[i]->prefix != ' ')
+			*p++ = members[i]->prefix;
+		n = strlen(members[i]->nick);
+		memcpy(p, members[i]->nick, n);
+		p += n;
 	}
+	*p = '\0';
 	window_printf(w, 0, "-!- %zu in %s: %s", w->nmembers, w->name, list);
 	free(list);
 }
@@ -532,111 +503,6 @@ handle_motd(struct msg *m, time_t when)
 	(void)when;
 	if (strcmp(m->cmd, "376") != 0)
 		window_printf(window_server, 0, "%s", handle_last(m));
-}
-
-/*
- * 432, 433: the nick was refused. While registering, ask again on the
- * same connection (after a reconnect, just try with an underscore: the
- * old connection may still hold the nick); later, say so.
- */
-static void
-handle_nick_error(struct msg *m, time_t when)
-{
-	const char	*nick = m->nparams >= 2 ? m->params[1] : "?";
-	const char	*why;
-	char		*next;
-
-	(void)when;
-	why = strcmp(m->cmd, "433") == 0 ? "is already in use" :
-	    "is not a valid nickname";
-	if (net.state != NET_REGISTERING) {
-		window_printf(window_cur, LINE_ERROR, "-!- %s %s", nick, why);
-		return;
-	}
-	if (net.registered_once && strcmp(m->cmd, "433") == 0 &&
-	    strlen(nick) < 20) {
-		xasprintf(&next, "%s_", nick);
-		free(opt.nick);
-		opt.nick = next;
-		net_register();
-		return;
-	}
-	window_printf(window_server, LINE_ERROR,
-	    "-!- the nickname %s %s; choose another", nick, why);
-	input_ask(INPUT_NICK, nick);
-}
-
-static void
-handle_badpass(struct msg *m, time_t when)
-{
-	(void)m;
-	(void)when;
-	net.fatal = 1;
-	window_printf(window_server, LINE_ERROR,
-	    "-!- the server password is wrong (see --password)");
-}
-
-/* Is cap (name, or name=value) in a CAP list? */
-static int
-handle_cap_has(const char *list, const char *cap)
-{
-	const char	*p = list;
-	size_t		 len = strlen(cap), n;
-
-	while (*p != '\0') {
-		n = strcspn(p, " =");
-		if (n == len && strncmp(p, cap, len) == 0)
-			return (1);
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
-	}
-	return (0);
-}
-
-/*
- * CAP: ask for echo-message and server-time if offered (an LS 302 reply
- * may come in several lines, all but the last with a "*"), then END.
- */
-static void
-handle_cap(struct msg *m, time_t when)
-{
-	static char	 want[64];
-	const char	*sub, *list;
-	size_t		 len;
-
-	(void)when;
-	if (m->nparams < 3)
-		return;
-	sub = m->params[1];
-	list = handle_last(m);
-	if (strcmp(sub, "LS") == 0) {
-		len = strlen(want);
-		if (handle_cap_has(list, "echo-message") &&
-		    strstr(want, "echo-message") == NULL)
-			len += snprintf(want + len, sizeof want - len,
-			    "echo-message ");
-		if (handle_cap_has(list, "server-time") &&
-		    strstr(want, "server-time") == NULL)
-			snprintf(want + len, sizeof want - len, "server-time ");
-		if (m->nparams >= 4 && strcmp(m->params[2], "*") == 0)
-			return;
-		if ((len = strlen(want)) > 0) {
-			want[len - 1] = '\0';
-			net_send_now("CAP REQ :%s", want);
-			want[0] = '\0';
-		} else if (net.state == NET_REGISTERING)
-			net_send_now("CAP END");
-	} else if (strcmp(sub, "ACK") == 0) {
-		if (handle_cap_has(list, "echo-message"))
-			net.caps |= CAP_ECHO;
-		if (handle_cap_has(list, "server-time"))
-			net.caps |= CAP_TIME;
-		if (net.state == NET_REGISTERING)
-			net_send_now("CAP END");
-	} else if (strcmp(sub, "NAK") == 0) {
-		if (net.state == NET_REGISTERING)
-			net_send_now("CAP END");
-	}
 }
 
 static void
@@ -879,7 +745,7 @@ handle_notice(struct msg *m, time_t when)
  * PRIVMSG and NOTICE. A room's messages go to its window; a whisper goes
  * to the conversation's window (opened if need be) and, if that is not
  * the one being looked at, a copy to the current window. Our own
- * messages come back here too: from echo-message, or from handle_own().
+ * messages come back here too: from echo-message, or from handle_sent().
  */
 static void
 handle_message(struct msg *m, time_t when, int notice)
@@ -996,15 +862,17 @@ handle_message(struct msg *m, time_t when, int notice)
 }
 
 /*
- * Show a message we sent, as the server would echo it, for servers
- * without echo-message.
+ * A message we sent was written. Without echo-message the server will
+ * not show it to us: show it here, as the server would have echoed it.
  */
 void
-handle_own(const char *target, const char *text)
+handle_sent(const char *target, const char *text)
 {
 	struct msg	 m;
 	char		*prefix;
 
+	if (net.caps & CAP_ECHO_MESSAGE)
+		return;
 	memset(&m, 0, sizeof m);
 	xasprintf(&prefix, "%s!%s", net.nick != NULL ? net.nick : "*",
 	    net.userhost != NULL ? net.userhost : "*");

@@ -16,9 +16,9 @@
 
 /*
  * Keys: editing keys go to the line editor, Enter to command_run() or to
- * the question being asked (room, nick, "send N lines?"), the rest switch
- * and scroll windows. A bracketed paste is collected whole; more than one
- * line is only sent once the user says so.
+ * the question being asked (login.c's room and nick, "send N lines?"),
+ * the rest switch and scroll windows. A bracketed paste is collected
+ * whole; more than one line is only sent once the user says so.
  */
 
 #include <curses.h>
@@ -28,7 +28,6 @@
 #include <time.h>
 
 #include "natter.h"
-#include "name.h"
 #include "utf8.h"
 
 /* Keys for the bracketed-paste markers, as catgirl defines them. */
@@ -37,16 +36,27 @@
 #define PASTE_MAX	(256 * 1024)	/* bytes of one paste kept */
 #define CTRL(c)		((c) & 0x1f)
 
+enum input_mode {
+	INPUT_CHAT,
+	INPUT_ASK,		/* a question: room, nick */
+	INPUT_PASTE,		/* "send N lines?" */
+};
+
 static WINDOW		*pad;
 static int		 padw;
 static int		 xoff;
+static int		 pad_y, pad_x, pad_cols;	/* where it is shown */
 static struct edit	 edit;
 static struct history	 history;
 static struct complete	 comp;
 static enum input_mode	 mode = INPUT_CHAT;
+static char		 ask_prompt[32];
+static int		(*ask_answer)(const char *);
+static unsigned int	 asked;		/* questions so far */
 static int		 pasting;
 static char		*paste;
 static size_t		 pastelen;
+static size_t		 pastesize;	/* bytes allocated */
 static size_t		 pastecut;	/* bytes past PASTE_MAX, dropped */
 static char		**lines;
 static size_t		 nlines;
@@ -66,7 +76,6 @@ static void	input_paste_add(wint_t);
 static void	input_paste_done(void);
 static void	input_paste_answer(int);
 static void	input_lines_free(void);
-static const char *input_default_nick(void);
 
 void
 input_init(void)
@@ -110,23 +119,20 @@ input_note(const char *s)
 }
 
 /*
- * Ask for a room or a nick in the input line, with text to start from
- * (for a nick, NULL suggests $USER).
+ * Ask a question in the input line after prompt, with text to start
+ * from. Enter gives the line to answer(), which returns -1 to leave it
+ * there to be corrected; else the input line is for chat again, unless
+ * answer() asked another question.
  */
 void
-input_ask(enum input_mode m, const char *prefill)
+input_ask(const char *prompt, const char *prefill, int (*answer)(const char *))
 {
-	if (m == INPUT_NICK && prefill == NULL)
-		prefill = input_default_nick();
-	mode = m;
+	snprintf(ask_prompt, sizeof ask_prompt, "%s", prompt);
+	ask_answer = answer;
+	asked++;
+	mode = INPUT_ASK;
 	edit_set(&edit, prefill != NULL ? prefill : "");
 	complete_reset(&comp);
-	if (m == INPUT_ROOM)
-		window_printf(window_server, 0, "-!- Which room? Type a name "
-		    "or a number (7 means #7) and press Enter.");
-	else if (m == INPUT_NICK)
-		window_printf(window_server, 0, "-!- Choose a nickname and "
-		    "press Enter.");
 	dirty |= DIRTY_INPUT | DIRTY_STATUS;
 }
 
@@ -374,7 +380,7 @@ input_char(wint_t ch, int alt)
 		edit_kill_end(&edit);
 		break;
 	case CTRL('L'):
-		ui_redraw();
+		dirty |= DIRTY_CLEAR | DIRTY_ALL;
 		break;
 	case CTRL('N'):
 		input_cycle(1);
@@ -400,22 +406,11 @@ input_char(wint_t ch, int alt)
 	}
 }
 
-/* The suggested nickname: $USER if it would do. */
-static const char *
-input_default_nick(void)
-{
-	const char	*user = getenv("USER"), *errstr;
-
-	if (user == NULL || !name_nick_valid(user, NAME_NICKLEN, &errstr))
-		return ("");
-	return (user);
-}
-
 static void
 input_enter(void)
 {
-	char		*text, *name, *cause;
-	const char	*errstr;
+	char		*text;
+	unsigned int	 n;
 
 	text = edit_string(&edit);
 	switch (mode) {
@@ -426,40 +421,12 @@ input_enter(void)
 		if (command_run(window_cur, text) == 0)
 			edit_clear(&edit);
 		break;
-	case INPUT_ROOM:
-		if (command_room(text, &name, &cause) != 0) {
-			window_printf(window_server, LINE_ERROR, "-!- %s",
-			    cause);
-			free(cause);
-			break;
-		}
-		free(opt.room);
-		opt.room = name;
-		if (opt.nick == NULL)
-			input_ask(INPUT_NICK, input_default_nick());
-		else {
+	case INPUT_ASK:
+		n = asked;
+		if (ask_answer(text) == 0 && asked == n) {
 			mode = INPUT_CHAT;
 			edit_clear(&edit);
-			net_register();
 		}
-		if (net_ready())
-			net_send("JOIN %s", opt.room);
-		break;
-	case INPUT_NICK:
-		if (!name_nick_valid(text, NAME_NICKLEN, &errstr)) {
-			window_printf(window_server, LINE_ERROR, "-!- %s: %s",
-			    text, errstr);
-			break;
-		}
-		free(opt.nick);
-		opt.nick = xstrdup(text);
-		mode = INPUT_CHAT;
-		edit_clear(&edit);
-		window_printf(window_server, 0, "-!- you will be %s", text);
-		net_register();
-		/* A refused -n nick may have interrupted the room question. */
-		if (opt.room == NULL)
-			input_ask(INPUT_ROOM, "");
 		break;
 	case INPUT_PASTE:
 		break;
@@ -534,7 +501,15 @@ input_paste_add(wint_t ch)
 		pastecut += n;
 		return;
 	}
-	paste = xreallocarray(paste, pastelen + n + 1, 1);
+	/*
+	 * Grow by doubling: a realloc() per character is quadratic where
+	 * realloc() copies every time, as under ASan (a 256 KiB paste took
+	 * two minutes there).
+	 */
+	if (pastelen + n + 1 > pastesize) {
+		pastesize = pastesize == 0 ? 4096 : pastesize * 2;
+		paste = xreallocarray(paste, pastesize, 1);
+	}
 	memcpy(paste + pastelen, buf, n);
 	pastelen += n;
 	paste[pastelen] = '\0';
@@ -635,10 +610,8 @@ input_prompt(void)
 	char	*s, *name;
 
 	switch (mode) {
-	case INPUT_ROOM:
-		return (xstrdup("room: "));
-	case INPUT_NICK:
-		return (xstrdup("nick: "));
+	case INPUT_ASK:
+		return (xstrdup(ask_prompt));
 	case INPUT_PASTE:
 		xasprintf(&s, "send %zu lines%s? (y/n) ", nlines,
 		    pastecut > 0 ? " (the paste was cut)" : "");
@@ -714,7 +687,22 @@ input_draw(int y, int x, int cols)
 	}
 	wattr_set(pad, A_NORMAL, 0, NULL);
 	wmove(pad, 0, cur);
-	pnoutrefresh(pad, 0, xoff, y, x, y, x + cols - 1);
+	pad_y = y;
+	pad_x = x;
+	pad_cols = cols;
+	input_refresh();
 	free(wp);
 	free(prompt);
+}
+
+/*
+ * Show the pad as last drawn, putting the cursor back in the input line
+ * after other windows were refreshed.
+ */
+void
+input_refresh(void)
+{
+	if (pad_cols > 0)
+		pnoutrefresh(pad, 0, xoff, pad_y, pad_x, pad_y,
+		    pad_x + pad_cols - 1);
 }

@@ -47,6 +47,13 @@ static void		natter_winch(evutil_socket_t, short, void *);
 static void		natter_term(evutil_socket_t, short, void *);
 static void		natter_libevent_log(int, const char *);
 
+/* What the server link tells: it is up, lines in, messages written. */
+static const struct net_cb natter_net_cb = {
+	login_start,
+	handle,
+	handle_sent,
+};
+
 static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "nick",		required_argument,	NULL, 'n' },
@@ -294,7 +301,7 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 
 	window_init();
-	net_init();
+	net_init(&natter_net_cb);
 	atexit(natter_atexit);
 	ui_init();
 	input_init();
@@ -313,10 +320,7 @@ main(int argc, char **argv)
 
 	window_printf(window_server, 0, "-!- natter %s: /help lists the "
 	    "commands, Ctrl-C twice quits", NATTER_VERSION);
-	if (opt.room == NULL)
-		input_ask(INPUT_ROOM, "");
-	else if (opt.nick == NULL)
-		input_ask(INPUT_NICK, NULL);
+	login_ask();
 	net_connect();
 
 	ui_draw();

@@ -26,6 +26,7 @@
 #include <wchar.h>
 
 #include <bsd/sys/queue.h>
+#include <bsd/sys/tree.h>
 
 #include "log.h"
 
@@ -138,7 +139,10 @@ struct member {
 	char		*nick;
 	char		 prefix;
 	unsigned long	 spoke;		/* last spoke (a counter) */
+	RB_ENTRY(member) entry;
 };
+RB_HEAD(members, member);
+RB_PROTOTYPE(members, member, entry, window_member_cmp);
 
 enum window_type {
 	WINDOW_SERVER,
@@ -152,9 +156,11 @@ struct window {
 	char			*name;
 	char			*topic;
 	struct scroll		 scroll;
-	struct member		*members;	/* by prefix, name */
+	struct members		 members;	/* by name_cmp() */
 	size_t			 nmembers;
-	size_t			 capmembers;
+	struct member		**sorted;	/* by prefix, name */
+	size_t			 capsorted;
+	int			 sorted_stale;	/* to be sorted again */
 	int			 joined;	/* we are in the channel */
 	int			 parting;	/* close on our PART */
 	int			 names_fresh;	/* 353 starts a list */
@@ -165,7 +171,11 @@ struct window {
 };
 TAILQ_HEAD(windows, window);
 
-/* Dirty flags: handlers set them, ui_draw() repaints and clears them. */
+/*
+ * Dirty flags: handlers set them, ui_draw() repaints and clears them.
+ * DIRTY_ALL repaints every region; only a new size needs DIRTY_LAYOUT,
+ * which makes the curses windows again.
+ */
 #define DIRTY_TOP	0x1
 #define DIRTY_PANE	0x2
 #define DIRTY_SIDEBAR	0x4
@@ -173,7 +183,9 @@ TAILQ_HEAD(windows, window);
 #define DIRTY_INPUT	0x10
 #define DIRTY_BELL	0x20
 #define DIRTY_LAYOUT	0x40
-#define DIRTY_ALL	0x5f
+#define DIRTY_CLEAR	0x80	/* clear the terminal first (Ctrl-L) */
+#define DIRTY_ALL	(DIRTY_TOP | DIRTY_PANE | DIRTY_SIDEBAR | \
+			 DIRTY_STATUS | DIRTY_INPUT)
 
 enum net_state {
 	NET_IDLE,		/* waiting to (re)connect */
@@ -188,11 +200,8 @@ struct net {
 	char		*nick;		/* as the server knows us */
 	char		*userhost;	/* from 001 or our JOIN */
 	char		*server;	/* its name, from 001 */
-	int		 caps;
-#define CAP_ECHO	0x1
-#define CAP_TIME	0x2
+	int		 caps;		/* CAP_* from cap.h, acknowledged */
 	int		 registered_once;
-	int		 asking_nick;	/* the nick prompt is up */
 	int		 fatal;		/* no retry: bad password */
 	char		 status[128];	/* why we are not connected */
 };
@@ -218,6 +227,10 @@ char	*complete_word(const struct edit *, size_t *);
 int	 complete_apply(struct edit *, struct complete *,
 	     const char *const *, size_t, const char *);
 void	 complete_reset(struct complete *);
+
+/* draw.c */
+void	 draw_put(void *, const char *, size_t, unsigned int, int,
+	     struct style *);
 
 /* edit.c */
 void	 edit_init(struct edit *);
@@ -248,34 +261,38 @@ void	 history_free(struct history *);
 /* handle.c */
 int	 handle_check_table(void);
 void	 handle(char *);
-void	 handle_own(const char *, const char *);
+void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 
 /* input.c */
-enum input_mode {
-	INPUT_CHAT,
-	INPUT_ROOM,		/* asking which room */
-	INPUT_NICK,		/* asking for a nickname */
-	INPUT_PASTE,		/* "send N lines?" */
-};
 void	 input_init(void);
 void	 input_free(void);
 void	 input_read(void);
-void	 input_ask(enum input_mode, const char *);
+void	 input_ask(const char *, const char *, int (*)(const char *));
 void	 input_draw(int, int, int);
+void	 input_refresh(void);
 void	 input_status(char *, size_t);
+
+/* login.c */
+void	 login_start(void);
+void	 login_ask(void);
+void	 login_welcome(struct msg *, time_t);
+void	 login_nick_error(struct msg *, time_t);
+void	 login_badpass(struct msg *, time_t);
+void	 login_cap(struct msg *, time_t);
 
 /* natter.c has main() only. */
 
 /* net.c */
-extern struct options		 opt;
-extern struct event_base	*base;
+struct net_cb {
+	void	(*connected)(void);	/* the link is up: register */
+	void	(*line)(char *);	/* a line from the server */
+	void	(*sent)(const char *, const char *); /* PRIVMSG written */
+};
 extern struct net		 net;
-extern int			 natter_exit;	/* -1 while running */
-void	 net_init(void);
+void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
-void	 net_register(void);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
 void	 net_say(const char *, const char *);
@@ -291,6 +308,7 @@ const char *net_state_name(void);
 /* pane.c */
 #define PANE_TIME	6	/* "HH:MM " before every line */
 void	 pane_draw(void *, int, int);
+void	 pane_size(int, int);
 void	 pane_scroll(int);
 
 /* scroll.c */
@@ -309,6 +327,11 @@ void	 scroll_bottom(struct scroll *);
 
 /* sidebar.c */
 void	 sidebar_draw(void *, int, int);
+
+/* state.c */
+extern struct options		 opt;
+extern struct event_base	*base;
+extern int			 natter_exit;	/* -1 while running */
 
 /* status.c */
 void	 status_draw_top(void *, int);
@@ -333,18 +356,13 @@ void	 tls_free(void);
 struct bufferevent *tls_bufferevent(void);
 int	 tls_started(struct bufferevent *);
 void	 tls_connected(struct bufferevent *);
-const char *tls_error(struct bufferevent *, char *, size_t, int *);
+const char *tls_error(struct bufferevent *, int, char *, size_t, int *);
 
 /* ui.c */
 void	 ui_init(void);
 void	 ui_end(void);
 void	 ui_resize(void);
 void	 ui_draw(void);
-void	 ui_put(void *, const char *, size_t, unsigned int, int,
-	     struct style *);
-int	 ui_pane_height(void);
-int	 ui_pane_width(void);
-void	 ui_redraw(void);
 
 /* window.c */
 #define WINDOW_QUERIES	50	/* whisper windows others may open */
@@ -375,6 +393,7 @@ int	 window_member_remove(struct window *, const char *);
 int	 window_member_rename(struct window *, const char *, const char *);
 void	 window_member_prefix(struct window *, const char *, char);
 void	 window_members_clear(struct window *);
+struct member **window_members(struct window *);
 void	 window_spoke(struct window *, const char *);
 size_t	 window_nicks(struct window *, const char **, size_t);
 int	 window_prefix_rank(char);

@@ -56,8 +56,8 @@
 
 /*
  * A line waiting to go out. A message keeps its target and text, to be
- * shown once it is written (without echo-message) and to say where it
- * was lost if the link goes first.
+ * shown once it is written (cb->sent) and to say where it was lost if
+ * the link goes first.
  */
 struct qline {
 	TAILQ_ENTRY(qline)	 entry;
@@ -67,17 +67,9 @@ struct qline {
 	char			 line[];
 };
 
-struct options		 opt = {
-	.host = "127.0.0.1",
-	.port = "6667",
-	.reconnect = 1,
-	.scrollback = 2000,
-	.color = 1,
-};
-struct event_base	*base;
 struct net		 net;
-int			 natter_exit = -1;
 
+static const struct net_cb	*cb;	/* what main() wants told */
 static struct bufferevent	*bev;
 static struct evdns_base	*dns;
 static struct evdns_getaddrinfo_request *dns_req;
@@ -87,7 +79,6 @@ static struct event		*retry_ev;
 static struct event		*pace_ev;
 static struct event		*quit_ev;
 static int			 retry_secs;
-static int			 sent_user;
 static int			 pinged;
 static double			 tokens = NET_BURST;
 static struct timespec		 refilled;
@@ -114,9 +105,11 @@ static void	net_qline_free(struct qline *);
 static int	net_format(char *, size_t, const char *, va_list)
 		    __printflike(3, 0);
 
+/* Set up; cb says whom to tell of the link, its lines and messages. */
 void
-net_init(void)
+net_init(const struct net_cb *events)
 {
+	cb = events;
 	if ((dns = evdns_base_new(base,
 	    EVDNS_BASE_INITIALIZE_NAMESERVERS)) == NULL) {
 		/* No resolv.conf: numeric addresses and /etc/hosts work. */
@@ -190,7 +183,6 @@ net_connect(void)
 
 	net.state = NET_CONNECTING;
 	net.caps = 0;
-	sent_user = 0;
 	pinged = 0;
 	window_printf(window_server, 0, "-!- connecting to %s port %s",
 	    opt.host, opt.port);
@@ -270,19 +262,6 @@ net_addrs_free(void)
 	addrs = addr_next = NULL;
 }
 
-/* Send NICK and USER once the connection is up and the nick is known. */
-void
-net_register(void)
-{
-	if (net.state != NET_REGISTERING || opt.nick == NULL)
-		return;
-	net_send_now("NICK %s", opt.nick);
-	if (!sent_user) {
-		net_send_now("USER %s 0 * :natter user", opt.user);
-		sent_user = 1;
-	}
-}
-
 static void
 net_event_cb(struct bufferevent *b, short what, void *arg)
 {
@@ -298,10 +277,7 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 			tls_connected(b);
 		window_printf(window_server, 0, "-!- connected, registering");
 		bufferevent_set_timeouts(b, &idle, NULL);
-		net_send_now("CAP LS 302");
-		if (opt.password != NULL)
-			net_send_now("PASS :%s", opt.password);
-		net_register();
+		cb->connected();
 		dirty |= DIRTY_STATUS;
 		return;
 	}
@@ -313,7 +289,8 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 		bufferevent_enable(b, EV_READ);
 		return;
 	}
-	if (!opt.tls || tls_error(b, why, sizeof why, &fatal) == NULL)
+	if (!opt.tls || tls_error(b, net.state == NET_CONNECTING, why,
+	    sizeof why, &fatal) == NULL)
 		net_why(b, what, why, sizeof why);
 	/*
 	 * Another address may work where this one did not; but one that
@@ -384,7 +361,7 @@ net_read_cb(struct bufferevent *b, void *arg)
 	while (bev != NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		window_raw("<<", line);
-		handle(line);
+		cb->line(line);
 		free(line);
 	}
 	/* A server that never ends its line must not fill our memory. */
@@ -596,9 +573,8 @@ net_send(const char *fmt, ...)
 }
 
 /*
- * Queue a PRIVMSG of text to target. Without echo-message it is shown
- * as ours when it is written, not before: a line lost with the link
- * was never seen as said.
+ * Queue a PRIVMSG of text to target. cb->sent() hears of it when it is
+ * written, not before: a line lost with the link was never seen as said.
  */
 void
 net_say(const char *target, const char *text)
@@ -701,8 +677,8 @@ net_pace(void)
 		TAILQ_REMOVE(&queue, q, entry);
 		nqueued--;
 		net_write(q->line, q->len);
-		if (q->target != NULL && !(net.caps & CAP_ECHO))
-			handle_own(q->target, q->text);
+		if (q->target != NULL)
+			cb->sent(q->target, q->text);
 		net_qline_free(q);
 		tokens -= 1.0;
 		dirty |= DIRTY_STATUS;

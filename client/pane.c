@@ -27,6 +27,9 @@
 
 #include "natter.h"
 
+/* The pane's size, as ui.c last laid it out. */
+static int	 pane_h, pane_w;
+
 /* Attributes and colour a line gets as a whole, from its flags. */
 static void
 pane_base(const struct line *l, unsigned int *attr, int *fg)
@@ -87,7 +90,7 @@ pane_draw(void *win, int h, int w)
 		st.fg = st.bg = -1;
 		for (p = l->text; p < l->text + start; p += k > 0 ? k : 1)
 			k = text_style(p, &st);
-		ui_put(pw, l->text + start, end - start, attr, fg, &st);
+		draw_put(pw, l->text + start, end - start, attr, fg, &st);
 	}
 	free(refs);
 	if (!s->follow && h > 0) {
@@ -101,11 +104,18 @@ pane_draw(void *win, int h, int w)
 	}
 }
 
+void
+pane_size(int h, int w)
+{
+	pane_h = h;
+	pane_w = w;
+}
+
 /* PgUp (dir < 0) and PgDn: a page less one row, so context carries. */
 void
 pane_scroll(int dir)
 {
-	int	 h = ui_pane_height(), textw = ui_pane_width() - PANE_TIME;
+	int	 h = pane_h, textw = pane_w - PANE_TIME;
 	int	 page = h > 2 ? h - 1 : 1;
 
 	if (textw < 1)

@@ -30,7 +30,7 @@ sidebar_draw(void *win, int h, int w)
 {
 	WINDOW		*sw = win;
 	struct window	*cw = window_cur;
-	struct member	*m;
+	struct member	**members, *m;
 	char		*nick, *fit, more[32];
 	size_t		 i;
 	int		 row = 0;
@@ -41,27 +41,28 @@ sidebar_draw(void *win, int h, int w)
 		wmove(sw, 0, 2);
 		nick = text_sanitize_str(cw->name, 0);
 		fit = text_pad(nick, w - 2);
-		ui_put(sw, fit, strlen(fit), A_NORMAL,
+		draw_put(sw, fit, strlen(fit), A_NORMAL,
 		    text_nick_color(cw->name), NULL);
 		free(fit);
 		free(nick);
 		return;
 	}
+	members = window_members(cw);
 	for (i = 0; i < cw->nmembers && row < h; i++, row++) {
 		if (row == h - 1 && cw->nmembers - i > 1) {
 			snprintf(more, sizeof more, "+%zu more",
 			    cw->nmembers - i);
 			wmove(sw, row, 2);
-			ui_put(sw, more, strlen(more), A_DIM, -1, NULL);
+			draw_put(sw, more, strlen(more), A_DIM, -1, NULL);
 			break;
 		}
-		m = &cw->members[i];
+		m = members[i];
 		wmove(sw, row, 1);
 		waddch(sw, m->prefix == ' ' ? ' ' :
 		    (chtype)(unsigned char)m->prefix | A_BOLD);
 		nick = text_sanitize_str(m->nick, 0);
 		fit = text_pad(nick, w - 2);
-		ui_put(sw, fit, strlen(fit), A_NORMAL,
+		draw_put(sw, fit, strlen(fit), A_NORMAL,
 		    text_nick_color(m->nick), NULL);
 		free(fit);
 		free(nick);

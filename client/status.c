@@ -94,7 +94,7 @@ status_line(WINDOW *w, const char *s, int cols)
 	wbkgdset(w, ' ' | A_REVERSE);
 	wmove(w, 0, 0);
 	fit = text_pad(s, cols);
-	ui_put(w, fit, strlen(fit), A_REVERSE, -1, NULL);
+	draw_put(w, fit, strlen(fit), A_REVERSE, -1, NULL);
 	free(fit);
 	wbkgdset(w, ' ');
 }

@@ -316,15 +316,22 @@ text_split(const char *s, size_t len, size_t max)
 
 /*
  * A stable colour for a nick: a hash into the IRC colours that read well
- * on both dark and light backgrounds.
+ * on both dark and light backgrounds. The nick is folded as name_cmp()
+ * folds it (CASEMAPPING=ascii): Alice and alice are one person, one
+ * colour.
  */
 int
 text_nick_color(const char *nick)
 {
 	static const int colors[] = { 2, 3, 4, 5, 6, 7, 9, 10, 12, 13 };
 	uint32_t	 h = 5381;
+	unsigned char	 c;
 
-	for (; *nick != '\0'; nick++)
-		h = h * 33 + (unsigned char)*nick;
+	for (; *nick != '\0'; nick++) {
+		c = *nick;
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h = h * 33 + c;
+	}
 	return (colors[h % (sizeof colors / sizeof colors[0])]);
 }

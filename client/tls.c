@@ -180,12 +180,14 @@ tls_connected(struct bufferevent *b)
 }
 
 /*
- * Why b failed, if TLS has anything to say: NULL if not. *fatal is set
- * when the certificate was refused, since trying again would only be
- * refused again (or, worse, teach the user to click through).
+ * Why b failed, if TLS has anything to say: NULL if not; handshake says
+ * whether it failed before the connection was up. *fatal is set when
+ * the certificate was refused, since trying again would only be refused
+ * again (or, worse, teach the user to click through).
  */
 const char *
-tls_error(struct bufferevent *b, char *buf, size_t size, int *fatal)
+tls_error(struct bufferevent *b, int handshake, char *buf, size_t size,
+    int *fatal)
 {
 	SSL		*ssl;
 	unsigned long	 e, first = 0;
@@ -212,7 +214,7 @@ tls_error(struct bufferevent *b, char *buf, size_t size, int *fatal)
 	}
 	if (first == 0)
 		return (NULL);
-	snprintf(buf, size, "TLS %s: %s", net.state == NET_CONNECTING ?
-	    "handshake failed" : "error", tls_reason(first));
+	snprintf(buf, size, "TLS %s: %s", handshake ? "handshake failed" :
+	    "error", tls_reason(first));
 	return (buf);
 }

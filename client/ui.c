@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include "natter.h"
-#include "utf8.h"
 
 #define SIDEBAR_WIDTH	18	/* with its border */
 #define SIDEBAR_MIN	60	/* below this many columns, no sidebar */
@@ -98,6 +97,7 @@ ui_layout(void)
 	if (side_w > 0)
 		side = newwin(pane_h, side_w, 1, pane_w);
 	status = newwin(1, cols, rows - 2, 0);
+	pane_size(pane_h, pane_w);
 	leaveok(top, TRUE);
 	leaveok(pane, TRUE);
 	if (side != NULL)
@@ -120,33 +120,16 @@ ui_resize(void)
 	dirty |= DIRTY_LAYOUT | DIRTY_ALL;
 }
 
-/* Ctrl-L: repaint the whole terminal. */
-void
-ui_redraw(void)
-{
-	clearok(curscr, TRUE);
-	dirty |= DIRTY_ALL;
-}
-
-int
-ui_pane_height(void)
-{
-	return (pane_h);
-}
-
-int
-ui_pane_width(void)
-{
-	return (pane_w);
-}
-
 void
 ui_draw(void)
 {
-	if (!active)
+	if (!active || dirty == 0)
 		return;
 	if (dirty & DIRTY_LAYOUT)
 		ui_layout();
+	/* Ctrl-L: the terminal is cleared and repainted whole. */
+	if (dirty & DIRTY_CLEAR)
+		clearok(curscr, TRUE);
 	if (top != NULL) {
 		if (dirty & DIRTY_TOP) {
 			status_draw_top(top, COLS);
@@ -165,102 +148,17 @@ ui_draw(void)
 			wnoutrefresh(status);
 		}
 	}
-	/* Last, so the cursor ends up in the input line. */
-	input_draw(LINES - 1, 0, COLS);
+	/*
+	 * The input line last, so the cursor ends up there: the other
+	 * windows leave it alone (leaveok), and the last one refreshed
+	 * places it. Drawn again only if it changed.
+	 */
+	if (dirty & DIRTY_INPUT)
+		input_draw(LINES - 1, 0, COLS);
+	else
+		input_refresh();
 	doupdate();
 	if (dirty & DIRTY_BELL)
 		beep();
 	dirty = 0;
-}
-
-/* The curses colour for an IRC colour, or -1 for the default. */
-static short
-ui_color(int irc)
-{
-	static const short	 c16[16] = {
-		15, 0, 4, 2, 9, 1, 5, 3, 11, 10, 6, 14, 12, 13, 8, 7
-	};
-
-	if (irc < 0 || irc > 15)
-		return (-1);
-	if (COLORS >= 16)
-		return (c16[irc]);
-	return (c16[irc] % 8);
-}
-
-/* A colour pair for two IRC colours; pairs are made as they are needed. */
-static int
-ui_pair(int fg, int bg)
-{
-	int	 pair;
-
-	if (!opt.color || !has_colors() || (fg < 0 && bg < 0))
-		return (0);
-	if ((pair = alloc_pair(ui_color(fg), ui_color(bg))) < 0)
-		return (0);
-	return (pair);
-}
-
-static void
-ui_flush(WINDOW *w, wchar_t *buf, size_t *n, unsigned int attr, int fg,
-    const struct style *st)
-{
-	attr_t	 a = attr;
-
-	if (*n == 0)
-		return;
-	if (st->attr & STYLE_BOLD)
-		a |= A_BOLD;
-	if (st->attr & STYLE_ITALIC)
-		a |= A_ITALIC;
-	if (st->attr & STYLE_UNDERLINE)
-		a |= A_UNDERLINE;
-	if (st->attr & STYLE_REVERSE)
-		a |= A_REVERSE;
-	wattr_set(w, a, (short)ui_pair(st->fg >= 0 ? st->fg : fg, st->bg),
-	    NULL);
-	waddnwstr(w, buf, (int)*n);
-	*n = 0;
-}
-
-/*
- * Draw len bytes of sanitised text at the cursor, IRC formatting codes
- * as attributes over attr and the default colour fg, clipped at the
- * right edge. st carries the style in and out (NULL: start plain).
- */
-void
-ui_put(void *win, const char *s, size_t len, unsigned int attr, int fg,
-    struct style *st)
-{
-	WINDOW		*w = win;
-	struct style	 plain = { 0, -1, -1 };
-	const char	*end = s + len, *q;
-	wchar_t		 buf[128];
-	size_t		 n = 0, k;
-	uint32_t	 cp;
-	int		 x, cw;
-
-	if (st == NULL)
-		st = &plain;
-	x = getcurx(w);
-	while (s < end) {
-		if ((k = text_style(s, NULL)) > 0) {
-			ui_flush(w, buf, &n, attr, fg, st);
-			text_style(s, st);
-			s += k;
-			continue;
-		}
-		q = s;
-		utf8_decode(&q, end, &cp);
-		cw = text_cwidth(cp);
-		if (x + cw > getmaxx(w))
-			break;
-		if (n == sizeof buf / sizeof buf[0])
-			ui_flush(w, buf, &n, attr, fg, st);
-		buf[n++] = (wchar_t)cp;
-		x += cw;
-		s = q;
-	}
-	ui_flush(w, buf, &n, attr, fg, st);
-	wattr_set(w, A_NORMAL, 0, NULL);
 }

@@ -39,9 +39,9 @@ struct window	*window_debug;
 static unsigned long	 window_clock;	/* orders speakers */
 static size_t		 window_nqueries;	/* whisper windows open */
 
-static int	window_member_cmp(const struct member *,
-		    const struct member *);
-static size_t	window_member_index(struct window *, const char *, int *);
+static int	window_member_cmp(struct member *, struct member *);
+static void	window_members_changed(struct window *);
+static void	window_member_free(struct window *, struct member *);
 static void	window_free(struct window *);
 
 /* The server window exists from the start and is never closed. */
@@ -58,7 +58,7 @@ window_free(struct window *w)
 	if (w->type == WINDOW_QUERY)
 		window_nqueries--;
 	window_members_clear(w);
-	free(w->members);
+	free(w->sorted);
 	scroll_free(&w->scroll);
 	free(w->name);
 	free(w->topic);
@@ -106,6 +106,7 @@ window_open(enum window_type type, const char *name)
 	w->type = type;
 	w->name = xstrdup(name);
 	w->names_fresh = 1;
+	RB_INIT(&w->members);
 	scroll_init(&w->scroll, opt.scrollback);
 	if (type == WINDOW_DEBUG)
 		window_debug = w;
@@ -232,6 +233,9 @@ window_rename(struct window *w, const char *name)
 	free(w->name);
 	w->name = xstrdup(name);
 	dirty |= DIRTY_STATUS | DIRTY_TOP;
+	/* The input line's prompt shows the current window's name. */
+	if (w == window_cur)
+		dirty |= DIRTY_INPUT;
 }
 
 void
@@ -253,96 +257,70 @@ window_prefix_rank(char prefix)
 	return ((int)(p - window_prefixes));
 }
 
+/* Members are looked up by nick as CASEMAPPING=ascii folds it. */
 static int
-window_member_cmp(const struct member *a, const struct member *b)
+window_member_cmp(struct member *a, struct member *b)
 {
-	int	 ra = window_prefix_rank(a->prefix);
-	int	 rb = window_prefix_rank(b->prefix);
-
-	if (ra != rb)
-		return (ra - rb);
 	return (name_cmp(a->nick, b->nick));
 }
+RB_GENERATE(members, member, entry, window_member_cmp);
 
-/* Index of nick in w's members; *found says if it is there. */
-static size_t
-window_member_index(struct window *w, const char *nick, int *found)
+/* Something changed how members sort: the view is built again. */
+static void
+window_members_changed(struct window *w)
 {
-	size_t	 i;
-
-	for (i = 0; i < w->nmembers; i++) {
-		if (name_cmp(w->members[i].nick, nick) == 0) {
-			*found = 1;
-			return (i);
-		}
-	}
-	*found = 0;
-	return (w->nmembers);
+	w->sorted_stale = 1;
+	if (w == window_cur)
+		dirty |= DIRTY_SIDEBAR | DIRTY_TOP;
 }
 
 struct member *
 window_member(struct window *w, const char *nick)
 {
-	int	 found;
-	size_t	 i = window_member_index(w, nick, &found);
+	struct member	 find;
 
-	return (found ? &w->members[i] : NULL);
+	find.nick = (char *)nick;
+	return (RB_FIND(members, &w->members, &find));
 }
 
-/* Add or update a member, keeping the list sorted. */
+/* Add or update a member (its prefix and the spelling of its nick). */
 void
 window_member_add(struct window *w, const char *nick, char prefix)
 {
-	struct member	 m;
-	size_t		 i;
-	int		 found;
+	struct member	*m;
 
-	i = window_member_index(w, nick, &found);
-	if (found) {
-		m = w->members[i];
-		memmove(&w->members[i], &w->members[i + 1],
-		    (w->nmembers - i - 1) * sizeof *w->members);
-		w->nmembers--;
-		free(m.nick);
-		m.nick = xstrdup(nick);
+	if ((m = window_member(w, nick)) != NULL) {
+		free(m->nick);
+		m->nick = xstrdup(nick);
 	} else {
-		m.nick = xstrdup(nick);
-		m.spoke = 0;
+		m = xcalloc(1, sizeof *m);
+		m->nick = xstrdup(nick);
+		RB_INSERT(members, &w->members, m);
+		w->nmembers++;
 	}
-	m.prefix = prefix == '\0' ? ' ' : prefix;
-	if (w->nmembers == w->capmembers) {
-		w->capmembers = w->capmembers == 0 ? 16 : w->capmembers * 2;
-		w->members = xreallocarray(w->members, w->capmembers,
-		    sizeof *w->members);
-	}
-	for (i = 0; i < w->nmembers; i++) {
-		if (window_member_cmp(&m, &w->members[i]) < 0)
-			break;
-	}
-	memmove(&w->members[i + 1], &w->members[i],
-	    (w->nmembers - i) * sizeof *w->members);
-	w->members[i] = m;
-	w->nmembers++;
-	if (w == window_cur)
-		dirty |= DIRTY_SIDEBAR | DIRTY_TOP;
+	m->prefix = prefix == '\0' ? ' ' : prefix;
+	window_members_changed(w);
+}
+
+static void
+window_member_free(struct window *w, struct member *m)
+{
+	RB_REMOVE(members, &w->members, m);
+	w->nmembers--;
+	free(m->nick);
+	free(m);
 }
 
 /* Remove a member; return 1 if it was there. */
 int
 window_member_remove(struct window *w, const char *nick)
 {
-	size_t	 i;
-	int	 found;
+	struct member	*m;
 
-	i = window_member_index(w, nick, &found);
-	if (!found)
+	if ((m = window_member(w, nick)) == NULL)
 		return (0);
-	free(w->members[i].nick);
-	memmove(&w->members[i], &w->members[i + 1],
-	    (w->nmembers - i - 1) * sizeof *w->members);
-	w->nmembers--;
-	if (w == window_cur)
-		dirty |= DIRTY_SIDEBAR | DIRTY_TOP;
+	window_member_free(w, m);
+	window_members_changed(w);
 	return (1);
 }
 
@@ -375,13 +353,43 @@ window_member_prefix(struct window *w, const char *nick, char prefix)
 void
 window_members_clear(struct window *w)
 {
-	size_t	 i;
+	struct member	*m;
 
-	for (i = 0; i < w->nmembers; i++)
-		free(w->members[i].nick);
-	w->nmembers = 0;
-	if (w == window_cur)
-		dirty |= DIRTY_SIDEBAR | DIRTY_TOP;
+	while ((m = RB_ROOT(&w->members)) != NULL)
+		window_member_free(w, m);
+	window_members_changed(w);
+}
+
+/*
+ * The members by prefix rank, then by name, as the sidebar and /members
+ * show them: w->nmembers of them. The view is made again only after a
+ * change, in one walk of the tree (already by name) counting ranks.
+ */
+struct member **
+window_members(struct window *w)
+{
+	struct member	*m;
+	size_t		 at[sizeof window_prefixes + 2], i;
+	int		 r;
+
+	if (!w->sorted_stale)
+		return (w->sorted);
+	if (w->nmembers > w->capsorted) {
+		w->capsorted = w->nmembers * 2;
+		w->sorted = xreallocarray(w->sorted, w->capsorted,
+		    sizeof *w->sorted);
+	}
+	memset(at, 0, sizeof at);
+	RB_FOREACH(m, members, &w->members)
+		at[window_prefix_rank(m->prefix) + 1]++;
+	for (i = 1; i < sizeof at / sizeof at[0]; i++)
+		at[i] += at[i - 1];
+	RB_FOREACH(m, members, &w->members) {
+		r = window_prefix_rank(m->prefix);
+		w->sorted[at[r]++] = m;
+	}
+	w->sorted_stale = 0;
+	return (w->sorted);
 }
 
 /* nick said something in w: it goes first for completion. */
@@ -412,7 +420,7 @@ window_spoke_cmp(const void *a, const void *b)
 size_t
 window_nicks(struct window *w, const char **out, size_t max)
 {
-	struct member	**v;
+	struct member	**v, *m;
 	size_t		  i, n;
 
 	if (w->type == WINDOW_QUERY) {
@@ -424,8 +432,9 @@ window_nicks(struct window *w, const char **out, size_t max)
 	if (w->nmembers == 0)
 		return (0);
 	v = xreallocarray(NULL, w->nmembers, sizeof *v);
-	for (i = 0; i < w->nmembers; i++)
-		v[i] = &w->members[i];
+	i = 0;
+	RB_FOREACH(m, members, &w->members)
+		v[i++] = m;
 	qsort(v, w->nmembers, sizeof *v, window_spoke_cmp);
 	for (i = n = 0; i < w->nmembers && n < max; i++)
 		out[n++] = v[i]->nick;

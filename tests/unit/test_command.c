@@ -14,11 +14,9 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-
 /*
- * Unit tests for the client's tables and lookups: command parsing (exact,
- * prefix, ambiguous), sorted tables, rooms, mentions, member lists and
- * Tab completion.
+ * Unit tests for client/command.c: its table, finding a command (exact,
+ * prefix, ambiguous) and rooms as typed.
  */
 
 #include <locale.h>
@@ -41,7 +39,6 @@ test_tables_sorted(void **state)
 
 	(void)state;
 	assert_int_equal(command_check_table(), 0);
-	assert_int_equal(handle_check_table(), 0);
 	t = command_table(&n);
 	assert_true(n >= 16);
 	for (i = 1; i < n; i++)
@@ -143,142 +140,6 @@ test_room(void **state)
 	free(cause);
 }
 
-static void
-test_mentions(void **state)
-{
-	(void)state;
-	assert_true(handle_mentions("alice: hi", "alice"));
-	assert_true(handle_mentions("hi ALICE!", "alice"));
-	assert_true(handle_mentions("@alice, look", "alice"));
-	assert_false(handle_mentions("malice", "alice"));
-	assert_false(handle_mentions("alice_2 hi", "alice"));
-	assert_false(handle_mentions("", "alice"));
-	/* Korean particles glue onto names. */
-	assert_true(handle_mentions("철수야 밥 먹자", "철수"));
-	assert_false(handle_mentions("영희야", "철수"));
-}
-
-static void
-test_members_sorted(void **state)
-{
-	struct window	*w;
-
-	(void)state;
-	w = window_open(WINDOW_CHANNEL, "#t");
-	window_member_add(w, "zed", ' ');
-	window_member_add(w, "bob", ' ');
-	window_member_add(w, "Carol", '@');
-	window_member_add(w, "alice", ' ');
-	window_member_add(w, "철수", ' ');
-	assert_int_equal(w->nmembers, 5);
-	/* Operators first, then by name. */
-	assert_string_equal(w->members[0].nick, "Carol");
-	assert_string_equal(w->members[1].nick, "alice");
-	assert_string_equal(w->members[2].nick, "bob");
-	assert_string_equal(w->members[3].nick, "zed");
-	assert_string_equal(w->members[4].nick, "철수");
-	assert_true(window_member_rename(w, "zed", "aaron"));
-	assert_string_equal(w->members[1].nick, "aaron");
-	window_member_prefix(w, "bob", '@');
-	assert_string_equal(w->members[0].nick, "bob");
-	assert_string_equal(w->members[1].nick, "Carol");
-	assert_true(window_member_remove(w, "BOB"));
-	assert_false(window_member_remove(w, "bob"));
-	assert_int_equal(w->nmembers, 4);
-	window_close(w);
-}
-
-static void
-test_complete_nicks(void **state)
-{
-	struct window	*w;
-	struct complete	 c;
-	struct edit	 e;
-	const char	*cands[16];
-	size_t		 n;
-	char		*s;
-
-	(void)state;
-	memset(&c, 0, sizeof c);
-	edit_init(&e);
-	w = window_open(WINDOW_CHANNEL, "#c");
-	window_member_add(w, "charlie", ' ');
-	window_member_add(w, "chris", ' ');
-	window_member_add(w, "철수", ' ');
-	window_spoke(w, "chris");
-	/* Most recent speaker first. */
-	n = window_nicks(w, cands, 16);
-	assert_int_equal(n, 3);
-	assert_string_equal(cands[0], "chris");
-
-	edit_set(&e, "ch");
-	assert_int_equal(complete_apply(&e, &c, cands, n, ": "), 0);
-	s = edit_string(&e);
-	assert_string_equal(s, "chris: ");
-	free(s);
-	/* Tab again: the next match replaces it. */
-	assert_int_equal(complete_apply(&e, &c, cands, n, ": "), 0);
-	s = edit_string(&e);
-	assert_string_equal(s, "charlie: ");
-	free(s);
-	complete_reset(&c);
-
-	edit_set(&e, "hi 철");
-	assert_int_equal(complete_apply(&e, &c, cands, n, " "), 0);
-	s = edit_string(&e);
-	assert_string_equal(s, "hi 철수 ");
-	free(s);
-	assert_int_equal(edit_column(&e, e.pos), 8);
-	complete_reset(&c);
-
-	edit_set(&e, "xyz");
-	assert_int_equal(complete_apply(&e, &c, cands, n, " "), -1);
-	complete_reset(&c);
-	edit_free(&e);
-	window_close(w);
-}
-
-static void
-test_complete_commands(void **state)
-{
-	const struct command	*t;
-	const char		*cands[64];
-	struct complete		 c;
-	struct edit		 e;
-	size_t			 n, i;
-	char			*s;
-
-	(void)state;
-	memset(&c, 0, sizeof c);
-	edit_init(&e);
-	t = command_table(&n);
-	for (i = 0; i < n; i++)
-		cands[i] = t[i].name;
-	edit_set(&e, "/whi");
-	assert_int_equal(complete_apply(&e, &c, cands, n, " "), 0);
-	s = edit_string(&e);
-	assert_string_equal(s, "/whisper ");
-	free(s);
-	complete_reset(&c);
-	edit_free(&e);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	window_init();
-	return (0);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	window_free_all();
-	return (0);
-}
-
 int
 main(void)
 {
@@ -288,12 +149,8 @@ main(void)
 		cmocka_unit_test(test_find_prefix),
 		cmocka_unit_test(test_find_ambiguous),
 		cmocka_unit_test(test_room),
-		cmocka_unit_test(test_mentions),
-		cmocka_unit_test(test_members_sorted),
-		cmocka_unit_test(test_complete_nicks),
-		cmocka_unit_test(test_complete_commands),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
-	return (cmocka_run_group_tests(tests, setup, teardown));
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

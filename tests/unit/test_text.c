@@ -28,7 +28,6 @@
 #include <cmocka.h>
 
 #include "natter.h"
-#include "msg.h"
 #include "utf8.h"
 
 static void
@@ -219,47 +218,40 @@ test_split_words(void **state)
 	assert_int_equal(text_split("abe\xcc\x81x", 6, 4), 2);
 }
 
-/* The split fits the line the server relays, with its prefix. */
-static void
-test_split_relay(void **state)
-{
-	char		 text[2048] = "", part[600], line[1024];
-	const char	*p = text;
-	size_t		 room, len, n;
-	int		 i;
-
-	(void)state;
-	net_set_nick("철수");
-	net_set_userhost("철수!~u@127.0.0.1");
-	room = net_text_room("#7", 0);
-	assert_int_equal(room, 512 - strlen(":철수!~u@127.0.0.1 PRIVMSG #7 :"
-	    "\r\n"));
-	for (i = 0; i < 400; i++)
-		strcat(text, "가");
-	len = strlen(text);
-	while (len > 0) {
-		n = text_split(p, len, room);
-		memcpy(part, p, n);
-		part[n] = '\0';
-		assert_true(msg_formatl(line, sizeof line, "철수!~u@127.0.0.1",
-		    "PRIVMSG", "#7", part, (char *)NULL) <= 512);
-		p += n;
-		len -= n;
-	}
-	/* Unknown userhost: assume the longest a server may make. */
-	free(net.userhost);
-	net.userhost = NULL;
-	assert_true(net_text_room("#7", 0) < room);
-	assert_int_equal(net_text_room("#7", 0), 512 - (1 + strlen("철수") +
-	    1 + 16 + 1 + 63 + strlen(" PRIVMSG #7 :\r\n")));
-}
-
+/*
+ * Nick colours: the same for a nick in any ASCII case, always one of the
+ * palette's, and different nicks do not all get the same one.
+ */
 static void
 test_nick_color(void **state)
 {
+	static const int	 palette[] = { 2, 3, 4, 5, 6, 7, 9, 10, 12, 13 };
+	static const char	*nicks[] = {
+		"alice", "bob", "carol", "dave", "eve", "frank", "grace",
+		"heidi", "ivan", "judy", "mallory", "oscar", "peggy", "trent",
+		"victor", "walter", "철수", "영희", "a", "[x]", "nick_",
+	};
+	int			 seen[16] = { 0 }, c, ncolors = 0;
+	size_t			 i, j;
+
 	(void)state;
-	assert_int_equal(text_nick_color("alice"), text_nick_color("alice"));
-	assert_true(text_nick_color("철수") >= 0);
+	assert_int_equal(text_nick_color("Alice"), text_nick_color("alice"));
+	assert_int_equal(text_nick_color("ALICE"), text_nick_color("alice"));
+	assert_int_equal(text_nick_color("BoB_[1]"),
+	    text_nick_color("bob_[1]"));
+	assert_int_equal(text_nick_color("철수ABC"), text_nick_color("철수abc"));
+	for (i = 0; i < sizeof nicks / sizeof nicks[0]; i++) {
+		c = text_nick_color(nicks[i]);
+		for (j = 0; j < sizeof palette / sizeof palette[0]; j++) {
+			if (palette[j] == c)
+				break;
+		}
+		assert_true(j < sizeof palette / sizeof palette[0]);
+		if (seen[c]++ == 0)
+			ncolors++;
+	}
+	assert_true(ncolors >= 4);
+	assert_true(text_nick_color("") >= 2);
 }
 
 int
@@ -275,7 +267,6 @@ main(void)
 		cmocka_unit_test(test_style),
 		cmocka_unit_test(test_split_hangul),
 		cmocka_unit_test(test_split_words),
-		cmocka_unit_test(test_split_relay),
 		cmocka_unit_test(test_nick_color),
 	};
 
