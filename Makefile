@@ -109,8 +109,7 @@ CLIENT_OBJS = \
 # Everything but main(), for the unit tests to link against.
 CLIENT_LIB_OBJS = $(filter-out $(B)/client/natter.o,$(CLIENT_OBJS))
 
-COMMON_HDRS = common/cap.h common/log.h common/msg.h common/name.h common/numeric.h \
-	common/utf8.h
+COMMON_HDRS = common/cap.h common/log.h common/msg.h common/name.h common/utf8.h
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
@@ -235,7 +234,7 @@ test: all
 
 sanitize:
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all
-	@$(PYTHON) tests/run.py --build build-san
+	@$(PYTHON) tests/run.py --build build-san --sanitized
 
 # Every man page present, then every command-table row and natterd option
 # (with its default) in its page.

@@ -29,7 +29,6 @@
 #include "cap.h"
 #include "msg.h"
 #include "name.h"
-#include "numeric.h"
 
 struct handler {
 	const char	*cmd;

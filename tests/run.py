@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Run every natter test suite and print one summary line.
 
-Usage: tests/run.py --build DIR [--san-build DIR]
+Usage: tests/run.py --build DIR [--san-build DIR] [--sanitized]
+                    [--only SUITE,...] [--busy N] [--no-valgrind]
 
 Each suite prints one line per test (PASS/FAIL name); the last line is
 "SUMMARY: N passed, M failed". The exit status is non-zero if anything
@@ -9,6 +10,12 @@ failed, was skipped, or if no test ran at all. With --san-build, the unit,
 server and client suites run a second time against the ASan+UBSan build.
 Then part of the server suite (VALGRIND_TESTS) runs once more with natterd
 under valgrind's memcheck, tagged "valgrind:"; --no-valgrind leaves it out.
+
+--sanitized says the --build itself is an ASan+UBSan build (make sanitize):
+its tests are tagged "san:" and valgrind is left out. --only runs some of
+the suites: unit, server, client, lint, valgrind, fuzz. --busy N keeps N
+CPU-bound processes running beside the tests, as on a shared machine: the
+suite must pass with both cores busy.
 """
 
 import argparse
@@ -28,7 +35,11 @@ results = []          # (name, ok, detail)
 # The server tests run under valgrind: the ones that go through most of
 # natterd's code, errors and closes included, in about a minute and a half.
 VALGRIND_TESTS = ["test_smoke.py", "test_registration.py", "test_channels.py",
-                  "test_messages.py", "test_users.py", "test_robustness.py"]
+                  "test_messages.py", "test_users.py", "test_robustness.py",
+                  "test_seams.py", "test_options.py"]
+
+
+SUITES = ("unit", "server", "client", "lint", "valgrind", "fuzz")
 
 
 def record(name, ok, detail=""):
@@ -184,31 +195,65 @@ def main():
     ap.add_argument("--fuzz-only", action="store_true")
     ap.add_argument("--no-valgrind", action="store_true",
                     help="leave out the server tests under valgrind")
+    ap.add_argument("--sanitized", action="store_true",
+                    help="the --build is an ASan+UBSan build")
+    ap.add_argument("--only", type=lambda v: set(v.split(",")),
+                    help="comma-separated suites: " + ",".join(SUITES))
+    ap.add_argument("--busy", type=int, default=0, metavar="N",
+                    help="N CPU-bound processes beside the tests")
     args = ap.parse_args()
+    if args.only and not args.only <= set(SUITES):
+        ap.error("--only: unknown suite %s" %
+                 ",".join(sorted(args.only - set(SUITES))))
+    only = args.only or set(SUITES)
     start = time.monotonic()
     if args.fuzz_only:
         run_fuzz(args.fuzz_seconds)
         return summary(start)
 
-    env = env_for(args.build, False)
-    run_unit(args.build, "", env)
-    run_pytest("server", "", env, 900)
-    run_pytest("client", "", env, 900)
-    mans = sorted(glob.glob(os.path.join(TOP, "man", "*.[1-8]")))
-    run_cmd("lint/mandoc", ["mandoc", "-Tlint", "-W", "warning"] + mans,
-            env, must_be_silent=True)
-    run_cmd("lint/man-commands", ["sh", "scripts/check-man.sh"], env)
+    busy = [subprocess.Popen(["/usr/bin/python3", "-c", "while True: pass"])
+            for _ in range(args.busy)]
+    try:
+        run_all(args, only)
+    finally:
+        for b in busy:
+            b.kill()
+            b.wait()
+    if busy:
+        print("(with %d CPU-bound processes running beside the tests)"
+              % len(busy))
+    return summary(start)
+
+
+def run_all(args, only):
+    tag = "san:" if args.sanitized else ""
+    timeout = 1200 if args.sanitized else 900
+    env = env_for(args.build, args.sanitized)
+    if "unit" in only:
+        run_unit(args.build, tag, env)
+    if "server" in only:
+        run_pytest("server", tag, env, timeout)
+    if "client" in only:
+        run_pytest("client", tag, env, timeout)
+    if "lint" in only:
+        mans = sorted(glob.glob(os.path.join(TOP, "man", "*.[1-8]")))
+        run_cmd("lint/mandoc", ["mandoc", "-Tlint", "-W", "warning"] + mans,
+                env, must_be_silent=True)
+        run_cmd("lint/man-commands", ["sh", "scripts/check-man.sh"], env)
 
     if args.san_build:
         env = env_for(args.san_build, True)
-        run_unit(args.san_build, "san:", env)
-        run_pytest("server", "san:", env, 1200)
-        run_pytest("client", "san:", env, 1200)
-    if not args.no_valgrind:
+        if "unit" in only:
+            run_unit(args.san_build, "san:", env)
+        if "server" in only:
+            run_pytest("server", "san:", env, 1200)
+        if "client" in only:
+            run_pytest("client", "san:", env, 1200)
+    # valgrind cannot run an ASan binary.
+    if "valgrind" in only and not args.no_valgrind and not args.sanitized:
         run_valgrind(env_for(args.build, False))
-    if args.fuzz_seconds > 0:
+    if "fuzz" in only and args.fuzz_seconds > 0:
         run_fuzz(args.fuzz_seconds)
-    return summary(start)
 
 
 def summary(start):

@@ -84,6 +84,7 @@ class Tui:
         Tui.seq += 1
         self.sock = "natter-t%d-%d" % (os.getpid(), Tui.seq)
         self.dir = tmpdir
+        self.seen = []          # every distinct screen captured, in order
         conf = os.path.join(tmpdir, "tmux.conf")
         with open(conf, "w") as f:
             # remain-on-exit before the command starts, to read its status
@@ -121,7 +122,10 @@ class Tui:
         args = ["capture-pane", "-p", "-t", "main"]
         if color:
             args.insert(2, "-e")
-        return self.tt(*args)
+        scr = self.tt(*args)
+        if not color and (not self.seen or self.seen[-1] != scr):
+            self.seen.append(scr)
+        return scr
 
     def lines(self):
         return self.screen().split("\n")
@@ -171,7 +175,13 @@ class Tui:
             time.sleep(0.05)
 
     def wait_not(self, pattern, timeout=TIMEOUT):
+        """Wait until the screen no longer matches pattern. The pattern
+        must have matched a screen seen before (by wait() or screen()):
+        text that was never there going away proves nothing."""
         rx = re.compile(pattern, re.M)
+        if not any(rx.search(scr) for scr in self.seen):
+            raise AssertionError("wait_not: /%s/ was never on the screen"
+                                 % pattern)
         end = time.monotonic() + timeout
         while rx.search(self.screen()):
             if time.monotonic() > end:

@@ -1,9 +1,17 @@
 """Resize, scrollback, multi-line paste, long messages split, input
 editing and completion, commands and help."""
 
+import os
+import re
 import time
 
-from conftest import TIMEOUT, col_of, joined, sidebar, width
+from conftest import TIMEOUT, TOP, col_of, joined, sidebar, width
+
+
+def command_names():
+    """The slash commands in client/command.c's table, in its order."""
+    with open(os.path.join(TOP, "client", "command.c")) as f:
+        return re.findall(r'^\t\{ "(/\w+)", command_', f.read(), re.M)
 
 
 def test_resize_keeps_input_and_scrollback(srv, peer, tui):
@@ -287,7 +295,17 @@ def test_commands_and_help(srv, peer, tui):
     t.wait(r"-!- /whisper nick message: send a private message")
     t.wait(r"-!- also: /msg /w")
     t.enter("/help")
-    t.wait(r"-!- commands: /away /clear /close /debug /help /join")
+    t.wait(r"-!- /help command explains one")
+    # Every command in the table, each once, in the table's (sorted) order,
+    # however the line wraps.
+    scr = t.screen()
+    pane = "\n".join(line.split("\u2502")[0] for line in
+                     scr[scr.index("-!- commands:"):
+                         scr.index("-!- /help command")].split("\n"))
+    listed = re.findall(r"(?<!\S)/\w+(?!\S)", pane)
+    names = command_names()
+    assert len(names) > 20 and names == sorted(names)
+    assert listed == names, scr
     t.enter("//slash at the start")
     assert alice.expect("PRIVMSG", "#7").params[1] == "/slash at the start"
     t.enter("/me waves 손")
@@ -313,7 +331,7 @@ def test_commands_and_help(srv, peer, tui):
     t.enter("/quote PRIVMSG #7 :raw line")
     assert alice.expect("PRIVMSG", "#7").params[1] == "raw line"
     t.enter("/clear")
-    t.wait_not(r"ambiguous command")
+    t.wait_not(r"marked as being away")
     t.enter("/whisper")
     t.wait(r"usage: /whisper nick message")
 

@@ -447,6 +447,17 @@ class Client:
         self.closed = True
 
 
+def check_lusers(cmds):
+    """The LUSERS numerics of a reply or a welcome burst: 251, 255, 265
+    and 266 always, 252 to 254 only when their count is not zero (which
+    depends on what else is on the server), each once, in numeric order as
+    RFC 2812 lists them."""
+    assert cmds == sorted(set(cmds)), cmds
+    assert {"251", "255", "265", "266"} <= set(cmds), cmds
+    assert set(cmds) <= {"251", "252", "253", "254", "255", "265",
+                         "266"}, cmds
+
+
 def witness(port, caps=()):
     """Check that the server still serves everyone: two fresh clients
     join a fresh channel and exchange a message each way."""

@@ -5,7 +5,7 @@ import calendar
 import re
 import time
 
-from conftest import Client
+from conftest import Client, check_lusers
 
 
 def query(c, line, end):
@@ -194,7 +194,7 @@ def test_lusers_command(clients, srv):
     b.expect("MODE")
     got = query(a, "LUSERS", "266")
     w = {m.command: m for m in got}
-    assert [m.command for m in got] == ["251", "254", "255", "265", "266"]
+    check_lusers([m.command for m in got])
     assert w["251"].params == ["alice", "There are 1 users and 1 invisible "
                                "on 1 servers"]
     assert w["254"].params == ["alice", "2", "channels formed"]
@@ -208,6 +208,7 @@ def test_lusers_command(clients, srv):
     u.send("NICK pending")
     u.sync()
     got = query(a, "LUSERS", "266")
+    check_lusers([m.command for m in got])
     w = {m.command: m for m in got}
     assert w["251"].params[1] == "There are 1 users and 0 invisible on 1 "\
         "servers"
