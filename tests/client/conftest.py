@@ -23,8 +23,12 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-NATTER = os.environ.get("NATTER", os.path.join(TOP, "build", "natter"))
-NATTERD = os.environ.get("NATTERD", os.path.join(TOP, "build", "natterd"))
+# Absolute: natter runs in tmux with a scratch directory as its cwd.
+NATTER = os.path.abspath(os.environ.get("NATTER",
+                                        os.path.join(TOP, "build", "natter")))
+NATTERD = os.path.abspath(os.environ.get("NATTERD",
+                                         os.path.join(TOP, "build",
+                                                      "natterd")))
 SANITIZED = os.environ.get("NATTER_SANITIZED") == "1"
 TIMEOUT = 30 if SANITIZED else 15
 

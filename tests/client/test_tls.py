@@ -269,6 +269,7 @@ def test_tls_silent_server_times_out(tui):
     ls = socket.socket()
     ls.bind(("127.0.0.1", 0))
     ls.listen(8)
+    ls.settimeout(TIMEOUT)
     try:
         t = tui("--tls", "-p", str(ls.getsockname()[1]), "-n", "bob", "-r",
                 "7", "127.0.0.1")

@@ -25,7 +25,9 @@ import pytest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
-NATTERD = os.environ.get("NATTERD", os.path.join(TOP, "build", "natterd"))
+NATTERD = os.path.abspath(os.environ.get("NATTERD",
+                                         os.path.join(TOP, "build",
+                                                      "natterd")))
 SANITIZED = os.environ.get("NATTER_SANITIZED") == "1"
 # natterd under valgrind (tests/server/valgrind-natterd.sh) is slower still.
 VALGRIND = os.environ.get("NATTER_VALGRIND") == "1"

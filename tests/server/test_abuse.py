@@ -394,8 +394,12 @@ def test_connection_churn(natterd):
         else:
             assert seen.get("ch%d" % i) == ["JOIN", "PRIVMSG", "QUIT"], (
                 i, seen.get("ch%d" % i))
+    # A close or a reset while natterd is writing to that member (the
+    # other cycles' lines in its channel) can also end in EPIPE: seen on a
+    # loaded machine, and what the kernel says, so a fair reason too.
     assert quits <= {"Quit: cycle %d done" % i for i in range(n + 200)} | {
-        "Remote host closed the connection", "Connection reset by peer"}
+        "Remote host closed the connection", "Connection reset by peer",
+        "Broken pipe"}
     still_serving(s)
 
 
