@@ -16,18 +16,21 @@
 
 /*
  * Channels, membership and delivery. Every message to a channel's
- * members is a struct chanmsg that goes through channel_deliver(), where
- * it is stamped with its time and id once, before fan-out; a user's NICK,
- * QUIT and private messages take the same path in user.c. Channel state
+ * members is a struct chanmsg delivered by channel_deliver(); a user's
+ * NICK and QUIT (user_fanout()) and private messages (user_message()) are
+ * chanmsgs too. All are stamped with their time and id once, in
+ * channel_prepare(), before fan-out. Once a channel exists its state
  * changes through the channel_set_*() setters. Those are the places where
  * history or a link to other servers hooks in.
  */
 
 #include <sys/random.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "natterd.h"
 
@@ -188,6 +191,37 @@ channel_id64(char *out, const unsigned char *in, size_t len)
 	*out = '\0';
 }
 
+/* The random part of this run's message ids, from channel_init(). */
+static char	 channel_boot[9];
+
+/*
+ * Before the loop starts: pick 48 random bits for this run's message ids
+ * (getrandom may block early in boot, so not from inside the loop). If
+ * the kernel will not give any, the time and pid are unique enough.
+ */
+void
+channel_init(void)
+{
+	unsigned char	 rnd[6];
+	struct timeval	 tv;
+	uint64_t	 v;
+	ssize_t		 n;
+	size_t		 i;
+
+	do
+		n = getrandom(rnd, sizeof rnd, 0);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)sizeof rnd) {
+		log_warn("getrandom; message ids from the time and pid");
+		evutil_gettimeofday(&tv, NULL);
+		v = ((uint64_t)tv.tv_sec << 20 ^ (uint64_t)tv.tv_usec) ^
+		    (uint64_t)getpid() << 28;
+		for (i = 0; i < sizeof rnd; i++)
+			rnd[i] = (unsigned char)(v >> (8 * i));
+	}
+	channel_id64(channel_boot, rnd, sizeof rnd);
+}
+
 /*
  * A new message id: 8 characters that are random for each run of natterd,
  * then a counter, all URL-safe. The counter makes ids unique within a
@@ -196,23 +230,19 @@ channel_id64(char *out, const unsigned char *in, size_t len)
 static void
 channel_msgid(char *buf)
 {
-	static char		 boot[9];
 	static uint64_t		 counter;
-	unsigned char		 rnd[6], num[8];
+	unsigned char		 num[8];
 	uint64_t		 n;
 	size_t			 i, skip;
 
-	if (boot[0] == '\0') {
-		if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
-			fatal("getrandom");
-		channel_id64(boot, rnd, sizeof rnd);
-	}
+	if (channel_boot[0] == '\0')
+		channel_init();
 	n = ++counter;
 	for (i = 0; i < sizeof num; i++)
 		num[i] = (unsigned char)(n >> (8 * (sizeof num - 1 - i)));
 	for (skip = 0; skip < sizeof num - 1 && num[skip] == 0; skip++)
 		;
-	memcpy(buf, boot, 8);
+	memcpy(buf, channel_boot, 8);
 	channel_id64(buf + 8, num + skip, sizeof num - skip);
 }
 
@@ -224,6 +254,8 @@ void
 channel_msg_init(struct chanmsg *cm, struct channel *ch, struct client *c,
     const char *cmd, int nparams, const char *const *params)
 {
+	if (nparams < 0 || nparams > MSG_MAXPARAMS)
+		fatalx("%s with %d parameters", cmd, nparams);
 	memset(cm, 0, sizeof *cm);
 	cm->channel = ch;
 	cm->sender = c;

@@ -118,7 +118,6 @@ static int	config_set(const struct config_opt *, const char *, char *,
 static const struct config_opt *config_find(const char *);
 static void	config_wrap(FILE *, const char *, int, int);
 static __dead void usage(int);
-static __dead void usage_error(const char *, ...) __printflike(1, 2);
 
 static const struct config_opt *
 config_find(const char *name)
@@ -274,8 +273,8 @@ usage(int status)
 }
 
 /* A mistake on the command line: say what, exit 64 (EX_USAGE). */
-static __dead void
-usage_error(const char *fmt, ...)
+__dead void
+config_usage_error(const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -334,7 +333,7 @@ config_parse(int argc, char **argv)
 			usage(64);
 		o = &config_opts[ch - 256];
 		if (config_set(o, optarg, why, sizeof why) != 0)
-			usage_error("--%s: %s", o->name, why);
+			config_usage_error("--%s: %s", o->name, why);
 	}
 	if (optind != argc)
 		usage(64);
@@ -342,9 +341,11 @@ config_parse(int argc, char **argv)
 	for (i = 0; i < (size_t)conf.nlisten; i++)
 		ntls += conf.listen_tls[i];
 	if (ntls > 0 && (conf.tls_cert == NULL || conf.tls_key == NULL))
-		usage_error("--tls-listen needs --tls-cert and --tls-key");
+		config_usage_error("--tls-listen needs --tls-cert and "
+		    "--tls-key");
 	if (ntls == 0 && (conf.tls_cert != NULL || conf.tls_key != NULL))
-		usage_error("--tls-cert and --tls-key need --tls-listen");
+		config_usage_error("--tls-cert and --tls-key need "
+		    "--tls-listen");
 	if (conf.nlisten == 0) {
 		o = config_find("listen");
 		if (config_set(o, o->def, why, sizeof why) != 0)

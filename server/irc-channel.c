@@ -53,7 +53,8 @@ irc_join(struct client *c, struct msg *m)
 	    name = strtok_r(NULL, ",", &last)) {
 		count++;
 		if (!name_chan_valid(name, &errstr)) {
-			reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(name), errstr);
+			reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(name),
+			    errstr);
 			continue;
 		}
 		ch = channel_find(name);
@@ -119,6 +120,8 @@ irc_topic(struct client *c, struct msg *m)
 {
 	struct channel	*ch;
 	struct member	*mb;
+	struct chanmsg	 cm;
+	struct timeval	 now;
 	char		 text[NATTERD_TOPICLEN + 1];
 
 	if ((ch = channel_find(m->params[0])) == NULL) {
@@ -141,9 +144,13 @@ irc_topic(struct client *c, struct msg *m)
 	/* Cut to what the TOPIC line to the channel can carry. */
 	reply_cut(text, sizeof text, m->params[1], NATTERD_TOPICLEN,
 	    c->prefix, "TOPIC", 2, (const char *[]){ ch->name, NULL });
-	channel_set_topic(ch, text, c->nick, time(NULL));
-	channel_send_line(ch, c, "TOPIC", 2, (const char *[]){ ch->name,
+	/* One clock for the topic's time (333) and the TOPIC line's. */
+	evutil_gettimeofday(&now, NULL);
+	channel_set_topic(ch, text, c->nick, now.tv_sec);
+	channel_msg_init(&cm, ch, c, "TOPIC", 2, (const char *[]){ ch->name,
 	    ch->topic != NULL ? ch->topic : "" });
+	cm.time = now;
+	(void)channel_deliver(&cm);	/* it fits: the text was cut */
 	return (0);
 }
 

@@ -52,7 +52,8 @@ info_lusers(struct client *c)
 {
 	int	 max = user_max;
 
-	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible, user_invisible);
+	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible,
+	    user_invisible);
 	if (conn_unregistered > 0)
 		reply(c, RPL_LUSERUNKNOWN_MSG, conn_unregistered);
 	reply(c, RPL_LUSERCHANNELS_MSG, channel_count);
@@ -218,8 +219,8 @@ irc_whois(struct client *c, struct msg *m)
 		reply(c, RPL_WHOISSECURE_MSG, t->nick);
 	if (t->away != NULL)
 		reply(c, RPL_AWAY_MSG, t->nick, t->away);
-	reply(c, RPL_WHOISIDLE_MSG, t->nick, (long long)(time(NULL) - t->last_msg),
-	    (long long)t->signon);
+	reply(c, RPL_WHOISIDLE_MSG, t->nick,
+	    (long long)(time(NULL) - t->last_msg), (long long)t->signon);
 	reply(c, RPL_ENDOFWHOIS_MSG, t->nick);
 	return (0);
 }

@@ -33,6 +33,7 @@ struct modeline {
 	int		 nargs;
 	char		 dir;
 };
+_Static_assert(2 + NATTERD_MODES <= MSG_MAXPARAMS, "too many MODE params");
 
 static void	mode_flush(struct channel *, struct client *,
 		    struct modeline *);
@@ -104,7 +105,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
 		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "");
 		reply(c, RPL_CHANNELMODEIS_MSG, ch->name, cur);
-		reply(c, RPL_CREATIONTIME_MSG, ch->name, (long long)ch->created);
+		reply(c, RPL_CREATIONTIME_MSG, ch->name,
+		    (long long)ch->created);
 		return;
 	}
 	mb = channel_member(ch, c);
@@ -131,7 +133,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 		if (mb == NULL || !(mb->flags & MEMBER_OP)) {
 			if (!denied++) {
 				if (mb == NULL)
-					reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
+					reply(c, ERR_NOTONCHANNEL_MSG,
+					    ch->name);
 				else
 					reply(c, ERR_CHANOPRIVSNEEDED_MSG,
 					    ch->name);
@@ -154,7 +157,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			break;
 		t = user_find(m->params[arg]);
 		if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
-			reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[arg]));
+			reply(c, ERR_NOSUCHNICK_MSG,
+			    reply_param(m->params[arg]));
 			arg++;
 			continue;
 		}

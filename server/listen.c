@@ -25,9 +25,8 @@
 
 #include "natterd.h"
 
-#define LISTEN_MAX	16	/* addresses in all */
-
-static struct evconnlistener	*listeners[LISTEN_MAX];
+/* As many addresses in all as --listen and --tls-listen options. */
+static struct evconnlistener	*listeners[CONFIG_LISTENERS];
 static int			 nlisteners;
 
 /*
@@ -107,9 +106,9 @@ listen_open(const char *spec, int tls, char *why, size_t whysize)
 		return (-1);
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (nlisteners == LISTEN_MAX) {
+		if (nlisteners == CONFIG_LISTENERS) {
 			snprintf(why, whysize, "more than %d addresses",
-			    LISTEN_MAX);
+			    CONFIG_LISTENERS);
 			evutil_freeaddrinfo(res);
 			return (-1);
 		}
@@ -132,7 +131,8 @@ listen_open(const char *spec, int tls, char *why, size_t whysize)
 		    getnameinfo((struct sockaddr *)&ss, sslen, host,
 		    sizeof host, serv, sizeof serv,
 		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-			fatal("--listen %s: getsockname", spec);
+			fatal("--%s %s: getsockname", tls ? "tls-listen" :
+			    "listen", spec);
 		if (ss.ss_family == AF_INET6)
 			snprintf(shown, sizeof shown, "[%s]:%s", host, serv);
 		else

@@ -20,8 +20,6 @@
 
 #include <malloc.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -152,17 +150,16 @@ main(int argc, char **argv)
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	server_started = time(NULL);
+	channel_init();
 	motd_load(1);
 	if (conf.tls_cert != NULL)
 		tls_init();
 	conn_init();
 	for (i = 0; i < conf.nlisten; i++) {
 		if (listen_open(conf.listen[i], conf.listen_tls[i], why,
-		    sizeof why) != 0) {
-			fprintf(stderr, "natterd: --%s: %s\n",
-			    conf.listen_tls[i] ? "tls-listen" : "listen", why);
-			exit(64);
-		}
+		    sizeof why) != 0)
+			config_usage_error("--%s: %s", conf.listen_tls[i] ?
+			    "tls-listen" : "listen", why);
 	}
 
 	sigint = evsignal_new(base, SIGINT, signal_stop, NULL);

@@ -123,7 +123,7 @@ struct client {
 
 	int			 nchannels;
 	TAILQ_HEAD(, member)	 channels;
-	unsigned long		 mark;		/* user_send_common dedup */
+	unsigned long		 mark;		/* user_fanout dedup */
 	const char		*defer_reason;
 
 	TAILQ_ENTRY(client)	 entry;		/* clients */
@@ -171,10 +171,11 @@ RB_HEAD(ipcounts, ipcount);
 RB_PROTOTYPE(ipcounts, ipcount, entry, ipcount_cmp);
 
 /*
- * A message to more than one client, complete before it goes anywhere:
- * who sent it, what, when and its id. channel_deliver() stamps it once
- * (a message from another node comes stamped), then it is formatted once
- * for each set of tags its recipients asked for.
+ * A message, complete before it goes anywhere: who sent it, what, when
+ * and its id. channel_prepare() stamps it once (a message from another
+ * node comes stamped) for channel_deliver(), user_fanout() or
+ * user_message(); then it is formatted once for each set of tags its
+ * recipients asked for.
  */
 #define CHANMSG_IDLEN	20	/* 8 for the boot, up to 11 for a counter */
 struct chanmsg {
@@ -187,7 +188,7 @@ struct chanmsg {
 	struct timeval		 time;		/* 0: not stamped yet */
 	char			 msgid[CHANMSG_IDLEN + 1];
 	int			 flags;
-#define CHANMSG_ECHO		0x1	/* the sender only with echo-message */
+#define CHANMSG_ECHO		0x1	/* sender: only with echo-message */
 };
 
 /*
@@ -201,7 +202,7 @@ struct chanmsg {
 struct out {
 	const char		*line;		/* with CR LF, no tags */
 	size_t			 len;
-	const struct timeval	*time;		/* NULL: no tags at all */
+	const struct timeval	*time;
 	const char		*msgid;
 	size_t			 tlen[OUT_TAGSETS];	/* 0: not made yet */
 	char			 tagged[OUT_TAGSETS][OUT_TAGSLEN +
@@ -222,6 +223,7 @@ extern struct config		 conf;
 void	 config_defaults(void);
 void	 config_parse(int, char **);
 void	 config_free(void);
+__dead void config_usage_error(const char *, ...) __printflike(1, 2);
 
 /* listen.c */
 int	 listen_parse(const char *, char *, size_t, const char **, char *,
@@ -310,6 +312,7 @@ void	 channel_send_line(struct channel *, struct client *, const char *,
 int	 channel_message(struct channel *, struct client *, const char *,
 	     const char *);
 void	 channel_names(struct client *, struct channel *);
+void	 channel_init(void);
 void	 channel_free_all(void);
 
 /* cmd.c */

@@ -143,7 +143,7 @@ reply_fail(struct client *c, const char *cmd, const char *code,
 
 /*
  * Prepare a line (with CR LF) for out_send to one or many clients, with
- * the time and id of the message it carries (time NULL: no tags).
+ * the time and id of the message it carries.
  */
 void
 out_init(struct out *o, const char *line, size_t len,
@@ -170,6 +170,10 @@ out_tags(struct client *c)
 	return (tags);
 }
 
+/* The longest tags out_make() writes fit in OUT_TAGSLEN. */
+_Static_assert(sizeof "@time=YYYY-MM-DDThh:mm:ss.mmmZ;msgid=" - 1 +
+    CHANMSG_IDLEN + 1 <= OUT_TAGSLEN, "OUT_TAGSLEN too small");
+
 /* Make o's line with the tags in set, from the message's own stamp. */
 static void
 out_make(struct out *o, int set)
@@ -184,7 +188,7 @@ out_make(struct out *o, int set)
 		n += snprintf(buf + n, OUT_TAGSLEN - n, ".%03ldZ",
 		    (long)o->time->tv_usec / 1000);
 	}
-	if ((set & OUT_TAG_MSGID) && o->msgid != NULL)
+	if (set & OUT_TAG_MSGID)
 		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s",
 		    n > 0 ? ';' : '@', o->msgid);
 	buf[n++] = ' ';
@@ -202,7 +206,7 @@ out_send(struct client *c, struct out *o)
 {
 	int	 set;
 
-	if (o->time == NULL || (set = out_tags(c)) == 0) {
+	if ((set = out_tags(c)) == 0) {
 		conn_write(c, o->line, o->len);
 		return;
 	}

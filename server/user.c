@@ -35,7 +35,7 @@ int		 user_invisible;	/* of which +i */
 
 static unsigned long	 user_mark;
 
-static void	user_fanout(struct chanmsg *, int);
+static int	user_fanout(struct chanmsg *, int);
 
 static int
 user_cmp(struct client *a, struct client *b)
@@ -122,9 +122,9 @@ user_set_invisible(struct client *c, int on)
  * Deliver cm once to every client sharing a channel with its sender, and
  * to the sender itself if self is set: a NICK or QUIT reaches each peer
  * once, however many channels they share. Marks make it one pass over
- * the memberships.
+ * the memberships. Return -1 if it does not fit in a line.
  */
-static void
+static int
 user_fanout(struct chanmsg *cm, int self)
 {
 	char		 line[MSG_LINELEN + 1];
@@ -134,7 +134,7 @@ user_fanout(struct chanmsg *cm, int self)
 
 	if (channel_prepare(cm, line, sizeof line, &o) != 0) {
 		log_warnx("%s from %s does not fit", cm->cmd, c->nick);
-		return;
+		return (-1);
 	}
 	user_mark++;
 	c->mark = user_mark;
@@ -148,11 +148,13 @@ user_fanout(struct chanmsg *cm, int self)
 			out_send(m->client, &o);
 		}
 	}
+	return (0);
 }
 
 /*
  * A registered user takes a new nick, which is valid and free: it and
- * everyone sharing a channel with it see the NICK.
+ * everyone sharing a channel with it see the NICK. A NICK line that
+ * cannot be sent changes nothing.
  */
 void
 user_rename(struct client *c, const char *nick)
@@ -160,7 +162,8 @@ user_rename(struct client *c, const char *nick)
 	struct chanmsg	 cm;
 
 	channel_msg_init(&cm, NULL, c, "NICK", 1, &nick);
-	user_fanout(&cm, 1);
+	if (user_fanout(&cm, 1) != 0)
+		return;
 	log_info("nick %s -> %s", c->nick, nick);
 	user_claim(c, nick);
 }
@@ -180,7 +183,6 @@ user_message(struct client *c, struct client *t, const char *cmd,
 
 	channel_msg_init(&cm, NULL, c, cmd, 2, (const char *[]){ t->nick,
 	    text });
-	cm.flags = CHANMSG_ECHO;
 	if (channel_prepare(&cm, line, sizeof line, &o) != 0)
 		return (-1);
 	out_send(t, &o);
