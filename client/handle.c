@@ -99,7 +99,7 @@ static const struct handler handlers[] = {
 	{ "432",	login_nick_error },
 	{ "433",	login_nick_error },
 	{ "464",	login_badpass },
-	{ "CAP",		login_cap },
+	{ "CAP",	login_cap },
 	{ "ERROR",	handle_error },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
@@ -158,13 +158,6 @@ static int
 handle_is_me(const char *nick)
 {
 	return (net.nick != NULL && name_cmp(nick, net.nick) == 0);
-}
-
-/* The last parameter, or "" if there is none. */
-static const char *
-handle_last(const struct msg *m)
-{
-	return (m->nparams > 0 ? m->params[m->nparams - 1] : "");
 }
 
 /* IRCv3 server-time: 2024-01-02T03:04:05.678Z. */
@@ -299,7 +292,7 @@ static void
 handle_to_current(struct msg *m, time_t when)
 {
 	(void)when;
-	window_printf(window_cur, 0, "-!- %s", handle_last(m));
+	window_printf(window_cur, 0, "-!- %s", msg_last(m));
 }
 
 static void
@@ -501,14 +494,14 @@ handle_motd(struct msg *m, time_t when)
 {
 	(void)when;
 	if (strcmp(m->cmd, "376") != 0)
-		window_printf(window_server, 0, "%s", handle_last(m));
+		window_printf(window_server, 0, "%s", msg_last(m));
 }
 
 static void
 handle_error(struct msg *m, time_t when)
 {
 	(void)when;
-	window_printf(window_server, LINE_ERROR, "-!- %s", handle_last(m));
+	window_printf(window_server, LINE_ERROR, "-!- %s", msg_last(m));
 }
 
 static void
@@ -725,7 +718,7 @@ static void
 handle_ping(struct msg *m, time_t when)
 {
 	(void)when;
-	net_send_now("PONG :%s", handle_last(m));
+	net_send_now("PONG :%s", msg_last(m));
 }
 
 static void
@@ -894,7 +887,7 @@ handle_default(struct msg *m, time_t when)
 	(void)when;
 	if (m->cmd[0] < '0' || m->cmd[0] > '9') {
 		window_printf(window_server, 0, "-!- %s %s", m->cmd,
-		    handle_last(m));
+		    msg_last(m));
 		return;
 	}
 	num = atoi(m->cmd);

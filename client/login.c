@@ -35,20 +35,12 @@ static struct {
 	int	 sent_user;	/* USER went out */
 } login;
 
-static const char *login_last(const struct msg *);
 static const char *login_default_nick(void);
 static void	login_register(void);
 static void	login_ask_room(void);
 static void	login_ask_nick(const char *);
 static int	login_room(const char *);
 static int	login_nick(const char *);
-
-/* The last parameter, or "" if there is none. */
-static const char *
-login_last(const struct msg *m)
-{
-	return (m->nparams > 0 ? m->params[m->nparams - 1] : "");
-}
 
 /* The suggested nickname: $USER if it would do. */
 static const char *
@@ -163,7 +155,7 @@ void
 login_welcome(struct msg *m, time_t when)
 {
 	struct window	*w;
-	const char	*text = login_last(m), *word;
+	const char	*text = msg_last(m), *word;
 	int		 have_room = 0;
 
 	(void)when;
@@ -252,7 +244,7 @@ login_cap(struct msg *m, time_t when)
 	if (m->nparams < 3)
 		return;
 	sub = m->params[1];
-	list = login_last(m);
+	list = msg_last(m);
 	if (strcmp(sub, "LS") == 0) {
 		login.offered |= cap_mask(list);
 		if (m->nparams >= 4 && strcmp(m->params[2], "*") == 0)

@@ -288,10 +288,12 @@ void
 window_member_add(struct window *w, const char *nick, char prefix)
 {
 	struct member	*m;
+	char		*copy;
 
 	if ((m = window_member(w, nick)) != NULL) {
+		copy = xstrdup(nick);	/* nick may be m->nick */
 		free(m->nick);
-		m->nick = xstrdup(nick);
+		m->nick = copy;
 	} else {
 		m = xcalloc(1, sizeof *m);
 		m->nick = xstrdup(nick);

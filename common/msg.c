@@ -266,6 +266,13 @@ msg_formatl(char *buf, size_t size, const char *prefix, const char *cmd, ...)
 	return (msg_format(buf, size, prefix, cmd, n, params));
 }
 
+/* The last parameter, or "" if there is none. */
+const char *
+msg_last(const struct msg *m)
+{
+	return (m->nparams > 0 ? m->params[m->nparams - 1] : "");
+}
+
 /*
  * Find tag key in m and copy its unescaped value into buf (IRCv3
  * message-tags escaping). Return buf, "" for a tag without a value, or

@@ -39,6 +39,7 @@ int	 msg_format(char *, size_t, const char *, const char *, int,
 int	 msg_formatl(char *, size_t, const char *, const char *, ...);
 int	 msg_param_ok(const char *, int);
 size_t	 msg_room(const char *, const char *, int, const char *const *);
+const char *msg_last(const struct msg *);
 const char *msg_tag(const struct msg *, const char *, char *, size_t);
 
 #endif

@@ -20,6 +20,7 @@ def test_cap_ls_cut_short(tui):
         c = Conn(sock)
         c.expect("CAP", "LS", "302")
         c.expect("NICK", "bob")
+        c.expect("USER")                # again, on the new connection
         c.send(":fake CAP * LS :away-notify")
         # Nothing natter uses is offered this time: no REQ, just END.
         m = c.expect("CAP")
