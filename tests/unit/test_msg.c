@@ -385,6 +385,21 @@ test_parse_resets(void **state)
 }
 
 static void
+test_last(void **state)
+{
+	char		 buf[LINE_MAX_TEST];
+	struct msg	 m;
+
+	(void)state;
+	parse_ok(&m, buf, ":n PRIVMSG #a :the text");
+	assert_string_equal(msg_last(&m), "the text");
+	parse_ok(&m, buf, "PONG srv");
+	assert_string_equal(msg_last(&m), "srv");
+	parse_ok(&m, buf, "QUIT");
+	assert_string_equal(msg_last(&m), "");
+}
+
+static void
 test_tag(void **state)
 {
 	char		 buf[LINE_MAX_TEST], val[64];
@@ -833,6 +848,7 @@ main(void)
 		cmocka_unit_test(test_parse_commands),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_resets),
+		cmocka_unit_test(test_last),
 		cmocka_unit_test(test_tag),
 		cmocka_unit_test(test_tag_escapes),
 		cmocka_unit_test(test_tag_buffer),
