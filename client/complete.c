@@ -25,6 +25,7 @@
 #include <wctype.h>
 
 #include "natter.h"
+#include "name.h"
 
 static int	complete_match(const char *, const char *);
 
@@ -47,12 +48,8 @@ complete_match(const char *prefix, const char *s)
 	unsigned char	 a, b;
 
 	for (; *prefix != '\0'; prefix++, s++) {
-		a = *prefix;
-		b = *s;
-		if (a >= 'A' && a <= 'Z')
-			a += 'a' - 'A';
-		if (b >= 'A' && b <= 'Z')
-			b += 'a' - 'A';
+		a = name_lower(*prefix);
+		b = name_lower(*s);
 		if (a != b)
 			return (0);
 	}

@@ -220,12 +220,8 @@ handle_mentions(const char *text, const char *nick)
 	}
 	for (p = text; *p != '\0'; p++) {
 		for (q = p, n = nick; *n != '\0' && *q != '\0'; q++, n++) {
-			a = *q;
-			b = *n;
-			if (a >= 'A' && a <= 'Z')
-				a += 'a' - 'A';
-			if (b >= 'A' && b <= 'Z')
-				b += 'a' - 'A';
+			a = name_lower(*q);
+			b = name_lower(*n);
 			if (a != b)
 				break;
 		}

@@ -49,9 +49,9 @@ static void		natter_libevent_log(int, const char *);
 
 /* What the server link tells: it is up, lines in, messages written. */
 static const struct net_cb natter_net_cb = {
-	login_start,
-	handle,
-	handle_sent,
+	.connected = login_start,
+	.line = handle,
+	.sent = handle_sent,
 };
 
 static const struct option longopts[] = {

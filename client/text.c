@@ -25,6 +25,7 @@
 #include <wchar.h>
 
 #include "natter.h"
+#include "name.h"
 #include "utf8.h"
 
 static int	text_wcwidth(uint32_t);
@@ -325,13 +326,8 @@ text_nick_color(const char *nick)
 {
 	static const int colors[] = { 2, 3, 4, 5, 6, 7, 9, 10, 12, 13 };
 	uint32_t	 h = 5381;
-	unsigned char	 c;
 
-	for (; *nick != '\0'; nick++) {
-		c = *nick;
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		h = h * 33 + c;
-	}
+	for (; *nick != '\0'; nick++)
+		h = h * 33 + name_lower(*nick);
 	return (colors[h % (sizeof colors / sizeof colors[0])]);
 }

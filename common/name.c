@@ -190,12 +190,8 @@ name_fold(char *out, const char *name, size_t size)
 
 	if (size == 0)
 		return;
-	for (i = 0; i + 1 < size && name[i] != '\0'; i++) {
-		if (name[i] >= 'A' && name[i] <= 'Z')
-			out[i] = name[i] + ('a' - 'A');
-		else
-			out[i] = name[i];
-	}
+	for (i = 0; i + 1 < size && name[i] != '\0'; i++)
+		out[i] = name_lower(name[i]);
 	out[i] = '\0';
 }
 
@@ -206,12 +202,8 @@ name_cmp(const char *a, const char *b)
 	unsigned char	 ca, cb;
 
 	for (;; a++, b++) {
-		ca = *a;
-		cb = *b;
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
+		ca = name_lower(*a);
+		cb = name_lower(*b);
 		if (ca != cb || ca == '\0')
 			return (ca - cb);
 	}
@@ -229,12 +221,8 @@ name_match(const char *mask, const char *name)
 	unsigned char	 m, n;
 
 	while (*name != '\0') {
-		m = *mask;
-		n = *name;
-		if (m >= 'A' && m <= 'Z')
-			m += 'a' - 'A';
-		if (n >= 'A' && n <= 'Z')
-			n += 'a' - 'A';
+		m = name_lower(*mask);
+		n = name_lower(*name);
 		if (m == '*') {
 			star = ++mask;
 			back = name;

@@ -31,6 +31,14 @@ int	 name_chan_valid(const char *, const char **);
 int	 name_is_chan(const char *);
 int	 name_ok_cp(unsigned int);
 void	 name_fold(char *, const char *, size_t);
+
+/* One byte folded as CASEMAPPING=ascii folds it: only A-Z change. */
+static inline unsigned char
+name_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
 int	 name_cmp(const char *, const char *);
 int	 name_match(const char *, const char *);
 
