@@ -6,9 +6,11 @@
 #                   every test
 #   make sanitize   build with ASan+UBSan into build-san/ and run the tests
 #   make lint       mandoc -Tlint on the man pages, scripts/check-man.sh
+#                   (the pages and contrib/natterd.conf against natterd)
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
 #   make bench      compare natterd with ngIRCd and InspIRCd (BENCH_ARGS)
-#   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR as usual
+#   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR, DATADIR as
+#                   usual; the sample natterd.conf goes to $(DATADIR)/natter
 #
 # Put local overrides (CC, CFLAGS, PREFIX, ...) in config.mk.
 
@@ -18,6 +20,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
 PKG_CONFIG ?= pkg-config
 PYTHON ?= /usr/bin/python3
 
@@ -236,8 +239,10 @@ sanitize:
 	@$(MAKE) --no-print-directory B=build-san SAN=1 all
 	@$(PYTHON) tests/run.py --build build-san --sanitized
 
-# Every man page present, then every command-table row and natterd option
-# (with its default) in its page.
+# Every man page present (natterd.conf.5 among them), then every
+# command-table row and natterd option (with its default) in its page,
+# every configuration key in natterd.conf.5, and contrib/natterd.conf
+# through `natterd -t -f contrib/natterd.conf`.
 MANPAGES = $(wildcard man/*.[1-8])
 
 lint: $(B)/natterd
@@ -246,14 +251,21 @@ lint: $(B)/natterd
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/natter
 	install -m 755 $(B)/natterd $(DESTDIR)$(SBINDIR)/natterd
 	install -m 755 $(B)/natter $(DESTDIR)$(BINDIR)/natter
 	install -m 644 man/natterd.8 $(DESTDIR)$(MANDIR)/man8/natterd.8
+	install -m 644 man/natterd.conf.5 \
+	    $(DESTDIR)$(MANDIR)/man5/natterd.conf.5
 	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
+	install -m 644 contrib/natterd.conf \
+	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
+	rm -f $(DESTDIR)$(MANDIR)/man5/natterd.conf.5 \
+	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
 	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
 
 clean:

@@ -4,8 +4,15 @@
 # and, once the client exists, each "/name" row in client/command.c needs
 # ".It Ic /name" in man/natter.1. Then check natterd's options: each one
 # that `natterd --help` lists (from the options table in server/config.c)
-# needs ".It Fl -NAME" in man/natterd.8, saying the same default. Print
-# what is missing or differs; exit 1 if anything does.
+# needs ".It Fl -NAME" in man/natterd.8, saying the same default. Each
+# one that is also a key of the configuration file (all but help, version,
+# config and check-config) needs ".It Ic NAME" in man/natterd.conf.5, with
+# the same default and "Re-read on SIGHUP." or "Needs a restart." as
+# --help says ", re-read on SIGHUP" or not. Last, the sample file
+# contrib/natterd.conf must pass `natterd -t -f contrib/natterd.conf`,
+# show every key commented out with its default, and still pass with them
+# all uncommented. Print what is missing or differs; exit 1 if anything
+# does.
 #
 # NATTERD names the natterd to ask (default build/natterd).
 set -eu
@@ -68,11 +75,21 @@ if [ ! -x "$NATTERD" ]; then
 	echo "$NATTERD: missing; build natterd to check its options"
 	exit 1
 fi
-problems=$("$NATTERD" --help | awk '
+# One line per option: its name, then its --help text, wrapped lines
+# joined: "config   -f, --config FILE     read settings from FILE, ...".
+options=$("$NATTERD" --help | awk '
 	/^  -/ { if (line != "") print line; line = $0; next }
 	/^    / { sub(/^ +/, " "); line = line $0; next }
 	END { if (line != "") print line }' |
-    sed -n 's/^  \(-., \)\{0,1\}--\([a-z-]*\).*/\2 &/p' |
+    sed -n 's/^  \(-., \)\{0,1\}--\([a-z-]*\).*/\2 &/p')
+if [ -z "$options" ]; then
+	echo "$NATTERD --help: no options found"
+	exit 1
+fi
+# The options that are not keys of the configuration file.
+cmdline_only=" help version config check-config "
+
+problems=$(printf '%s\n' "$options" |
 while read -r name rest; do
 	want=$(printf '%s\n' "$rest" |
 	    sed -n 's/.*[(;] *default \([^)]*\)).*/\1/p')
@@ -120,6 +137,136 @@ while read -r name rest; do
 done)
 if [ -n "$problems" ]; then
 	printf '%s\n' "$problems"
+	status=1
+fi
+
+# The keys: each needs ".It Ic KEY" in the KEYS section of natterd.conf.5,
+# whose text says "The default is VALUE" as --help does, and exactly one
+# of "Re-read on SIGHUP" and "Needs a restart", as --help says
+# ", re-read on SIGHUP" or not. An entry there for no key is reported too.
+conf5=man/natterd.conf.5
+if [ ! -f "$conf5" ]; then
+	echo "$conf5: missing"
+	exit 1
+fi
+keys=$(printf '%s\n' "$options" | while read -r name rest; do
+	case $cmdline_only in *" $name "*) continue ;; esac
+	echo "$name"
+done)
+problems=$(printf '%s\n' "$options" |
+while read -r name rest; do
+	case $cmdline_only in *" $name "*) continue ;; esac
+	want=$(printf '%s\n' "$rest" |
+	    sed -n 's/.*[(;] *default \([^)]*\)).*/\1/p')
+	case $rest in
+	*", re-read on SIGHUP"*) wantre=reload ;;
+	*) wantre=restart ;;
+	esac
+	awk -v key="$name" '
+		/^\.Sh / { inkeys = ($2 == "KEYS"); inkey = 0; next }
+		!inkeys { next }
+		/^\.It Ic / { inkey = ($3 == key); if (inkey) found++; next }
+		/^\.(It|El|Ss)/ { inkey = 0 }
+		inkey { text = text " " $0 }
+		END {
+			if (!found) { print "MISSING"; exit }
+			gsub(/\.(Ql|Cm|Li|Dq|Dv) /, "", text)
+			v = ""
+			if (match(text, /The default is [^ ]+/)) {
+				v = substr(text, RSTART + 15, RLENGTH - 15)
+				sub(/[.,]$/, "", v)
+			}
+			print (found > 1 ? "TWICE" : v)
+			re = (text ~ /Re-read on SIGHUP/)
+			rs = (text ~ /Needs a restart/)
+			print (re && rs ? "both" : re ? "reload" : rs ? \
+			    "restart" : "none")
+		}' "$conf5" | {
+		read -r have || have=MISSING
+		read -r havere || havere=none
+		if [ "$have" = MISSING ]; then
+			echo "$conf5: no .It Ic $name entry under KEYS" \
+			    "(from natterd --help)"
+			exit
+		elif [ "$have" = TWICE ]; then
+			echo "$conf5: more than one .It Ic $name entry"
+		elif [ "$have" != "$want" ]; then
+			echo "$conf5: $name: default '$have'," \
+			    "natterd says '$want'"
+		fi
+		case $havere in
+		both) echo "$conf5: $name: says both" \
+		    "\"Re-read on SIGHUP\" and \"Needs a restart\"" ;;
+		none) echo "$conf5: $name: says neither" \
+		    "\"Re-read on SIGHUP\" nor \"Needs a restart\"" ;;
+		"$wantre") ;;
+		reload) echo "$conf5: $name: says \"Re-read on SIGHUP\"," \
+		    "natterd --help does not" ;;
+		restart) echo "$conf5: $name: says \"Needs a restart\"," \
+		    "natterd --help says re-read on SIGHUP" ;;
+		esac
+	}
+done
+# Entries under KEYS that are no key.
+awk '
+	/^\.Sh / { inkeys = ($2 == "KEYS"); next }
+	inkeys && /^\.It Ic / { print $3 }' "$conf5" |
+while read -r entry; do
+	printf '%s\n' "$keys" | grep -qx -e "$entry" ||
+	    echo "$conf5: .It Ic $entry: not a key natterd --help lists"
+done)
+if [ -n "$problems" ]; then
+	printf '%s\n' "$problems"
+	status=1
+fi
+
+# The sample: it must pass natterd's own check as it is; every key must be
+# in it, commented out, as "#KEY DEFAULT" (or "#KEY EXAMPLE" for a key
+# without a default); no line may set anything; and with every such line
+# uncommented it must pass again, so the examples are good values too.
+sample=contrib/natterd.conf
+if [ ! -f "$sample" ]; then
+	echo "$sample: missing"
+	exit 1
+fi
+if ! out=$("$NATTERD" -t -f "$sample" 2>&1) ||
+    [ "$out" != "$sample: ok" ]; then
+	printf '%s\n' "$out"
+	echo "$sample: natterd -t -f $sample fails"
+	status=1
+fi
+problems=$(printf '%s\n' "$options" |
+while read -r name rest; do
+	case $cmdline_only in *" $name "*) continue ;; esac
+	want=$(printf '%s\n' "$rest" |
+	    sed -n 's/.*[(;] *default \([^)]*\)).*/\1/p')
+	if [ -n "$want" ]; then
+		awk -v k="$name" -v v="$want" '
+		    $1 == "#" k && $2 == v { found = 1 }
+		    END { exit !found }' "$sample" ||
+		    echo "$sample: no '#$name $want' line"
+	else
+		awk -v k="$name" '$1 == "#" k && NF >= 2 { found = 1 }
+		    END { exit !found }' "$sample" ||
+		    echo "$sample: no '#$name VALUE' line"
+	fi
+done
+grep -n -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$sample" |
+    sed "s|^|$sample:|; s|\$| (a setting not commented out)|")
+if [ -n "$problems" ]; then
+	printf '%s\n' "$problems"
+	status=1
+fi
+# Uncommented: each "#KEY ..." line whose KEY is a key.
+tmp=$(mktemp "${TMPDIR:-/tmp}/natterd-conf.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+printf '%s\n' "$keys" | awk '
+	NR == FNR { key["#" $1] = 1; next }
+	$1 in key { sub(/^#/, "") }
+	{ print }' - "$sample" >"$tmp"
+if ! out=$("$NATTERD" -t -f "$tmp" 2>&1) || [ "$out" != "$tmp: ok" ]; then
+	printf '%s\n' "$out" | sed "s|$tmp|$sample (uncommented)|g"
+	echo "$sample: fails natterd -t with its settings uncommented"
 	status=1
 fi
 

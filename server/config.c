@@ -16,8 +16,8 @@
 
 /*
  * natterd's options: one table row for each, which drives getopt_long(),
- * the usage text and the defaults. The long names are also what a
- * configuration file's keys will be.
+ * the usage text, the defaults and the configuration file, whose keys are
+ * the long names. Flags on the command line override the file.
  */
 
 #include <errno.h>
@@ -53,6 +53,7 @@ struct config_opt {
 #define CONFIG_RELOAD	0x2	/* read again on SIGHUP */
 #define CONFIG_TLS	0x4	/* a TLS listener */
 #define CONFIG_NAME	0x8	/* a server name: no !@:*?, either */
+#define CONFIG_CMDLINE	0x10	/* on the command line only, not a key */
 	const char	*help;
 };
 
@@ -60,44 +61,50 @@ struct config_opt {
 
 /* Sorted by name, as --help lists them. */
 static const struct config_opt config_opts[] = {
+	{ "check-config", 't', CONFIG_FLAG, NULL, NULL, 0, 0, 0,
+	  CONFIG_CMDLINE, "check the --config file, print FILE: ok or its "
+	  "errors, exit 0 or 1; start nothing" },
+	{ "config", 'f', CONFIG_STRING, "FILE", NULL, 0, 0,
+	  F(config_path), CONFIG_CMDLINE, "read settings from FILE, one "
+	  "KEY VALUE line each, the keys named as these options" },
 	{ "flood-burst", 0, CONFIG_INT, "N", "20", 1, 100000,
-	  F(flood_burst), 0, "lines a client may send at once" },
+	  F(flood_burst), CONFIG_RELOAD, "lines a client may send at once" },
 	{ "flood-rate", 0, CONFIG_RATE, "N", "4", 0, 1000000,
-	  F(flood_rate), 0, "lines per second a client may send, "
+	  F(flood_rate), CONFIG_RELOAD, "lines per second a client may send, "
 	  "0 = no flood control" },
-	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, 0,
+	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show this help" },
 	{ "listen", 0, CONFIG_LISTEN, "HOST:PORT", "127.0.0.1:6667", 0, 0,
 	  0, CONFIG_REPEAT, "listen there: IPv6 as [::1]:6667, port 0 "
 	  "picks a free port; the default is used only without any "
 	  "--listen or --tls-listen" },
 	{ "log-level", 0, CONFIG_LEVEL, "LEVEL", "info", 0, 0,
-	  F(log_level), 0, "error, warning, info or debug" },
+	  F(log_level), CONFIG_RELOAD, "error, warning, info or debug" },
 	{ "max-channels", 0, CONFIG_INT, "N", "20", 1, 10000,
-	  F(max_channels), 0, "channels one user may join" },
+	  F(max_channels), CONFIG_RELOAD, "channels one user may join" },
 	{ "max-clients", 0, CONFIG_INT, "N", "1024", 1, 1000000,
-	  F(max_clients), 0, "connections in all" },
+	  F(max_clients), CONFIG_RELOAD, "connections in all" },
 	{ "max-per-ip", 0, CONFIG_INT, "N", "16", 0, 1000000,
-	  F(max_per_ip), 0, "connections from one address, 0 = any" },
+	  F(max_per_ip), CONFIG_RELOAD, "connections from one address, 0 = any" },
 	{ "motd", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(motd_path), CONFIG_RELOAD, "message of the day" },
 	{ "name", 0, CONFIG_STRING, "NAME", "natterd", 1, 63,
 	  F(name), CONFIG_NAME, "server name" },
 	{ "network", 0, CONFIG_STRING, "NAME", "natter", 1, 63,
-	  F(network), 0, "network name in ISUPPORT" },
+	  F(network), CONFIG_RELOAD, "network name in ISUPPORT" },
 	{ "password", 0, CONFIG_STRING, "PASS", NULL, 0, 0,
-	  F(password), 0, "clients must send PASS before registering" },
+	  F(password), CONFIG_RELOAD, "clients must send PASS before registering" },
 	{ "ping-interval", 0, CONFIG_INT, "SECS", "120", 1, 86400,
-	  F(ping_interval), 0, "idle time before the server PINGs" },
+	  F(ping_interval), CONFIG_RELOAD, "idle time before the server PINGs" },
 	{ "ping-timeout", 0, CONFIG_INT, "SECS", "60", 1, 86400,
-	  F(ping_timeout), 0, "time to answer that PING" },
+	  F(ping_timeout), CONFIG_RELOAD, "time to answer that PING" },
 	{ "recvq", 0, CONFIG_SIZE, "BYTES", "16384",
 	  MSG_LINELEN + MSG_TAGSLEN + 1024, 1 << 30,
-	  F(recvq), 0, "input read ahead from one client" },
+	  F(recvq), CONFIG_RELOAD, "input read ahead from one client" },
 	{ "reg-timeout", 0, CONFIG_INT, "SECS", "60", 1, 86400,
-	  F(reg_timeout), 0, "time to register" },
+	  F(reg_timeout), CONFIG_RELOAD, "time to register" },
 	{ "sendq", 0, CONFIG_SIZE, "BYTES", "1048576", 4096, 1 << 30,
-	  F(sendq), 0, "output queued to one client before it is "
+	  F(sendq), CONFIG_RELOAD, "output queued to one client before it is "
 	  "disconnected" },
 	{ "tls-cert", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(tls_cert), CONFIG_RELOAD, "PEM certificate chain for TLS" },
@@ -106,15 +113,31 @@ static const struct config_opt config_opts[] = {
 	{ "tls-listen", 0, CONFIG_LISTEN, "HOST:PORT", NULL, 0, 0,
 	  0, CONFIG_REPEAT | CONFIG_TLS, "listen there for TLS; the usual "
 	  "port is 6697" },
-	{ "version", 'V', CONFIG_FLAG, NULL, NULL, 0, 0, 0, 0,
+	{ "version", 'V', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show the version" },
 };
 #define CONFIG_COUNT	(sizeof config_opts / sizeof config_opts[0])
 
 struct config	 conf;
 
-static int	config_set(const struct config_opt *, const char *, char *,
-		    size_t);
+static int	config_set(struct config *, const struct config_opt *,
+		    const char *, char *, size_t);
+static int	config_check(const struct config *, char *, size_t);
+static void	config_clear(struct config *);
+static void	config_listen_clear(struct config *);
+static int	config_read(struct config *, const char *);
+static int	config_apply_given(struct config *);
+static int	config_same(const struct config_opt *, const struct config *,
+		    const struct config *);
+static void	config_take(const struct config_opt *, struct config *,
+		    struct config *);
+static void	config_release(struct config *);
+
+/* The options given on the command line, applied over the file's. */
+static const struct config_opt	**config_given;
+static const char		**config_values;
+static size_t			  config_ngiven;
+static int			  config_given_listeners;
 static const struct config_opt *config_find(const char *);
 static void	config_wrap(FILE *, const char *, int, int);
 static __dead void usage(int);
@@ -132,12 +155,12 @@ config_find(const char *name)
 }
 
 /*
- * Give option o the value v. On a bad value return -1 and say why in
- * why (size bytes), as it would follow "--name: ".
+ * Give option o the value v in cf. On a bad value return -1 and say why
+ * in why (size bytes), as it would follow "--name: ".
  */
 static int
-config_set(const struct config_opt *o, const char *v, char *why,
-    size_t size)
+config_set(struct config *cf, const struct config_opt *o, const char *v,
+    char *why, size_t size)
 {
 	char		*end, **sp, host[256];
 	const char	*port;
@@ -168,15 +191,15 @@ config_set(const struct config_opt *o, const char *v, char *why,
 			    CONFIG_NAME) ? " or !@:*?," : "");
 			return (-1);
 		}
-		sp = (char **)((char *)&conf + o->off);
+		sp = (char **)((char *)cf + o->off);
 		free(*sp);
 		*sp = xstrdup(v);
 		break;
 	case CONFIG_INT:
-		*(int *)((char *)&conf + o->off) = (int)n;
+		*(int *)((char *)cf + o->off) = (int)n;
 		break;
 	case CONFIG_SIZE:
-		*(size_t *)((char *)&conf + o->off) = (size_t)n;
+		*(size_t *)((char *)cf + o->off) = (size_t)n;
 		break;
 	case CONFIG_RATE:
 		d = strtod(v, &end);
@@ -185,26 +208,26 @@ config_set(const struct config_opt *o, const char *v, char *why,
 			    "%lld to %lld", o->min, o->max);
 			return (-1);
 		}
-		*(double *)((char *)&conf + o->off) = d;
+		*(double *)((char *)cf + o->off) = d;
 		break;
 	case CONFIG_LEVEL:
 		if ((level = log_level_parse(v)) == -1) {
 			snprintf(why, size, "error, warning, info or debug");
 			return (-1);
 		}
-		*(int *)((char *)&conf + o->off) = level;
+		*(int *)((char *)cf + o->off) = level;
 		break;
 	case CONFIG_LISTEN:
 		if (listen_parse(v, host, sizeof host, &port, why,
 		    size) != 0)
 			return (-1);
-		if (conf.nlisten == CONFIG_LISTENERS) {
-			snprintf(why, size, "more than %d --listen and "
-			    "--tls-listen", CONFIG_LISTENERS);
+		if (cf->nlisten == CONFIG_LISTENERS) {
+			snprintf(why, size, "more than %d listen and "
+			    "tls-listen", CONFIG_LISTENERS);
 			return (-1);
 		}
-		conf.listen[conf.nlisten] = xstrdup(v);
-		conf.listen_tls[conf.nlisten++] = !!(o->flags & CONFIG_TLS);
+		cf->listen[cf->nlisten] = xstrdup(v);
+		cf->listen_tls[cf->nlisten++] = !!(o->flags & CONFIG_TLS);
 		break;
 	}
 	return (0);
@@ -244,12 +267,13 @@ usage(int status)
 	size_t			 i;
 	int			 n;
 
-	fprintf(fp, "usage: natterd [-hV] [--option value]...\n\n");
+	fprintf(fp, "usage: natterd [-htV] [-f file] [--option value]...\n\n");
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
 		if (o->letter != 0)
-			snprintf(left, sizeof left, "  -%c, --%s", o->letter,
-			    o->name);
+			snprintf(left, sizeof left, "  -%c, --%s%s%s",
+			    o->letter, o->name, o->arg != NULL ? " " : "",
+			    o->arg != NULL ? o->arg : "");
 		else
 			snprintf(left, sizeof left, "  --%s %s", o->name,
 			    o->arg);
@@ -286,32 +310,160 @@ config_usage_error(const char *fmt, ...)
 	exit(64);
 }
 
-/* Every option at its default. */
-void
-config_defaults(void)
+/* cf with every option at its default, but no listener yet. */
+static void
+config_clear(struct config *cf)
 {
 	const struct config_opt	*o;
 	char			 why[128];
 	size_t			 i;
 
-	config_free();
+	memset(cf, 0, sizeof *cf);
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
 		if (o->def != NULL && o->type != CONFIG_LISTEN &&
-		    config_set(o, o->def, why, sizeof why) != 0)
+		    config_set(cf, o, o->def, why, sizeof why) != 0)
 			fatalx("default --%s %s: %s", o->name, o->def, why);
 	}
 }
 
-/* Read the command line into conf, or exit with a usage error. */
+/* Every option at its default. */
+void
+config_defaults(void)
+{
+	config_free();
+	config_clear(&conf);
+}
+
+static void
+config_listen_clear(struct config *cf)
+{
+	int	 i;
+
+	for (i = 0; i < cf->nlisten; i++)
+		free(cf->listen[i]);
+	cf->nlisten = 0;
+}
+
+/*
+ * What the options say together: TLS listeners need a certificate and a
+ * key and those need a TLS listener; no listener at all means the
+ * default one. Return -1 and say why if they disagree.
+ */
+static int
+config_check(const struct config *cf, char *why, size_t size)
+{
+	int	 i, ntls = 0;
+
+	for (i = 0; i < cf->nlisten; i++)
+		ntls += cf->listen_tls[i];
+	if (ntls > 0 && (cf->tls_cert == NULL || cf->tls_key == NULL)) {
+		snprintf(why, size, "tls-listen needs tls-cert and tls-key");
+		return (-1);
+	}
+	if (ntls == 0 && (cf->tls_cert != NULL || cf->tls_key != NULL)) {
+		snprintf(why, size, "tls-cert and tls-key need tls-listen");
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Read the configuration file path into cf: one "KEY VALUE" a line,
+ * blank lines and "#" comments ignored, a key given once unless it is
+ * repeatable. Each mistake is printed with the file, line and key; return
+ * how many there were (-1: the file could not be read at all).
+ */
+static int
+config_read(struct config *cf, const char *path)
+{
+	const struct config_opt	*o;
+	FILE			*fp;
+	char			*line = NULL, *p, *key, *value, *extra;
+	char			 why[300];
+	size_t			 size = 0;
+	ssize_t			 len;
+	int			 lineno = 0, errors = 0, i;
+	int			 seen[CONFIG_COUNT];
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		log_warn("%s", path);
+		return (-1);
+	}
+	memset(seen, 0, sizeof seen);
+	while ((len = getline(&line, &size, fp)) != -1) {
+		lineno++;
+		if ((size_t)len != strlen(line) || !utf8_valid(line, len)) {
+			log_warnx("%s:%d: not a line of UTF-8 text", path,
+			    lineno);
+			errors++;
+			continue;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		key = strsep(&p, " \t");
+		value = NULL;
+		while (p != NULL && (value = strsep(&p, " \t")) != NULL &&
+		    *value == '\0')
+			;
+		extra = NULL;
+		while (p != NULL && (extra = strsep(&p, " \t")) != NULL &&
+		    *extra == '\0')
+			;
+		if (extra != NULL && *extra == '#')
+			extra = NULL;		/* a comment after the value */
+		if ((o = config_find(key)) == NULL ||
+		    (o->flags & CONFIG_CMDLINE)) {
+			log_warnx("%s:%d: %s: unknown key", path, lineno,
+			    key);
+			errors++;
+			continue;
+		}
+		if (value == NULL || *value == '#' || extra != NULL) {
+			log_warnx("%s:%d: %s: needs one value, %s", path,
+			    lineno, key, o->arg);
+			errors++;
+			continue;
+		}
+		i = (int)(o - config_opts);
+		if (seen[i] != 0 && !(o->flags & CONFIG_REPEAT)) {
+			log_warnx("%s:%d: %s: already set on line %d", path,
+			    lineno, key, seen[i]);
+			errors++;
+			continue;
+		}
+		seen[i] = lineno;
+		if (config_set(cf, o, value, why, sizeof why) != 0) {
+			log_warnx("%s:%d: %s: %s", path, lineno, key, why);
+			errors++;
+		}
+	}
+	if (ferror(fp)) {
+		log_warn("%s", path);
+		errors++;
+	}
+	free(line);
+	fclose(fp);
+	return (errors);
+}
+
+/*
+ * Read the command line and the --config file into conf, or exit: 64 for
+ * a mistake on the command line, 1 for one in the file. With
+ * --check-config, say whether the file is good and exit.
+ */
 void
 config_parse(int argc, char **argv)
 {
 	struct option		 longopts[CONFIG_COUNT + 1];
 	const struct config_opt	*o;
-	char			 why[128];
+	struct config		 scratch;
+	const char		*path = NULL;
+	char			 why[300];
 	size_t			 i;
-	int			 ch, ntls = 0;
+	int			 ch, check = 0, errors;
 
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < CONFIG_COUNT; i++) {
@@ -321,41 +473,235 @@ config_parse(int argc, char **argv)
 		    required_argument;
 		longopts[i].val = o->letter != 0 ? o->letter : 256 + (int)i;
 	}
-	config_defaults();
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	/*
+	 * First what was given, checked as it comes (so a bad value is an
+	 * error before a later -V), to apply over the file's settings.
+	 */
+	config_clear(&scratch);
+	config_given = xcalloc(argc, sizeof *config_given);
+	config_values = xcalloc(argc, sizeof *config_values);
+	while ((ch = getopt_long(argc, argv, "f:htV", longopts, NULL)) != -1) {
 		if (ch == 'h')
 			usage(0);
 		if (ch == 'V') {
 			printf("natterd %s\n", NATTERD_VERSION);
 			exit(0);
 		}
-		if (ch < 256 || ch >= 256 + (int)CONFIG_COUNT)
+		if (ch == 't') {
+			check = 1;
+			continue;
+		}
+		if (ch == 'f')
+			o = config_find("config");
+		else if (ch >= 256 && ch < 256 + (int)CONFIG_COUNT)
+			o = &config_opts[ch - 256];
+		else
 			usage(64);
-		o = &config_opts[ch - 256];
-		if (config_set(o, optarg, why, sizeof why) != 0)
+		if (o->type == CONFIG_LISTEN)
+			config_given_listeners++;
+		if (ch == 'f')
+			path = optarg;
+		if (config_set(&scratch, o, optarg, why, sizeof why) != 0)
 			config_usage_error("--%s: %s", o->name, why);
+		config_given[config_ngiven] = o;
+		config_values[config_ngiven++] = optarg;
 	}
+	config_release(&scratch);
 	if (optind != argc)
 		usage(64);
+	if (check && path == NULL)
+		config_usage_error("--check-config needs --config FILE");
 
-	for (i = 0; i < (size_t)conf.nlisten; i++)
-		ntls += conf.listen_tls[i];
-	if (ntls > 0 && (conf.tls_cert == NULL || conf.tls_key == NULL))
-		config_usage_error("--tls-listen needs --tls-cert and "
-		    "--tls-key");
-	if (ntls == 0 && (conf.tls_cert != NULL || conf.tls_key != NULL))
-		config_usage_error("--tls-cert and --tls-key need "
-		    "--tls-listen");
+	config_defaults();
+	if (path != NULL && (errors = config_read(&conf, path)) != 0) {
+		if (errors > 0)
+			log_warnx("%s: %d error%s", path, errors,
+			    errors == 1 ? "" : "s");
+		exit(1);
+	}
+	if (config_apply_given(&conf) != 0)
+		exit(64);
+	if (config_check(&conf, why, sizeof why) != 0) {
+		if (path == NULL)
+			config_usage_error("%s", why);
+		log_warnx("%s: %s", path, why);
+		exit(1);
+	}
+	if (check) {
+		printf("%s: ok\n", path);
+		exit(0);
+	}
 	if (conf.nlisten == 0) {
 		o = config_find("listen");
-		if (config_set(o, o->def, why, sizeof why) != 0)
+		if (config_set(&conf, o, o->def, why, sizeof why) != 0)
 			fatalx("default --listen %s: %s", o->def, why);
 	}
 }
 
-/* Free what the options hold. */
-void
-config_free(void)
+/*
+ * Apply the command line's options to cf, over what the file set; its
+ * listeners replace the file's. Return -1 after saying what was wrong.
+ */
+static int
+config_apply_given(struct config *cf)
+{
+	char	 why[300];
+	size_t	 i;
+
+	if (config_given_listeners > 0)
+		config_listen_clear(cf);
+	for (i = 0; i < config_ngiven; i++) {
+		if (config_set(cf, config_given[i], config_values[i], why,
+		    sizeof why) != 0) {
+			log_warnx("--%s: %s", config_given[i]->name, why);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Whether option o has the same value in a and b. */
+static int
+config_same(const struct config_opt *o, const struct config *a,
+    const struct config *b)
+{
+	const char	*sa, *sb;
+	int		 i;
+
+	switch (o->type) {
+	case CONFIG_FLAG:
+		return (1);
+	case CONFIG_STRING:
+		sa = *(char *const *)((const char *)a + o->off);
+		sb = *(char *const *)((const char *)b + o->off);
+		return (sa == sb || (sa != NULL && sb != NULL &&
+		    strcmp(sa, sb) == 0));
+	case CONFIG_INT:
+	case CONFIG_LEVEL:
+		return (*(const int *)((const char *)a + o->off) ==
+		    *(const int *)((const char *)b + o->off));
+	case CONFIG_SIZE:
+		return (*(const size_t *)((const char *)a + o->off) ==
+		    *(const size_t *)((const char *)b + o->off));
+	case CONFIG_RATE:
+		return (*(const double *)((const char *)a + o->off) ==
+		    *(const double *)((const char *)b + o->off));
+	case CONFIG_LISTEN:
+		if (a->nlisten != b->nlisten)
+			return (0);
+		for (i = 0; i < a->nlisten; i++) {
+			if (strcmp(a->listen[i], b->listen[i]) != 0 ||
+			    a->listen_tls[i] != b->listen_tls[i])
+				return (0);
+		}
+		return (1);
+	}
+	return (1);
+}
+
+/* Move option o's value from b into a; b keeps a's old one to free. */
+static void
+config_take(const struct config_opt *o, struct config *a, struct config *b)
+{
+	char	**sa, **sb, *tmp;
+
+	switch (o->type) {
+	case CONFIG_STRING:
+		sa = (char **)((char *)a + o->off);
+		sb = (char **)((char *)b + o->off);
+		tmp = *sa;
+		*sa = *sb;
+		*sb = tmp;
+		break;
+	case CONFIG_INT:
+	case CONFIG_LEVEL:
+		*(int *)((char *)a + o->off) = *(int *)((char *)b + o->off);
+		break;
+	case CONFIG_SIZE:
+		*(size_t *)((char *)a + o->off) =
+		    *(size_t *)((char *)b + o->off);
+		break;
+	case CONFIG_RATE:
+		*(double *)((char *)a + o->off) =
+		    *(double *)((char *)b + o->off);
+		break;
+	case CONFIG_FLAG:
+	case CONFIG_LISTEN:
+		break;
+	}
+}
+
+/*
+ * SIGHUP: read the --config file again, with the command line over it.
+ * Keys that can change while natterd runs take their new values; a change
+ * to any other is logged as waiting for a restart. A file with mistakes
+ * changes nothing. Return -1 if it was not reloaded.
+ */
+int
+config_reload(void)
+{
+	const struct config_opt	*o;
+	struct config		 next;
+	const char		*path = conf.config_path;
+	char			 why[300], changed[512], later[512];
+	size_t			 i, nc = 0, nl = 0;
+	int			 errors;
+
+	if (path == NULL)
+		return (0);
+	config_clear(&next);
+	errors = config_read(&next, path);
+	if (errors == 0 && config_apply_given(&next) != 0)
+		errors = 1;
+	if (errors == 0 && config_check(&next, why, sizeof why) != 0) {
+		log_warnx("%s: %s", path, why);
+		errors = 1;
+	}
+	if (errors == 0 && next.nlisten == 0) {
+		o = config_find("listen");
+		if (config_set(&next, o, o->def, why, sizeof why) != 0)
+			fatalx("default --listen %s: %s", o->def, why);
+	}
+	if (errors != 0) {
+		log_warnx("%s: not reloaded, the running configuration "
+		    "stays", path);
+		config_release(&next);
+		return (-1);
+	}
+	changed[0] = later[0] = '\0';
+	for (i = 0; i < CONFIG_COUNT; i++) {
+		o = &config_opts[i];
+		if ((o->flags & CONFIG_CMDLINE) || config_same(o, &conf, &next))
+			continue;
+		/* listen and tls-listen are one list: name it once. */
+		if (o->type == CONFIG_LISTEN && (o->flags & CONFIG_TLS))
+			continue;
+		if (o->flags & CONFIG_RELOAD) {
+			config_take(o, &conf, &next);
+			nc += snprintf(changed + nc, sizeof changed - nc,
+			    "%s%s", nc > 0 ? ", " : "", o->name);
+			if (nc >= sizeof changed)
+				nc = sizeof changed - 1;
+		} else {
+			nl += snprintf(later + nl, sizeof later - nl,
+			    "%s%s", nl > 0 ? ", " : "", o->type ==
+			    CONFIG_LISTEN ? "listen, tls-listen" : o->name);
+			if (nl >= sizeof later)
+				nl = sizeof later - 1;
+		}
+	}
+	log_info("%s: reloaded%s%s", path, nc > 0 ? "; changed: " : "",
+	    changed);
+	if (nl > 0)
+		log_warnx("%s: %s changed: natterd must restart for that",
+		    path, later);
+	config_release(&next);
+	return (0);
+}
+
+/* Free what cf holds. */
+static void
+config_release(struct config *cf)
 {
 	const struct config_opt	*o;
 	size_t			 i;
@@ -363,11 +709,16 @@ config_free(void)
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
 		if (o->type == CONFIG_STRING) {
-			free(*(char **)((char *)&conf + o->off));
-			*(char **)((char *)&conf + o->off) = NULL;
+			free(*(char **)((char *)cf + o->off));
+			*(char **)((char *)cf + o->off) = NULL;
 		}
 	}
-	for (i = 0; i < (size_t)conf.nlisten; i++)
-		free(conf.listen[i]);
-	conf.nlisten = 0;
+	config_listen_clear(cf);
+}
+
+/* Free what the options hold. */
+void
+config_free(void)
+{
+	config_release(&conf);
 }

@@ -53,8 +53,10 @@ motd_load(int startup)
 	const char	*p, *end;
 	uint32_t	 cp;
 
-	if (conf.motd_path == NULL)
+	if (conf.motd_path == NULL) {
+		motd_free();		/* a reload may have removed it */
 		return;
+	}
 	if ((fp = fopen(conf.motd_path, "r")) == NULL) {
 		if (startup)
 			fatal("--motd %s", conf.motd_path);

@@ -82,6 +82,10 @@ signal_hup(evutil_socket_t sig, short events, void *arg)
 	(void)events;
 	(void)arg;
 	log_info("SIGHUP: reloading");
+	if (config_reload() == 0) {
+		log_init("natterd", conf.log_level, NULL);
+		raise_nofile();
+	}
 	motd_load(0);
 	tls_reload();
 }

@@ -60,6 +60,7 @@ struct config {
 	char		*motd_path;
 	char		*tls_cert;
 	char		*tls_key;
+	char		*config_path;	/* --config FILE, or NULL */
 	char		*listen[CONFIG_LISTENERS];	/* HOST:PORT */
 	int		 listen_tls[CONFIG_LISTENERS];
 	int		 nlisten;
@@ -223,6 +224,7 @@ extern struct config		 conf;
 void	 config_defaults(void);
 void	 config_parse(int, char **);
 void	 config_free(void);
+int	 config_reload(void);
 __dead void config_usage_error(const char *, ...) __printflike(1, 2);
 
 /* listen.c */
