@@ -56,6 +56,7 @@ EVENT_CFLAGS = $(call once,EVENT_CFLAGS,--cflags,libevent_core)
 EVENT_LIBS = $(call once,EVENT_LIBS,--libs,libevent_core)
 TLS_CFLAGS = $(call once,TLS_CFLAGS,--cflags,libevent_openssl openssl)
 TLS_LIBS = $(call once,TLS_LIBS,--libs,libevent_openssl openssl)
+CRYPT_LIBS = $(call once,CRYPT_LIBS,--libs,libcrypt)
 # natter resolves host names with evdns, so the UI never waits on DNS.
 EVENT_EXTRA_LIBS = $(call once,EVENT_EXTRA_LIBS,--libs,libevent_extra)
 # ncursesw's pkg-config adds its own _XOPEN_SOURCE; ours (700) stays.
@@ -82,6 +83,7 @@ SERVER_OBJS = \
 	$(B)/server/irc-login.o \
 	$(B)/server/irc-message.o \
 	$(B)/server/irc-mode.o \
+	$(B)/server/irc-oper.o \
 	$(B)/server/listen.o \
 	$(B)/server/motd.o \
 	$(B)/server/natterd.o \
@@ -143,7 +145,7 @@ $(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
 
 $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(TLS_LIBS) \
-	    $(EVENT_LIBS)
+	    $(EVENT_LIBS) $(CRYPT_LIBS)
 
 $(B)/natter-bench: bench/natter-bench.c $(B)/.flags
 	@mkdir -p $(@D)
@@ -199,7 +201,7 @@ build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
 	    -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c $(TLS_LIBS) \
-	    $(EVENT_LIBS)
+	    $(EVENT_LIBS) $(CRYPT_LIBS)
 
 fuzz-build: $(FUZZERS)
 

@@ -6,13 +6,15 @@
 # that `natterd --help` lists (from the options table in server/config.c)
 # needs ".It Fl -NAME" in man/natterd.8, saying the same default. Each
 # one that is also a key of the configuration file (all but help, version,
-# config and check-config) needs ".It Ic NAME" in man/natterd.conf.5, with
-# the same default and "Re-read on SIGHUP." or "Needs a restart." as
-# --help says ", re-read on SIGHUP" or not. Last, the sample file
-# contrib/natterd.conf must pass `natterd -t -f contrib/natterd.conf`,
-# show every key commented out with its default, and still pass with them
-# all uncommented. Print what is missing or differs; exit 1 if anything
-# does.
+# config, check-config and hash-password), and each key that --help lists
+# under "keys only in a --config file:" (such as oper), needs ".It Ic NAME"
+# in the KEYS section of man/natterd.conf.5, with the same default and
+# "Re-read on SIGHUP." or "Needs a restart." as --help says ", re-read on
+# SIGHUP" or not; a key only for the file must have no ".It Fl -NAME" in
+# man/natterd.8. Last, the sample file contrib/natterd.conf must pass
+# `natterd -t -f contrib/natterd.conf`, show every key commented out with
+# its default (or an example), and still pass with them all uncommented.
+# Print what is missing or differs; exit 1 if anything does.
 #
 # NATTERD names the natterd to ask (default build/natterd).
 set -eu
@@ -77,9 +79,13 @@ if [ ! -x "$NATTERD" ]; then
 fi
 # One line per option: its name, then its --help text, wrapped lines
 # joined: "config   -f, --config FILE     read settings from FILE, ...".
-options=$("$NATTERD" --help | awk '
+# The options end where the keys only for the file begin.
+help=$("$NATTERD" --help)
+options=$(printf '%s\n' "$help" | awk '
+	/^keys only in a --config file:/ { exit }
 	/^  -/ { if (line != "") print line; line = $0; next }
-	/^    / { sub(/^ +/, " "); line = line $0; next }
+	/^    / && line != "" { sub(/^ +/, " "); line = line $0; next }
+	{ if (line != "") print line; line = "" }
 	END { if (line != "") print line }' |
     sed -n 's/^  \(-., \)\{0,1\}--\([a-z-]*\).*/\2 &/p')
 if [ -z "$options" ]; then
@@ -87,7 +93,39 @@ if [ -z "$options" ]; then
 	exit 1
 fi
 # The options that are not keys of the configuration file.
-cmdline_only=" help version config check-config "
+cmdline_only=" help version config check-config hash-password "
+
+# The keys with no option, from the section "keys only in a --config
+# file:" of --help, each "  KEY ARGS  help" with its wrapped lines
+# indented further. One line per key: its name, how many values a line
+# needs at least (ARGS not in brackets), then its --help text, joined:
+# "oper 2   oper NAME HASH [MASK] an IRC operator: ...". As in usage(),
+# the help starts at column 25, or on the next line if KEY ARGS is longer.
+fileonly=$(printf '%s\n' "$help" | awk '
+	/^keys only in a --config file:/ { insec = 1; next }
+	!insec { next }
+	/^  [^ ]/ { if (line != "") print line; line = $0; next }
+	/^    / && line != "" { sub(/^ +/, " "); line = line $0; next }
+	{ if (line != "") print line; line = ""; insec = 0 }
+	END { if (line != "") print line }' |
+    awk '{
+	left = $0
+	if (length(left) > 24 && substr(left, 24, 1) == " ")
+		left = substr(left, 1, 23)
+	n = split(left, w, " ")
+	need = 0
+	for (i = 2; i <= n; i++)
+		if (w[i] !~ /^\[/)
+			need++
+	print w[1], need, $0
+    }')
+
+# Every key as "KEY NEED TEXT": the options' keys take one value.
+keylines=$(printf '%s\n' "$options" | while read -r name rest; do
+	case $cmdline_only in *" $name "*) continue ;; esac
+	echo "$name 1 $rest"
+done
+[ -z "$fileonly" ] || printf '%s\n' "$fileonly")
 
 problems=$(printf '%s\n' "$options" |
 while read -r name rest; do
@@ -135,27 +173,40 @@ while read -r name rest; do
 		done
 	}
 done)
+# A key only for the file is no option.
+if [ -n "$fileonly" ]; then
+	problems=$(printf '%s\n' "$problems"
+	printf '%s\n' "$fileonly" | while read -r name need rest; do
+		if awk -v opt="$name" '
+		    /^\.It Fl / { for (i = 3; i <= NF; i++)
+			if ($i == "-" opt) found = 1 }
+		    END { exit !found }' man/natterd.8; then
+			echo "man/natterd.8: .It Fl -$name: $name is a key" \
+			    "only in a --config file, not an option"
+		fi
+	done)
+	problems=$(printf '%s\n' "$problems" | sed '/^$/d')
+fi
 if [ -n "$problems" ]; then
 	printf '%s\n' "$problems"
 	status=1
 fi
 
-# The keys: each needs ".It Ic KEY" in the KEYS section of natterd.conf.5,
-# whose text says "The default is VALUE" as --help does, and exactly one
-# of "Re-read on SIGHUP" and "Needs a restart", as --help says
-# ", re-read on SIGHUP" or not. An entry there for no key is reported too.
+# The keys, options' and the file's own: each needs ".It Ic KEY" in the
+# KEYS section of natterd.conf.5, whose text says "The default is VALUE"
+# as --help does, and exactly one of "Re-read on SIGHUP" and "Needs a
+# restart", as --help says ", re-read on SIGHUP" or not. An entry there
+# for no key is reported too.
 conf5=man/natterd.conf.5
 if [ ! -f "$conf5" ]; then
 	echo "$conf5: missing"
 	exit 1
 fi
-keys=$(printf '%s\n' "$options" | while read -r name rest; do
-	case $cmdline_only in *" $name "*) continue ;; esac
+keys=$(printf '%s\n' "$keylines" | while read -r name need rest; do
 	echo "$name"
 done)
-problems=$(printf '%s\n' "$options" |
-while read -r name rest; do
-	case $cmdline_only in *" $name "*) continue ;; esac
+problems=$(printf '%s\n' "$keylines" |
+while read -r name need rest; do
 	want=$(printf '%s\n' "$rest" |
 	    sed -n 's/.*[(;] *default \([^)]*\)).*/\1/p')
 	case $rest in
@@ -222,8 +273,9 @@ fi
 
 # The sample: it must pass natterd's own check as it is; every key must be
 # in it, commented out, as "#KEY DEFAULT" (or "#KEY EXAMPLE" for a key
-# without a default); no line may set anything; and with every such line
-# uncommented it must pass again, so the examples are good values too.
+# without a default, with as many values as the key needs); no line may
+# set anything; and with every such line uncommented it must pass again,
+# so the examples are good values too.
 sample=contrib/natterd.conf
 if [ ! -f "$sample" ]; then
 	echo "$sample: missing"
@@ -235,9 +287,8 @@ if ! out=$("$NATTERD" -t -f "$sample" 2>&1) ||
 	echo "$sample: natterd -t -f $sample fails"
 	status=1
 fi
-problems=$(printf '%s\n' "$options" |
-while read -r name rest; do
-	case $cmdline_only in *" $name "*) continue ;; esac
+problems=$(printf '%s\n' "$keylines" |
+while read -r name need rest; do
 	want=$(printf '%s\n' "$rest" |
 	    sed -n 's/.*[(;] *default \([^)]*\)).*/\1/p')
 	if [ -n "$want" ]; then
@@ -246,9 +297,11 @@ while read -r name rest; do
 		    END { exit !found }' "$sample" ||
 		    echo "$sample: no '#$name $want' line"
 	else
-		awk -v k="$name" '$1 == "#" k && NF >= 2 { found = 1 }
+		awk -v k="$name" -v n="$need" '
+		    $1 == "#" k && NF >= 1 + n { found = 1 }
 		    END { exit !found }' "$sample" ||
-		    echo "$sample: no '#$name VALUE' line"
+		    echo "$sample: no '#$name VALUE' line" \
+			"($need value(s) at least)"
 	fi
 done
 grep -n -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$sample" |

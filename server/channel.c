@@ -350,6 +350,14 @@ channel_message(struct channel *ch, struct client *c, const char *cmd,
 void
 channel_names(struct client *c, struct channel *ch)
 {
+	channel_names_list(c, ch);
+	reply(c, RPL_ENDOFNAMES_MSG, ch->name);
+}
+
+/* The 353 lines of channel_names(), without the 366. */
+void
+channel_names_list(struct client *c, struct channel *ch)
+{
 	struct member	*m;
 	char		 list[MSG_LINELEN + 1];
 	size_t		 len = 0, room, n;
@@ -372,7 +380,6 @@ channel_names(struct client *c, struct channel *ch)
 	}
 	if (len > 0)
 		reply(c, RPL_NAMREPLY_MSG, ch->name, list);
-	reply(c, RPL_ENDOFNAMES_MSG, ch->name);
 }
 
 /* At exit: every client is gone, but free whatever is left anyway. */

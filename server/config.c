@@ -20,12 +20,15 @@
  * the long names. Flags on the command line override the file.
  */
 
+#include <crypt.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "natterd.h"
 
@@ -37,7 +40,9 @@ enum config_type {
 	CONFIG_RATE,		/* a number of lines per second */
 	CONFIG_LEVEL,		/* a log level */
 	CONFIG_LISTEN,		/* HOST:PORT, plain or TLS */
+	CONFIG_OPER,		/* NAME HASH [MASK], in the file only */
 };
+#define CONFIG_WORDS	3	/* values on one line at most */
 
 struct config_opt {
 	const char	*name;		/* --name, and the file's key */
@@ -54,6 +59,7 @@ struct config_opt {
 #define CONFIG_TLS	0x4	/* a TLS listener */
 #define CONFIG_NAME	0x8	/* a server name: no !@:*?, either */
 #define CONFIG_CMDLINE	0x10	/* on the command line only, not a key */
+#define CONFIG_FILEONLY	0x20	/* a key with no command-line option */
 	const char	*help;
 };
 
@@ -72,6 +78,9 @@ static const struct config_opt config_opts[] = {
 	{ "flood-rate", 0, CONFIG_RATE, "N", "4", 0, 1000000,
 	  F(flood_rate), CONFIG_RELOAD, "lines per second a client may send, "
 	  "0 = no flood control" },
+	{ "hash-password", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0,
+	  CONFIG_CMDLINE, "read a password from standard input, print its "
+	  "hash for an oper line and exit" },
 	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show this help" },
 	{ "listen", 0, CONFIG_LISTEN, "HOST:PORT", "127.0.0.1:6667", 0, 0,
@@ -94,6 +103,11 @@ static const struct config_opt config_opts[] = {
 	  F(network), CONFIG_RELOAD, "network name in ISUPPORT" },
 	{ "password", 0, CONFIG_STRING, "PASS", NULL, 0, 0,
 	  F(password), CONFIG_RELOAD, "clients must send PASS before registering" },
+	{ "oper", 0, CONFIG_OPER, "NAME HASH [MASK]", NULL, 0, 0, 0,
+	  CONFIG_REPEAT | CONFIG_RELOAD | CONFIG_FILEONLY, "an IRC operator: "
+	  "OPER NAME and the password whose crypt(3) hash natterd "
+	  "--hash-password made, from a nick!user@host matching MASK "
+	  "(* if none)" },
 	{ "ping-interval", 0, CONFIG_INT, "SECS", "120", 1, 86400,
 	  F(ping_interval), CONFIG_RELOAD, "idle time before the server PINGs" },
 	{ "ping-timeout", 0, CONFIG_INT, "SECS", "60", 1, 86400,
@@ -123,6 +137,9 @@ struct config	 conf;
 static int	config_set(struct config *, const struct config_opt *,
 		    const char *, char *, size_t);
 static int	config_check(const struct config *, char *, size_t);
+static __dead void config_hash_password(void);
+static int	config_set_oper(struct config *, const char *, char *,
+		    size_t);
 static void	config_clear(struct config *);
 static void	config_listen_clear(struct config *);
 static int	config_read(struct config *, const char *);
@@ -229,8 +246,105 @@ config_set(struct config *cf, const struct config_opt *o, const char *v,
 		cf->listen[cf->nlisten] = xstrdup(v);
 		cf->listen_tls[cf->nlisten++] = !!(o->flags & CONFIG_TLS);
 		break;
+	case CONFIG_OPER:
+		return (config_set_oper(cf, v, why, size));
 	}
 	return (0);
+}
+
+/*
+ * --hash-password: a password from standard input (not echoed on a
+ * terminal) to a yescrypt hash for an oper line, on standard output.
+ */
+static __dead void
+config_hash_password(void)
+{
+	struct termios	 old, quiet;
+	char		*line = NULL, *salt, *hash;
+	size_t		 size = 0;
+	ssize_t		 len;
+	int		 tty = isatty(STDIN_FILENO);
+
+	if (tty && tcgetattr(STDIN_FILENO, &old) == 0) {
+		fprintf(stderr, "password: ");
+		quiet = old;
+		quiet.c_lflag &= ~ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	} else
+		tty = 0;
+	len = getline(&line, &size, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (len > 0)
+		line[strcspn(line, "\r\n")] = '\0';
+	if (len <= 0 || line[0] == '\0') {
+		fprintf(stderr, "natterd: --hash-password: no password on "
+		    "standard input\n");
+		exit(1);
+	}
+	if ((salt = crypt_gensalt("$y$", 0, NULL, 0)) == NULL ||
+	    (hash = crypt(line, salt)) == NULL || hash[0] != '$')
+		fatal("--hash-password: crypt");
+	explicit_bzero(line, size);
+	free(line);
+	printf("%s\n", hash);
+	exit(0);
+}
+
+/*
+ * An oper line's value: "NAME HASH [MASK]". The hash must be one
+ * crypt(3) takes and trusts (natterd --hash-password makes one); the
+ * name is unique; the mask defaults to "*".
+ */
+static int
+config_set_oper(struct config *cf, const char *v, char *why, size_t size)
+{
+	struct config_oper	*op;
+	char			*copy, *p, *name, *hash;
+	const char		*mask;
+	int			 i;
+
+	p = copy = xstrdup(v);
+	name = strsep(&p, " ");
+	hash = p != NULL ? strsep(&p, " ") : NULL;
+	mask = p != NULL && *p != '\0' ? p : "*";
+	if (hash == NULL || *name == '\0' || strlen(name) > 32 ||
+	    strpbrk(name, ",*?!@") != NULL) {
+		snprintf(why, size, "NAME HASH [MASK], the name up to 32 "
+		    "bytes without ,*?!@");
+		goto bad;
+	}
+	if (hash[0] != '$' || crypt_checksalt(hash) != CRYPT_SALT_OK) {
+		snprintf(why, size, "%s: not a crypt(3) hash natterd accepts; "
+		    "make one with natterd --hash-password", name);
+		goto bad;
+	}
+	if (strlen(mask) > 255) {
+		snprintf(why, size, "%s: a mask up to 255 bytes", name);
+		goto bad;
+	}
+	for (i = 0; i < cf->nopers; i++) {
+		if (strcmp(cf->opers[i].name, name) == 0) {
+			snprintf(why, size, "%s: a second oper of that name",
+			    name);
+			goto bad;
+		}
+	}
+	if (cf->nopers == CONFIG_OPERS) {
+		snprintf(why, size, "more than %d oper lines", CONFIG_OPERS);
+		goto bad;
+	}
+	op = &cf->opers[cf->nopers++];
+	op->name = xstrdup(name);
+	op->hash = xstrdup(hash);
+	op->mask = xstrdup(mask);
+	free(copy);
+	return (0);
+bad:
+	free(copy);
+	return (-1);
 }
 
 /* Write text word-wrapped to 79 columns, lines after the first indented. */
@@ -263,20 +377,26 @@ usage(int status)
 {
 	FILE			*fp = status == 0 ? stdout : stderr;
 	const struct config_opt	*o;
-	char			 left[64], text[512];
+	char			 left[64], text[512], letter[8] = "";
 	size_t			 i;
-	int			 n;
+	int			 n, fileonly, headed = 0;
 
 	fprintf(fp, "usage: natterd [-htV] [-f file] [--option value]...\n\n");
-	for (i = 0; i < CONFIG_COUNT; i++) {
-		o = &config_opts[i];
+	/* The options, then the keys a --config file may have besides. */
+	for (i = 0; i < 2 * CONFIG_COUNT; i++) {
+		o = &config_opts[i % CONFIG_COUNT];
+		fileonly = !!(o->flags & CONFIG_FILEONLY);
+		if (fileonly != (i >= CONFIG_COUNT))
+			continue;
+		if (fileonly && !headed++)
+			fprintf(fp, "\nkeys only in a --config file:\n");
 		if (o->letter != 0)
-			snprintf(left, sizeof left, "  -%c, --%s%s%s",
-			    o->letter, o->name, o->arg != NULL ? " " : "",
-			    o->arg != NULL ? o->arg : "");
+			snprintf(letter, sizeof letter, "-%c, ", o->letter);
 		else
-			snprintf(left, sizeof left, "  --%s %s", o->name,
-			    o->arg);
+			letter[0] = '\0';
+		snprintf(left, sizeof left, "  %s%s%s%s%s", letter,
+		    fileonly ? "" : "--", o->name, o->arg != NULL ? " " : "",
+		    o->arg != NULL ? o->arg : "");
 		n = snprintf(text, sizeof text, "%s%s", o->help,
 		    (o->flags & CONFIG_RELOAD) ? ", re-read on SIGHUP" : "");
 		if ((o->flags & CONFIG_REPEAT) || o->def != NULL)
@@ -379,11 +499,11 @@ config_read(struct config *cf, const char *path)
 {
 	const struct config_opt	*o;
 	FILE			*fp;
-	char			*line = NULL, *p, *key, *value, *extra;
-	char			 why[300];
+	char			*line = NULL, *p, *key, *value, *word;
+	char			*words[CONFIG_WORDS], joined[1024], why[300];
 	size_t			 size = 0;
 	ssize_t			 len;
-	int			 lineno = 0, errors = 0, i;
+	int			 lineno = 0, errors = 0, i, nwords;
 	int			 seen[CONFIG_COUNT];
 
 	if ((fp = fopen(path, "r")) == NULL) {
@@ -404,16 +524,17 @@ config_read(struct config *cf, const char *path)
 		if (*p == '\0' || *p == '#')
 			continue;
 		key = strsep(&p, " \t");
-		value = NULL;
-		while (p != NULL && (value = strsep(&p, " \t")) != NULL &&
-		    *value == '\0')
-			;
-		extra = NULL;
-		while (p != NULL && (extra = strsep(&p, " \t")) != NULL &&
-		    *extra == '\0')
-			;
-		if (extra != NULL && *extra == '#')
-			extra = NULL;		/* a comment after the value */
+		/* The words after the key, up to a comment. */
+		nwords = 0;
+		while (p != NULL && (word = strsep(&p, " \t")) != NULL) {
+			if (*word == '\0')
+				continue;
+			if (*word == '#')
+				break;
+			if (nwords < CONFIG_WORDS)
+				words[nwords] = word;
+			nwords++;
+		}
 		if ((o = config_find(key)) == NULL ||
 		    (o->flags & CONFIG_CMDLINE)) {
 			log_warnx("%s:%d: %s: unknown key", path, lineno,
@@ -421,9 +542,17 @@ config_read(struct config *cf, const char *path)
 			errors++;
 			continue;
 		}
-		if (value == NULL || *value == '#' || extra != NULL) {
-			log_warnx("%s:%d: %s: needs one value, %s", path,
-			    lineno, key, o->arg);
+		if (o->type == CONFIG_OPER && nwords >= 2 && nwords <= 3) {
+			snprintf(joined, sizeof joined, "%s %s%s%s", words[0],
+			    words[1], nwords == 3 ? " " : "", nwords == 3 ?
+			    words[2] : "");
+			value = joined;
+		} else if (o->type != CONFIG_OPER && nwords == 1)
+			value = words[0];
+		else {
+			log_warnx("%s:%d: %s: needs %s, %s", path, lineno, key,
+			    o->type == CONFIG_OPER ? "two or three values" :
+			    "one value", o->arg);
 			errors++;
 			continue;
 		}
@@ -462,16 +591,18 @@ config_parse(int argc, char **argv)
 	struct config		 scratch;
 	const char		*path = NULL;
 	char			 why[300];
-	size_t			 i;
+	size_t			 i, n = 0;
 	int			 ch, check = 0, errors;
 
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
-		longopts[i].name = o->name;
-		longopts[i].has_arg = o->type == CONFIG_FLAG ? no_argument :
+		if (o->flags & CONFIG_FILEONLY)
+			continue;
+		longopts[n].name = o->name;
+		longopts[n].has_arg = o->type == CONFIG_FLAG ? no_argument :
 		    required_argument;
-		longopts[i].val = o->letter != 0 ? o->letter : 256 + (int)i;
+		longopts[n++].val = o->letter != 0 ? o->letter : 256 + (int)i;
 	}
 	/*
 	 * First what was given, checked as it comes (so a bad value is an
@@ -497,6 +628,8 @@ config_parse(int argc, char **argv)
 			o = &config_opts[ch - 256];
 		else
 			usage(64);
+		if (strcmp(o->name, "hash-password") == 0)
+			config_hash_password();
 		if (o->type == CONFIG_LISTEN)
 			config_given_listeners++;
 		if (ch == 'f')
@@ -586,6 +719,16 @@ config_same(const struct config_opt *o, const struct config *a,
 	case CONFIG_RATE:
 		return (*(const double *)((const char *)a + o->off) ==
 		    *(const double *)((const char *)b + o->off));
+	case CONFIG_OPER:
+		if (a->nopers != b->nopers)
+			return (0);
+		for (i = 0; i < a->nopers; i++) {
+			if (strcmp(a->opers[i].name, b->opers[i].name) != 0 ||
+			    strcmp(a->opers[i].hash, b->opers[i].hash) != 0 ||
+			    strcmp(a->opers[i].mask, b->opers[i].mask) != 0)
+				return (0);
+		}
+		return (1);
 	case CONFIG_LISTEN:
 		if (a->nlisten != b->nlisten)
 			return (0);
@@ -603,7 +746,9 @@ config_same(const struct config_opt *o, const struct config *a,
 static void
 config_take(const struct config_opt *o, struct config *a, struct config *b)
 {
-	char	**sa, **sb, *tmp;
+	struct config_oper	 opers[CONFIG_OPERS];
+	char			**sa, **sb, *tmp;
+	int			 n;
 
 	switch (o->type) {
 	case CONFIG_STRING:
@@ -624,6 +769,14 @@ config_take(const struct config_opt *o, struct config *a, struct config *b)
 	case CONFIG_RATE:
 		*(double *)((char *)a + o->off) =
 		    *(double *)((char *)b + o->off);
+		break;
+	case CONFIG_OPER:
+		memcpy(opers, a->opers, sizeof opers);
+		memcpy(a->opers, b->opers, sizeof opers);
+		memcpy(b->opers, opers, sizeof opers);
+		n = a->nopers;
+		a->nopers = b->nopers;
+		b->nopers = n;
 		break;
 	case CONFIG_FLAG:
 	case CONFIG_LISTEN:
@@ -714,6 +867,12 @@ config_release(struct config *cf)
 		}
 	}
 	config_listen_clear(cf);
+	for (i = 0; i < (size_t)cf->nopers; i++) {
+		free(cf->opers[i].name);
+		free(cf->opers[i].hash);
+		free(cf->opers[i].mask);
+	}
+	cf->nopers = 0;
 }
 
 /* Free what the options hold. */

@@ -23,6 +23,7 @@
 #include "natterd.h"
 
 static void	chan_topic_reply(struct client *, struct channel *);
+static void	names_all(struct client *);
 
 static void
 chan_topic_reply(struct client *c, struct channel *ch)
@@ -166,7 +167,7 @@ irc_names(struct client *c, struct msg *m)
 	int		 count = 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
-		reply(c, RPL_ENDOFNAMES_MSG, "*");
+		names_all(c);
 		return (0);
 	}
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
@@ -180,6 +181,40 @@ irc_names(struct client *c, struct msg *m)
 	if (count == 0)
 		reply(c, RPL_ENDOFNAMES_MSG, "*");
 	return (0);
+}
+
+/*
+ * NAMES without a channel (RFC 2812): every channel's members, then the
+ * visible users in no channel as "*", then one 366.
+ */
+static void
+names_all(struct client *c)
+{
+	struct channel	*ch;
+	struct client	*t;
+	char		 list[MSG_LINELEN + 1];
+	size_t		 len = 0, room, n;
+
+	RB_FOREACH(ch, channels, &channels)
+		channel_names_list(c, ch);
+	/* ":server 353 nick * * :" and CR LF take this much. */
+	room = MSG_LINELEN - 2 - (strlen(conf.name) + strlen(reply_nick(c)) +
+	    12);
+	RB_FOREACH(t, nicks, &nicks) {
+		if (!(t->flags & CLIENT_REGISTERED) || t->nchannels > 0 ||
+		    ((t->flags & CLIENT_INVISIBLE) && t != c))
+			continue;
+		n = strlen(t->nick);
+		if (len > 0 && len + 1 + n > room) {
+			reply(c, RPL_NAMREPLYNONE_MSG, list);
+			len = 0;
+		}
+		len += snprintf(list + len, sizeof list - len, "%s%s",
+		    len > 0 ? " " : "", t->nick);
+	}
+	if (len > 0)
+		reply(c, RPL_NAMREPLYNONE_MSG, list);
+	reply(c, RPL_ENDOFNAMES_MSG, "*");
 }
 
 /* LIST [#a,#b]: every channel, or the ones named. */

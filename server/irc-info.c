@@ -54,6 +54,8 @@ info_lusers(struct client *c)
 
 	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible,
 	    user_invisible);
+	if (user_opers > 0)
+		reply(c, RPL_LUSEROP_MSG, user_opers);
 	if (conn_unregistered > 0)
 		reply(c, RPL_LUSERUNKNOWN_MSG, conn_unregistered);
 	reply(c, RPL_LUSERCHANNELS_MSG, channel_count);
@@ -215,6 +217,8 @@ irc_whois(struct client *c, struct msg *m)
 	if (len > 0)
 		reply(c, RPL_WHOISCHANNELS_MSG, t->nick, list);
 	reply(c, RPL_WHOISSERVER_MSG, t->nick, conf.name, "natter server");
+	if (t->flags & CLIENT_OPER)
+		reply(c, RPL_WHOISOPERATOR_MSG, t->nick);
 	if (t->flags & CLIENT_TLS)
 		reply(c, RPL_WHOISSECURE_MSG, t->nick);
 	if (t->away != NULL)

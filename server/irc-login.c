@@ -131,6 +131,11 @@ irc_user(struct client *c, struct msg *m)
 		reply(c, ERR_ALREADYREGISTERED_MSG);
 		return (0);
 	}
+	/* An empty user name or real name is a missing one (Modern IRC). */
+	if (m->params[0][0] == '\0' || m->params[3][0] == '\0') {
+		reply(c, ERR_NEEDMOREPARAMS_MSG, "USER");
+		return (0);
+	}
 	c->user[0] = '~';
 	for (p = m->params[0]; *p != '\0' && n < NAME_USERLEN; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||

@@ -197,14 +197,32 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	mode_flush(ch, c, &ml);
 }
 
-/* MODE on oneself: only +i exists. */
+/* c's user modes as "+iow" (just "+" for none) into buf. */
+static void
+mode_user_string(struct client *c, char *buf)
+{
+	*buf++ = '+';
+	if (c->flags & CLIENT_INVISIBLE)
+		*buf++ = 'i';
+	if (c->flags & CLIENT_OPER)
+		*buf++ = 'o';
+	if (c->flags & CLIENT_WALLOPS)
+		*buf++ = 'w';
+	*buf = '\0';
+}
+
+/*
+ * MODE on oneself: +i, +w, and -o (+o only comes with OPER: asking for
+ * it is ignored, as RFC 2812 says).
+ */
 static void
 mode_user(struct client *c, struct msg *m)
 {
 	struct client	*t;
 	const char	*p;
-	char		 line[MSG_LINELEN + 1], change[4] = "";
-	int		 dir = 1, unknown = 0, n;
+	char		 line[MSG_LINELEN + 1], modes[8], change[16] = "";
+	char		*cp = change, lastdir = 0;
+	int		 dir = 1, unknown = 0, n, flag, was;
 
 	t = user_find(m->params[0]);
 	if (t == NULL || !(t->flags & CLIENT_REGISTERED)) {
@@ -216,20 +234,44 @@ mode_user(struct client *c, struct msg *m)
 		return;
 	}
 	if (m->nparams < 2) {
-		reply(c, RPL_UMODEIS_MSG,
-		    (c->flags & CLIENT_INVISIBLE) ? "+i" : "+");
+		mode_user_string(c, modes);
+		reply(c, RPL_UMODEIS_MSG, modes);
 		return;
 	}
 	for (p = m->params[1]; *p != '\0'; p++) {
-		if (*p == '+' || *p == '-')
+		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
-		else if (*p == 'i') {
-			if (!!(c->flags & CLIENT_INVISIBLE) == dir)
-				continue;
+			continue;
+		}
+		if (*p == 'i')
+			flag = CLIENT_INVISIBLE;
+		else if (*p == 'o')
+			flag = CLIENT_OPER;
+		else if (*p == 'w')
+			flag = CLIENT_WALLOPS;
+		else {
+			if (!unknown++)
+				reply(c, ERR_UMODEUNKNOWNFLAG_MSG);
+			continue;
+		}
+		was = !!(c->flags & flag);
+		if (was == dir || (flag == CLIENT_OPER && dir))
+			continue;
+		if (flag == CLIENT_INVISIBLE)
 			user_set_invisible(c, dir);
-			snprintf(change, sizeof change, "%ci", dir ? '+' : '-');
-		} else if (!unknown++)
-			reply(c, ERR_UMODEUNKNOWNFLAG_MSG);
+		else if (flag == CLIENT_OPER)
+			user_set_oper(c, 0);
+		else if (dir)
+			c->flags |= CLIENT_WALLOPS;
+		else
+			c->flags &= ~CLIENT_WALLOPS;
+		/* At most one change per letter and two signs: it fits. */
+		if (cp - change > (int)sizeof change - 3)
+			continue;
+		if (lastdir != (dir ? '+' : '-'))
+			*cp++ = lastdir = dir ? '+' : '-';
+		*cp++ = *p;
+		*cp = '\0';
 	}
 	if (change[0] == '\0')
 		return;

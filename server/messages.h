@@ -28,11 +28,12 @@
 #define RPL_YOURHOST_MSG \
 	"002 :Your host is %s, running version natterd-%s"
 #define RPL_CREATED_MSG			"003 :This server was created %s"
-#define RPL_MYINFO_MSG			"004 %s natterd-%s i not o"
+#define RPL_MYINFO_MSG			"004 %s natterd-%s iow not o"
 #define RPL_ISUPPORT_MSG		"005 %s :are supported by this server"
 #define RPL_UMODEIS_MSG			"221 %s"
 #define RPL_LUSERCLIENT_MSG \
 	"251 :There are %d users and %d invisible on 1 servers"
+#define RPL_LUSEROP_MSG			"252 %d :operator(s) online"
 #define RPL_LUSERUNKNOWN_MSG		"253 %d :unknown connection(s)"
 #define RPL_LUSERCHANNELS_MSG		"254 %d :channels formed"
 #define RPL_LUSERME_MSG			"255 :I have %d clients and 0 servers"
@@ -49,6 +50,7 @@
 	"306 :You have been marked as being away"
 #define RPL_WHOISUSER_MSG		"311 %s %s %s * :%s"
 #define RPL_WHOISSERVER_MSG		"312 %s %s :%s"
+#define RPL_WHOISOPERATOR_MSG		"313 %s :is an IRC operator"
 #define RPL_ENDOFWHO_MSG		"315 %s :End of WHO list"
 #define RPL_WHOISIDLE_MSG \
 	"317 %s %lld %lld :seconds idle, signon time"
@@ -65,12 +67,15 @@
 #define RPL_VERSION_MSG			"351 natterd-%s %s :natter IRC server"
 #define RPL_WHOREPLY_MSG		"352 %s %s %s %s %s %s :0 %s"
 #define RPL_NAMREPLY_MSG		"353 = %s :%s"
+#define RPL_NAMREPLYNONE_MSG		"353 * * :%s"
 #define RPL_ENDOFNAMES_MSG		"366 %s :End of /NAMES list"
 #define RPL_ENDOFBANLIST_MSG		"368 %s :End of channel ban list"
 #define RPL_ENDOFWHOWAS_MSG		"369 %s :End of WHOWAS"
 #define RPL_MOTD_MSG			"372 :- %s"
 #define RPL_MOTDSTART_MSG		"375 :- %s Message of the day - "
 #define RPL_ENDOFMOTD_MSG		"376 :End of /MOTD command."
+#define RPL_YOUREOPER_MSG		"381 :You are now an IRC operator"
+#define RPL_REHASHING_MSG		"382 %s :Rehashing"
 #define RPL_TIME_MSG			"391 %s :%s"
 /* 400 has no name of its own: it says why a line was dropped. */
 #define ERR_NULLINE_MSG \
@@ -104,7 +109,11 @@
 #define ERR_ALREADYREGISTERED_MSG	"462 :You may not reregister"
 #define ERR_PASSWDMISMATCH_MSG		"464 :Password incorrect"
 #define ERR_UNKNOWNMODE_MSG		"472 %s :is unknown mode char to me"
+#define ERR_NOPRIVILEGES_MSG \
+	"481 :Permission Denied- You're not an IRC operator"
 #define ERR_CHANOPRIVSNEEDED_MSG	"482 %s :You're not channel operator"
+#define ERR_CANTKILLSERVER_MSG		"483 :You can't kill a server!"
+#define ERR_NOOPERHOST_MSG		"491 :No O-lines for your host"
 #define ERR_UMODEUNKNOWNFLAG_MSG	"501 :Unknown MODE flag"
 #define ERR_USERSDONTMATCH_MSG \
 	"502 :Can't change mode for other users"

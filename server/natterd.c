@@ -41,13 +41,22 @@ static void	libevent_log(int, const char *);
 static void
 signal_stop(evutil_socket_t sig, short events, void *arg)
 {
-	struct timeval	 tv = { 5, 0 };
-
 	(void)events;
 	(void)arg;
 	if (server_stopping)
 		return;
 	log_info("signal %d: shutting down", (int)sig);
+	server_stop();
+}
+
+/* Stop: tell every client, let output drain for 5 seconds at most. */
+void
+server_stop(void)
+{
+	struct timeval	 tv = { 5, 0 };
+
+	if (server_stopping)
+		return;
 	server_stopping = 1;
 	listen_close();
 	stop_timer = evtimer_new(base, stop_timeout, NULL);
@@ -82,12 +91,22 @@ signal_hup(evutil_socket_t sig, short events, void *arg)
 	(void)events;
 	(void)arg;
 	log_info("SIGHUP: reloading");
-	if (config_reload() == 0) {
+	server_reload();
+}
+
+/* SIGHUP, REHASH: the --config file, MOTD and TLS certificate again. */
+int
+server_reload(void)
+{
+	int	 rv;
+
+	if ((rv = config_reload()) == 0) {
 		log_init("natterd", conf.log_level, NULL);
 		raise_nofile();
 	}
 	motd_load(0);
 	tls_reload();
+	return (rv);
 }
 
 /* Use the hard limit on open files; keep room for listeners and logs. */

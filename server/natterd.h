@@ -53,6 +53,12 @@
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
+#define CONFIG_OPERS		64
+struct config_oper {
+	char		*name;
+	char		*hash;		/* crypt(3) */
+	char		*mask;		/* nick!user@host, wildcards */
+};
 struct config {
 	char		*name;		/* server name, also in prefixes */
 	char		*network;	/* ISUPPORT NETWORK */
@@ -64,6 +70,8 @@ struct config {
 	char		*listen[CONFIG_LISTENERS];	/* HOST:PORT */
 	int		 listen_tls[CONFIG_LISTENERS];
 	int		 nlisten;
+	struct config_oper opers[CONFIG_OPERS];
+	int		 nopers;
 	int		 log_level;
 	int		 max_clients;
 	int		 max_per_ip;	/* 0: no limit */
@@ -112,6 +120,8 @@ struct client {
 #define CLIENT_INTREE		0x800	/* nick is in the nick tree */
 #define CLIENT_TLS		0x1000	/* came in on a TLS listener */
 #define CLIENT_THROTTLED	0x2000	/* reading off until flood_ev */
+#define CLIENT_OPER		0x4000	/* user mode +o: an IRC operator */
+#define CLIENT_WALLOPS		0x8000	/* user mode +w: gets WALLOPS */
 	int			 caps;		/* CAP_* from cap.h */
 
 	time_t			 signon;
@@ -218,6 +228,8 @@ extern struct event_base	*base;
 extern time_t			 server_started;
 extern int			 server_stopping;
 void	 server_client_gone(void);
+void	 server_stop(void);
+int	 server_reload(void);
 
 /* config.c */
 extern struct config		 conf;
@@ -281,12 +293,14 @@ extern struct nicks	 nicks;
 extern int		 user_count;
 extern int		 user_max;
 extern int		 user_invisible;
+extern int		 user_opers;
 struct client *user_find(const char *);
 int	 user_claim(struct client *, const char *);
 void	 user_release(struct client *);
 void	 user_set_prefix(struct client *);
 void	 user_registered(struct client *);
 void	 user_set_invisible(struct client *, int);
+void	 user_set_oper(struct client *, int);
 void	 user_rename(struct client *, const char *);
 int	 user_message(struct client *, struct client *, const char *,
 	     const char *);
@@ -314,6 +328,7 @@ void	 channel_send_line(struct channel *, struct client *, const char *,
 int	 channel_message(struct channel *, struct client *, const char *,
 	     const char *);
 void	 channel_names(struct client *, struct channel *);
+void	 channel_names_list(struct client *, struct channel *);
 void	 channel_init(void);
 void	 channel_free_all(void);
 
@@ -354,6 +369,13 @@ int	 irc_version(struct client *, struct msg *);
 int	 irc_who(struct client *, struct msg *);
 int	 irc_whois(struct client *, struct msg *);
 int	 irc_whowas(struct client *, struct msg *);
+
+/* irc-oper.c */
+int	 irc_die(struct client *, struct msg *);
+int	 irc_kill(struct client *, struct msg *);
+int	 irc_oper(struct client *, struct msg *);
+int	 irc_rehash(struct client *, struct msg *);
+int	 irc_wallops(struct client *, struct msg *);
 void	 info_isupport(struct client *);
 void	 info_lusers(struct client *);
 void	 info_motd(struct client *);

@@ -32,6 +32,7 @@ struct nicks	 nicks = RB_INITIALIZER(&nicks);
 int		 user_count;		/* registered users */
 int		 user_max;		/* the most at once */
 int		 user_invisible;	/* of which +i */
+int		 user_opers;		/* of which +o */
 
 static unsigned long	 user_mark;
 
@@ -101,6 +102,21 @@ user_registered(struct client *c)
 	if (++user_count > user_max)
 		user_max = user_count;
 	log_info("registered %llu %s", (unsigned long long)c->id, c->prefix);
+}
+
+/* User mode +o (on set: OPER succeeded) or -o. */
+void
+user_set_oper(struct client *c, int on)
+{
+	if (!!(c->flags & CLIENT_OPER) == !!on)
+		return;
+	if (on) {
+		c->flags |= CLIENT_OPER;
+		user_opers++;
+	} else {
+		c->flags &= ~CLIENT_OPER;
+		user_opers--;
+	}
 }
 
 /* User mode +i (on set) or -i. */
@@ -209,6 +225,8 @@ user_quit(struct client *c, const char *reason)
 	user_count--;
 	if (c->flags & CLIENT_INVISIBLE)
 		user_invisible--;
+	if (c->flags & CLIENT_OPER)
+		user_opers--;
 }
 
 /* Leave every channel, announcing a PART in each if announce is set. */

@@ -1031,9 +1031,10 @@ def test_no_client_can_speak_as_another(natterd):
             assert set(m.tags) <= {"time"}, m.raw
             assert m.command in ("PRIVMSG", "NOTICE", "PART", "JOIN",
                                  "NICK", "QUIT"), m.raw
-    # The server answered the forged numeric and KILL itself, to her.
+    # The server answered the forged numeric and KILL itself, to her: she
+    # is no operator.
     assert any(" 421 mallory 001 " in l for l in mal.lines), mal.lines[-20:]
-    assert any(" 421 mallory KILL " in l for l in mal.lines)
+    assert any(" 481 mallory :Permission Denied" in l for l in mal.lines)
     # alice and bob are untouched: same nick, still in #room.
     for c in (alice, bob):
         c.send("WHOIS " + c.nick)

@@ -267,9 +267,32 @@ def test_names(clients):
     a.send("NAMES #nothing")
     m = a.expect("366")
     assert m.params == ["alice", "#nothing", "End of /NAMES list"]
+
+def test_names_of_everything(clients):
+    """NAMES without a channel (RFC 2812): each channel's 353s, the
+    visible users in no channel under "*", then one 366."""
+    a = clients("alice").join("#room")
+    clients("bob").join("#room")
+    clients("carol").join("#other")
+    clients("dave")
+    e = clients("erin")
+    e.send("MODE erin +i")
+    e.expect("MODE")
+    a.sync()
+    a.send("NAMES #room,#other")
+    got = a.sync()
+    assert [(m.command, m.params[-2]) for m in got] == [
+        ("353", "#room"), ("366", "#room"), ("353", "#other"),
+        ("366", "#other")], got
     a.send("NAMES")
-    m = a.expect("366")
-    assert m.params == ["alice", "*", "End of /NAMES list"]
+    got = a.sync()
+    assert [m.command for m in got] == ["353", "353", "353", "366"], got
+    lists = {m.params[2]: sorted(m.params[3].split()) for m in got[:3]}
+    assert lists == {"#room": ["@alice", "bob"], "#other": ["@carol"],
+                     "*": ["dave"]}, got
+    # The users in no channel come last, as "* *".
+    assert got[2].params[1:3] == ["*", "*"], got
+    assert got[-1].params[1:] == ["*", "End of /NAMES list"]
 
 
 def test_names_userhost_in_names(clients):

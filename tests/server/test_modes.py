@@ -197,7 +197,7 @@ def test_user_mode_errors(clients):
     a.send("MODE ghost +i")
     m = a.expect("401")
     assert m.params == ["alice", "ghost", "No such nick/channel"]
-    a.send("MODE alice +w")
+    a.send("MODE alice +z")
     m = a.expect("501")
     assert m.params == ["alice", "Unknown MODE flag"]
 

@@ -45,7 +45,8 @@ def help_options():
 def test_help_lists_every_option_with_its_default():
     opts = help_options()
     assert opts == {
-        "check-config": None, "config": None, "flood-burst": "20", "flood-rate": "4", "help": None,
+        "check-config": None, "config": None, "flood-burst": "20", "flood-rate": "4", "hash-password": None,
+        "help": None,
         "listen": "127.0.0.1:6667", "log-level": "info",
         "max-channels": "20", "max-clients": "1024", "max-per-ip": "16",
         "motd": None, "name": "natterd", "network": "natter",

@@ -147,6 +147,10 @@ def test_needmoreparams_461(srv):
     c.send("USER only three :params")
     m = c.expect("461")
     assert m.params == ["*", "USER", "Not enough parameters"]
+    # An empty real name or user name is missing too.
+    for line in ("USER erin 0 * :", "USER  0 * :Erin"):
+        c.send(line)
+        assert c.expect("461").params[1] == "USER", line
     c.send("NICK erin")
     c.send("USER erin 0 * :Erin")
     c.expect("001")
@@ -296,7 +300,7 @@ def test_welcome_burst(srv):
     assert re.fullmatch(r"This server was created "
                         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                         got[2].params[1]), got[2]
-    assert got[3].params == ["judy", "natterd", "natterd-0.1.0", "i",
+    assert got[3].params == ["judy", "natterd", "natterd-0.1.0", "iow",
                              "not", "o"]
     n005 = cmds.count("005")
     assert n005 >= 1 and cmds[4:4 + n005] == ["005"] * n005
