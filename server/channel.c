@@ -81,6 +81,7 @@ channel_destroy(struct channel *ch)
 	RB_REMOVE(channels, &channels, ch);
 	channel_count--;
 	free(ch->topic);
+	free(ch->key);
 	free(ch);
 }
 
@@ -150,6 +151,21 @@ channel_set_topic(struct channel *ch, const char *text, const char *who,
 	ch->topic = text != NULL && text[0] != '\0' ? xstrdup(text) : NULL;
 	snprintf(ch->topic_who, sizeof ch->topic_who, "%s", who);
 	ch->topic_time = when;
+}
+
+/* Set ch's key (+k; NULL: -k). */
+void
+channel_set_key(struct channel *ch, const char *key)
+{
+	free(ch->key);
+	ch->key = key != NULL ? xstrdup(key) : NULL;
+}
+
+/* Set ch's member limit (+l; 0: -l). */
+void
+channel_set_limit(struct channel *ch, int limit)
+{
+	ch->limit = limit;
 }
 
 /* Set ch's modes (CHAN_* flags) to modes. */

@@ -37,11 +37,11 @@ chan_topic_reply(struct client *c, struct channel *ch)
 	    (long long)ch->topic_time);
 }
 
-/* JOIN #a,#b (keys are accepted and ignored: there is no +k) or JOIN 0. */
+/* JOIN #a,#b [key,key] or JOIN 0. */
 int
 irc_join(struct client *c, struct msg *m)
 {
-	char		*name, *last;
+	char		*name, *last, *key, *keys;
 	const char	*errstr;
 	struct channel	*ch;
 	int		 count = 0;
@@ -50,9 +50,12 @@ irc_join(struct client *c, struct msg *m)
 		user_part_all(c, 1);
 		return (0);
 	}
+	keys = m->nparams > 1 ? m->params[1] : NULL;
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 	    name = strtok_r(NULL, ",", &last)) {
 		count++;
+		/* The keys pair with the channels in order. */
+		key = keys != NULL ? strsep(&keys, ",") : NULL;
 		if (!name_chan_valid(name, &errstr)) {
 			reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(name),
 			    errstr);
@@ -63,6 +66,16 @@ irc_join(struct client *c, struct msg *m)
 			continue;
 		if (c->nchannels >= conf.max_channels) {
 			reply(c, ERR_TOOMANYCHANNELS_MSG, name);
+			continue;
+		}
+		if (ch != NULL && ch->key != NULL &&
+		    (key == NULL || strcmp(key, ch->key) != 0)) {
+			reply(c, ERR_BADCHANNELKEY_MSG, ch->name);
+			continue;
+		}
+		if (ch != NULL && ch->limit > 0 &&
+		    ch->nmembers >= ch->limit) {
+			reply(c, ERR_CHANNELISFULL_MSG, ch->name);
 			continue;
 		}
 		if (ch == NULL)

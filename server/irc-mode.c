@@ -21,6 +21,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "natterd.h"
@@ -93,24 +94,34 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	struct member	*mb, *tm, *ops[NATTERD_MODES];
 	struct client	*t;
 	struct modeline	 ml;
-	const char	*p, *q;
-	char		 bad[8], cur[8];
+	const char	*p, *q, *key, *v;
+	char		 bad[8], cur[64], num[16];
 	uint32_t	 cp;
 	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
-	int		 denied = 0, listed = 0, modes, before;
+	int		 denied = 0, listed = 0, modes, before, limit;
 	int		 was[NATTERD_MODES];
+	long		 l;
+	char		*end;
 
+	mb = channel_member(ch, c);
 	if (m->nparams < 2) {
-		snprintf(cur, sizeof cur, "+%s%s",
+		/* The key only to members, as ngIRCd and InspIRCd do. */
+		snprintf(num, sizeof num, "%d", ch->limit);
+		snprintf(cur, sizeof cur, "+%s%s%s%s%s%s%s%s",
 		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
-		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "");
+		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "",
+		    ch->key != NULL ? "k" : "", ch->limit > 0 ? "l" : "",
+		    ch->key != NULL ? " " : "", ch->key == NULL ? "" :
+		    mb != NULL ? ch->key : "*", ch->limit > 0 ? " " : "",
+		    ch->limit > 0 ? num : "");
 		reply(c, RPL_CHANNELMODEIS_MSG, ch->name, cur);
 		reply(c, RPL_CREATIONTIME_MSG, ch->name,
 		    (long long)ch->created);
 		return;
 	}
-	mb = channel_member(ch, c);
 	modes = ch->modes;
+	key = ch->key;
+	limit = ch->limit;
 	for (p = m->params[1]; *p != '\0'; p++) {
 		if (*p == '+' || *p == '-') {
 			dir = *p == '+';
@@ -121,7 +132,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
 			continue;
 		}
-		if (*p != 'n' && *p != 't' && *p != 'o') {
+		if (strchr("ntokl", *p) == NULL) {
 			/* Name the whole character, not one byte of it. */
 			q = p;
 			utf8_decode(&q, p + strlen(p), &cp);
@@ -138,6 +149,40 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 				else
 					reply(c, ERR_CHANOPRIVSNEEDED_MSG,
 					    ch->name);
+			}
+			continue;
+		}
+		if (*p == 'k' || *p == 'l') {
+			/* -k takes the key (any word) where it is given. */
+			v = NULL;
+			if ((dir || *p == 'k') && arg < m->nparams)
+				v = m->params[arg++];
+			if (dir && v == NULL) {
+				reply(c, ERR_NEEDMOREPARAMS_MSG, "MODE");
+				continue;
+			}
+			if (*p == 'k' && !dir)
+				key = NULL;
+			else if (*p == 'k') {
+				if (*v == '\0' || strlen(v) > NATTERD_KEYLEN ||
+				    strpbrk(v, " ,:") != NULL ||
+				    !utf8_valid(v, strlen(v))) {
+					reply(c, ERR_INVALIDKEY_MSG, ch->name);
+					continue;
+				}
+				key = v;
+			} else if (!dir)
+				limit = 0;
+			else {
+				l = strtol(v, &end, 10);
+				if (*v < '0' || *v > '9' || *end != '\0' ||
+				    l <= 0 || l > 1000000) {
+					reply(c, ERR_INVALIDMODEPARAM_MSG,
+					    ch->name, 'l', reply_param(v),
+					    "a number from 1 to 1000000");
+					continue;
+				}
+				limit = (int)l;
 			}
 			continue;
 		}
@@ -189,6 +234,19 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	if ((before ^ modes) & CHAN_TOPICLOCK)
 		mode_add(ch, c, &ml, (modes & CHAN_TOPICLOCK) ? '+' : '-',
 		    't', NULL);
+	/* A key or limit changed to the same value is no change. */
+	if (key != ch->key && (key == NULL || ch->key == NULL ||
+	    strcmp(key, ch->key) != 0)) {
+		channel_set_key(ch, key);
+		mode_add(ch, c, &ml, key != NULL ? '+' : '-', 'k',
+		    key != NULL ? ch->key : "*");
+	}
+	if (limit != ch->limit) {
+		channel_set_limit(ch, limit);
+		snprintf(num, sizeof num, "%d", limit);
+		mode_add(ch, c, &ml, limit > 0 ? '+' : '-', 'l',
+		    limit > 0 ? num : NULL);
+	}
 	for (i = 0; i < nseen; i++) {
 		if ((ops[i]->flags & MEMBER_OP) != was[i])
 			mode_add(ch, c, &ml, was[i] ? '-' : '+', 'o',

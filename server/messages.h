@@ -108,7 +108,9 @@
 #define ERR_NEEDMOREPARAMS_MSG		"461 %s :Not enough parameters"
 #define ERR_ALREADYREGISTERED_MSG	"462 :You may not reregister"
 #define ERR_PASSWDMISMATCH_MSG		"464 :Password incorrect"
+#define ERR_CHANNELISFULL_MSG		"471 %s :Cannot join channel (+l)"
 #define ERR_UNKNOWNMODE_MSG		"472 %s :is unknown mode char to me"
+#define ERR_BADCHANNELKEY_MSG		"475 %s :Cannot join channel (+k)"
 #define ERR_NOPRIVILEGES_MSG \
 	"481 :Permission Denied- You're not an IRC operator"
 #define ERR_CHANOPRIVSNEEDED_MSG	"482 %s :You're not channel operator"
@@ -117,6 +119,8 @@
 #define ERR_UMODEUNKNOWNFLAG_MSG	"501 :Unknown MODE flag"
 #define ERR_USERSDONTMATCH_MSG \
 	"502 :Can't change mode for other users"
+#define ERR_INVALIDKEY_MSG		"525 %s :Key is not well-formed"
 #define RPL_WHOISSECURE_MSG		"671 %s :is using a secure connection"
+#define ERR_INVALIDMODEPARAM_MSG	"696 %s %c %s :%s"
 
 #endif

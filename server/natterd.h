@@ -50,6 +50,7 @@
 #define NATTERD_REALLEN		100
 #define NATTERD_MAXTARGETS	8
 #define NATTERD_MODES		4
+#define NATTERD_KEYLEN		23	/* a channel key (+k), bytes */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -165,6 +166,8 @@ struct channel {
 	int			 modes;
 #define CHAN_NOEXTERNAL		0x1	/* +n */
 #define CHAN_TOPICLOCK		0x2	/* +t */
+	char			*key;		/* +k, or NULL */
+	int			 limit;		/* +l, or 0 */
 	int			 nmembers;
 	TAILQ_HEAD(, member)	 members;
 	RB_ENTRY(channel)	 entry;
@@ -318,6 +321,8 @@ void	 channel_remove(struct member *);
 void	 channel_set_topic(struct channel *, const char *, const char *,
 	     time_t);
 void	 channel_set_modes(struct channel *, int);
+void	 channel_set_key(struct channel *, const char *);
+void	 channel_set_limit(struct channel *, int);
 void	 channel_set_op(struct member *, int);
 void	 channel_msg_init(struct chanmsg *, struct channel *, struct client *,
 	     const char *, int, const char *const *);

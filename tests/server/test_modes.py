@@ -294,3 +294,72 @@ def test_mode_toggles_are_announced_as_their_net_effect(room):
     a.sync()
     got = [m for m in b.sync() if m.command == "MODE"]
     assert [m.params for m in got] == [["#room", "+o", "bob"]]
+
+
+# --- +k and +l ------------------------------------------------------------
+
+def test_key(clients):
+    a = clients("alice").join("#k")
+    b = clients("bob")
+    a.send("MODE #k +k sesame")
+    m = a.expect("MODE", "#k")
+    assert m.params[1:] == ["+k", "sesame"]
+    for line in ("JOIN #k", "JOIN #k wrong"):
+        b.send(line)
+        m = b.expect("475")
+        assert m.params[1:] == ["#k", "Cannot join channel (+k)"], line
+    # Keys pair with the channels in order.
+    b.send("JOIN #free,#k x,sesame")
+    b.expect("366", None, "#free")
+    b.expect("366", None, "#k")
+    # Members see the key; others see that there is one.
+    b.send("MODE #k")
+    assert b.expect("324").params[2:] == ["+ntk", "sesame"]
+    c = clients("carol")
+    c.send("MODE #k")
+    assert c.expect("324").params[2:] == ["+ntk", "*"]
+    b.send("MODE #k -k")
+    b.expect("482")
+    a.send("MODE #k -k sesame")
+    m = b.expect("MODE", "#k")
+    assert m.params[1:] == ["-k", "*"]
+    c.join("#k")
+
+
+def test_bad_keys(clients):
+    a = clients("alice").join("#k")
+    for key in ("a,b", "x" * 24):
+        a.send("MODE #k +k " + key)
+        assert a.expect("525").params[1] == "#k", key
+    a.send("MODE #k +k")
+    a.expect("461")
+    a.send("MODE #k")
+    assert a.expect("324").params[2] == "+nt"
+
+
+def test_limit(clients):
+    a = clients("alice").join("#l")
+    a.send("MODE #l +l 2")
+    assert a.expect("MODE", "#l").params[1:] == ["+l", "2"]
+    clients("bob").join("#l")
+    c = clients("carol")
+    c.send("JOIN #l")
+    assert c.expect("471").params[1:] == ["#l", "Cannot join channel (+l)"]
+    for bad in ("0", "-1", "many", "1000001"):
+        a.send("MODE #l +l " + bad)
+        m = a.expect("696")
+        assert m.params[1:4] == ["#l", "l", bad], bad
+    a.send("MODE #l")
+    assert a.expect("324").params[2:] == ["+ntl", "2"]
+    # The same limit again is no change; -l lifts it.
+    a.send("MODE #l +l 2")
+    a.send("MODE #l -l")
+    assert a.expect("MODE", "#l").params[1:] == ["-l"]
+    c.join("#l")
+
+
+def test_chanmodes_isupport(clients):
+    a = clients("alice")
+    tok = dict(t.split("=", 1) for l in a.lines if " 005 " in l
+               for t in l.split(" :")[0].split()[3:] if "=" in t)
+    assert tok["CHANMODES"] == ",k,l,nt"
