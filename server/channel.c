@@ -82,6 +82,7 @@ channel_destroy(struct channel *ch)
 	channel_count--;
 	free(ch->topic);
 	free(ch->key);
+	free(ch->invited);
 	free(ch);
 }
 
@@ -151,6 +152,46 @@ channel_set_topic(struct channel *ch, const char *text, const char *who,
 	ch->topic = text != NULL && text[0] != '\0' ? xstrdup(text) : NULL;
 	snprintf(ch->topic_who, sizeof ch->topic_who, "%s", who);
 	ch->topic_time = when;
+}
+
+/*
+ * Remember that c was invited to ch, until it joins or ch goes; of many
+ * invitations the newest NATTERD_INVITES are kept.
+ */
+void
+channel_invite(struct channel *ch, struct client *c)
+{
+	int	 i;
+
+	for (i = 0; i < ch->ninvited; i++) {
+		if (ch->invited[i] == c->id)
+			return;
+	}
+	if (ch->invited == NULL)
+		ch->invited = xcalloc(NATTERD_INVITES, sizeof *ch->invited);
+	if (ch->ninvited == NATTERD_INVITES) {
+		memmove(ch->invited, ch->invited + 1,
+		    (NATTERD_INVITES - 1) * sizeof *ch->invited);
+		ch->ninvited--;
+	}
+	ch->invited[ch->ninvited++] = c->id;
+}
+
+/* Whether c was invited to ch; the invitation is used up. */
+int
+channel_invited(struct channel *ch, struct client *c)
+{
+	int	 i;
+
+	for (i = 0; i < ch->ninvited; i++) {
+		if (ch->invited[i] == c->id) {
+			memmove(ch->invited + i, ch->invited + i + 1,
+			    (ch->ninvited - i - 1) * sizeof *ch->invited);
+			ch->ninvited--;
+			return (1);
+		}
+	}
+	return (0);
 }
 
 /* Set ch's key (+k; NULL: -k). */

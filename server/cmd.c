@@ -38,6 +38,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "AWAY",	irc_away,	0, CMD_REGISTERED },
 	{ "CAP",	irc_cap,	1, 0 },
 	{ "DIE",	irc_die,	0, CMD_REGISTERED },
+	{ "INVITE",	irc_invite,	2, CMD_REGISTERED },
 	{ "ISON",	irc_ison,	1, CMD_REGISTERED },
 	{ "JOIN",	irc_join,	1, CMD_REGISTERED },
 	{ "KICK",	irc_kick,	2, CMD_REGISTERED },

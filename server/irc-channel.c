@@ -68,6 +68,11 @@ irc_join(struct client *c, struct msg *m)
 			reply(c, ERR_TOOMANYCHANNELS_MSG, name);
 			continue;
 		}
+		if (ch != NULL && (ch->modes & CHAN_INVITEONLY) &&
+		    !channel_invited(ch, c)) {
+			reply(c, ERR_INVITEONLYCHAN_MSG, ch->name);
+			continue;
+		}
 		if (ch != NULL && ch->key != NULL &&
 		    (key == NULL || strcmp(key, ch->key) != 0)) {
 			reply(c, ERR_BADCHANNELKEY_MSG, ch->name);
@@ -89,6 +94,52 @@ irc_join(struct client *c, struct msg *m)
 	}
 	if (count == 0)		/* only commas */
 		reply(c, ERR_NEEDMOREPARAMS_MSG, "JOIN");
+	return (0);
+}
+
+/*
+ * INVITE nick #channel: to a channel you are in, by an operator if it is
+ * +i; the invitation lets nick past +i once.
+ */
+int
+irc_invite(struct client *c, struct msg *m)
+{
+	struct client	*t;
+	struct channel	*ch;
+	struct member	*mb;
+	char		 line[MSG_LINELEN + 1];
+	int		 n;
+
+	if ((t = user_find(m->params[0])) == NULL ||
+	    !(t->flags & CLIENT_REGISTERED)) {
+		reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[0]));
+		return (0);
+	}
+	if ((ch = channel_find(m->params[1])) == NULL) {
+		reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(m->params[1]),
+		    "No such channel");
+		return (0);
+	}
+	if ((mb = channel_member(ch, c)) == NULL) {
+		reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
+		return (0);
+	}
+	if ((ch->modes & CHAN_INVITEONLY) && !(mb->flags & MEMBER_OP)) {
+		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
+		return (0);
+	}
+	if (channel_member(ch, t) != NULL) {
+		reply(c, ERR_USERONCHANNEL_MSG, t->nick, ch->name);
+		return (0);
+	}
+	channel_invite(ch, t);
+	reply(c, RPL_INVITING_MSG, t->nick, ch->name);
+	if (t->away != NULL)
+		reply(c, RPL_AWAY_MSG, t->nick, t->away);
+	n = msg_formatl(line, sizeof line, c->prefix, "INVITE", t->nick,
+	    ch->name, (char *)NULL);
+	if (n > 0)
+		conn_write(t, line, n);
 	return (0);
 }
 

@@ -35,7 +35,7 @@ info_isupport(struct client *c)
 	char	 a[400], b[400];
 
 	snprintf(a, sizeof a, "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d "
-	    "CHANMODES=,k,l,nt CHANNELLEN=%d CHANTYPES=# KICKLEN=%d "
+	    "CHANMODES=,k,l,int CHANNELLEN=%d CHANTYPES=# KICKLEN=%d "
 	    "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d PREFIX=(o)@",
 	    NATTERD_AWAYLEN, conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN,
 	    NATTERD_MAXTARGETS, NATTERD_MODES, conf.network, NAME_NICKLEN);

@@ -107,7 +107,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	if (m->nparams < 2) {
 		/* The key only to members, as ngIRCd and InspIRCd do. */
 		snprintf(num, sizeof num, "%d", ch->limit);
-		snprintf(cur, sizeof cur, "+%s%s%s%s%s%s%s%s",
+		snprintf(cur, sizeof cur, "+%s%s%s%s%s%s%s%s%s",
+		    (ch->modes & CHAN_INVITEONLY) ? "i" : "",
 		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
 		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "",
 		    ch->key != NULL ? "k" : "", ch->limit > 0 ? "l" : "",
@@ -132,7 +133,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
 			continue;
 		}
-		if (strchr("ntokl", *p) == NULL) {
+		if (strchr("intokl", *p) == NULL) {
 			/* Name the whole character, not one byte of it. */
 			q = p;
 			utf8_decode(&q, p + strlen(p), &cp);
@@ -187,7 +188,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		if (*p != 'o') {
-			flag = *p == 'n' ? CHAN_NOEXTERNAL : CHAN_TOPICLOCK;
+			flag = *p == 'n' ? CHAN_NOEXTERNAL : *p == 't' ?
+			    CHAN_TOPICLOCK : CHAN_INVITEONLY;
 			if (dir)
 				modes |= flag;
 			else
@@ -228,6 +230,9 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	memset(&ml, 0, sizeof ml);
 	ml.params[0] = ch->name;
 	ml.params[1] = ml.changes;
+	if ((before ^ modes) & CHAN_INVITEONLY)
+		mode_add(ch, c, &ml, (modes & CHAN_INVITEONLY) ? '+' : '-',
+		    'i', NULL);
 	if ((before ^ modes) & CHAN_NOEXTERNAL)
 		mode_add(ch, c, &ml, (modes & CHAN_NOEXTERNAL) ? '+' : '-',
 		    'n', NULL);

@@ -64,6 +64,7 @@
 #define RPL_NOTOPIC_MSG			"331 %s :No topic is set"
 #define RPL_TOPIC_MSG			"332 %s :%s"
 #define RPL_TOPICWHOTIME_MSG		"333 %s %s %lld"
+#define RPL_INVITING_MSG		"341 %s %s"
 #define RPL_VERSION_MSG			"351 natterd-%s %s :natter IRC server"
 #define RPL_WHOREPLY_MSG		"352 %s %s %s %s %s %s :0 %s"
 #define RPL_NAMREPLY_MSG		"353 = %s :%s"
@@ -104,12 +105,14 @@
 #define ERR_USERNOTINCHANNEL_MSG \
 	"441 %s %s :They aren't on that channel"
 #define ERR_NOTONCHANNEL_MSG		"442 %s :You're not on that channel"
+#define ERR_USERONCHANNEL_MSG		"443 %s %s :is already on channel"
 #define ERR_NOTREGISTERED_MSG		"451 :You have not registered"
 #define ERR_NEEDMOREPARAMS_MSG		"461 %s :Not enough parameters"
 #define ERR_ALREADYREGISTERED_MSG	"462 :You may not reregister"
 #define ERR_PASSWDMISMATCH_MSG		"464 :Password incorrect"
 #define ERR_CHANNELISFULL_MSG		"471 %s :Cannot join channel (+l)"
 #define ERR_UNKNOWNMODE_MSG		"472 %s :is unknown mode char to me"
+#define ERR_INVITEONLYCHAN_MSG		"473 %s :Cannot join channel (+i)"
 #define ERR_BADCHANNELKEY_MSG		"475 %s :Cannot join channel (+k)"
 #define ERR_NOPRIVILEGES_MSG \
 	"481 :Permission Denied- You're not an IRC operator"

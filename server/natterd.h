@@ -51,6 +51,7 @@
 #define NATTERD_MAXTARGETS	8
 #define NATTERD_MODES		4
 #define NATTERD_KEYLEN		23	/* a channel key (+k), bytes */
+#define NATTERD_INVITES		64	/* kept per channel, the newest */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -166,6 +167,9 @@ struct channel {
 	int			 modes;
 #define CHAN_NOEXTERNAL		0x1	/* +n */
 #define CHAN_TOPICLOCK		0x2	/* +t */
+#define CHAN_INVITEONLY		0x4	/* +i */
+	uint64_t		*invited;	/* client ids, until they join */
+	int			 ninvited;
 	char			*key;		/* +k, or NULL */
 	int			 limit;		/* +l, or 0 */
 	int			 nmembers;
@@ -321,6 +325,8 @@ void	 channel_remove(struct member *);
 void	 channel_set_topic(struct channel *, const char *, const char *,
 	     time_t);
 void	 channel_set_modes(struct channel *, int);
+void	 channel_invite(struct channel *, struct client *);
+int	 channel_invited(struct channel *, struct client *);
 void	 channel_set_key(struct channel *, const char *);
 void	 channel_set_limit(struct channel *, int);
 void	 channel_set_op(struct member *, int);
@@ -351,6 +357,7 @@ int	 irc_quit(struct client *, struct msg *);
 int	 irc_user(struct client *, struct msg *);
 
 /* irc-channel.c */
+int	 irc_invite(struct client *, struct msg *);
 int	 irc_join(struct client *, struct msg *);
 int	 irc_kick(struct client *, struct msg *);
 int	 irc_list(struct client *, struct msg *);

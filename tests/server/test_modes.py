@@ -362,4 +362,52 @@ def test_chanmodes_isupport(clients):
     a = clients("alice")
     tok = dict(t.split("=", 1) for l in a.lines if " 005 " in l
                for t in l.split(" :")[0].split()[3:] if "=" in t)
-    assert tok["CHANMODES"] == ",k,l,nt"
+    assert tok["CHANMODES"] == ",k,l,int"
+
+
+# --- +i and INVITE --------------------------------------------------------
+
+def test_invite_only(clients):
+    a = clients("alice").join("#i")
+    b = clients("bob").join("#i")
+    c = clients("carol")
+    a.send("MODE #i +i")
+    assert b.expect("MODE", "#i").params[1:] == ["+i"]
+    c.send("JOIN #i")
+    assert c.expect("473").params[1:] == ["#i", "Cannot join channel (+i)"]
+    # Only an operator may invite to a +i channel.
+    b.send("INVITE carol #i")
+    b.expect("482")
+    a.send("INVITE carol #i")
+    assert a.expect("341").params[1:] == ["carol", "#i"]
+    m = c.expect("INVITE")
+    assert (m.nick, m.params) == ("alice", ["carol", "#i"])
+    c.join("#i")
+    # The invitation was used up.
+    c.send("PART #i")
+    c.expect("PART")
+    c.send("JOIN #i")
+    c.expect("473")
+    a.send("MODE #i")
+    assert a.expect("324").params[2] == "+int"
+
+
+def test_invite_refusals(clients):
+    a = clients("alice").join("#i")
+    b = clients("bob").join("#i")
+    c = clients("carol")
+    a.send("INVITE ghost #i")
+    a.expect("401")
+    a.send("INVITE carol #nothing")
+    a.expect("403")
+    c.send("INVITE bob #i")
+    c.expect("442")
+    a.send("INVITE bob #i")
+    assert a.expect("443").params[1:] == ["bob", "#i", "is already on channel"]
+    a.send("INVITE carol")
+    a.expect("461")
+    # Without +i any member may invite; carol simply joins.
+    b.send("INVITE carol #i")
+    b.expect("341")
+    c.expect("INVITE")
+    c.join("#i")
