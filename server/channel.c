@@ -226,6 +226,27 @@ channel_set_op(struct member *m, int op)
 		m->flags &= ~MEMBER_OP;
 }
 
+/* Give a member a voice (+v), or take it. */
+void
+channel_set_voice(struct member *m, int voice)
+{
+	if (voice)
+		m->flags |= MEMBER_VOICE;
+	else
+		m->flags &= ~MEMBER_VOICE;
+}
+
+/* A member's highest status as NAMES, WHO and WHOIS show it: @, + or "". */
+const char *
+channel_prefix(const struct member *m)
+{
+	if (m->flags & MEMBER_OP)
+		return ("@");
+	if (m->flags & MEMBER_VOICE)
+		return ("+");
+	return ("");
+}
+
 /* Write len bytes as base64url (RFC 4648 section 5), no padding. */
 static void
 channel_id64(char *out, const unsigned char *in, size_t len)
@@ -426,13 +447,13 @@ channel_names_list(struct client *c, struct channel *ch)
 	TAILQ_FOREACH(m, &ch->members, centry) {
 		name = (c->caps & CAP_USERHOST_IN_NAMES) ? m->client->prefix :
 		    m->client->nick;
-		n = strlen(name) + ((m->flags & MEMBER_OP) ? 1 : 0);
+		n = strlen(name) + strlen(channel_prefix(m));
 		if (len > 0 && len + 1 + n > room) {
 			reply(c, RPL_NAMREPLY_MSG, ch->name, list);
 			len = 0;
 		}
 		len += snprintf(list + len, sizeof list - len, "%s%s%s",
-		    len > 0 ? " " : "", (m->flags & MEMBER_OP) ? "@" : "",
+		    len > 0 ? " " : "", channel_prefix(m),
 		    name);
 	}
 	if (len > 0)

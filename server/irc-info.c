@@ -25,7 +25,8 @@
 
 #include "natterd.h"
 
-static void	who_reply(struct client *, const char *, struct client *, int);
+static void	who_reply(struct client *, const char *, struct client *,
+		    const char *);
 static int	info_shares_channel(struct client *, struct client *);
 
 /* ISUPPORT (005), in lines of at most 13 tokens. */
@@ -35,8 +36,8 @@ info_isupport(struct client *c)
 	char	 a[400], b[400];
 
 	snprintf(a, sizeof a, "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d "
-	    "CHANMODES=,k,l,int CHANNELLEN=%d CHANTYPES=# KICKLEN=%d "
-	    "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d PREFIX=(o)@",
+	    "CHANMODES=,k,l,imnt CHANNELLEN=%d CHANTYPES=# KICKLEN=%d "
+	    "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d PREFIX=(ov)@+",
 	    NATTERD_AWAYLEN, conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN,
 	    NATTERD_MAXTARGETS, NATTERD_MODES, conf.network, NAME_NICKLEN);
 	snprintf(b, sizeof b, "TARGMAX=JOIN:,KICK:%d,NAMES:,NOTICE:%d,"
@@ -131,14 +132,18 @@ info_shares_channel(struct client *a, struct client *b)
 	return (0);
 }
 
-/* One 352 line: "<channel> <user> <host> <server> <nick> <H|G>[@]". */
+/*
+ * One 352 line: "<channel> <user> <host> <server> <nick> <H|G>[*][@|+]",
+ * * for an IRC operator, then the member's status in the channel.
+ */
 static void
-who_reply(struct client *c, const char *chan, struct client *t, int op)
+who_reply(struct client *c, const char *chan, struct client *t,
+    const char *status)
 {
-	char	 flags[4];
+	char	 flags[8];
 
-	snprintf(flags, sizeof flags, "%c%s", t->away != NULL ? 'G' : 'H',
-	    op ? "@" : "");
+	snprintf(flags, sizeof flags, "%c%s%s", t->away != NULL ? 'G' : 'H',
+	    (t->flags & CLIENT_OPER) ? "*" : "", status);
 	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, conf.name, t->nick,
 	    flags, t->realname != NULL ? t->realname : "");
 }
@@ -161,7 +166,7 @@ irc_who(struct client *c, struct msg *m)
 		if ((ch = channel_find(mask)) != NULL) {
 			TAILQ_FOREACH(mb, &ch->members, centry)
 				who_reply(c, ch->name, mb->client,
-				    mb->flags & MEMBER_OP);
+				    channel_prefix(mb));
 		}
 	} else {
 		if (strcmp(mask, "0") == 0)
@@ -173,7 +178,7 @@ irc_who(struct client *c, struct msg *m)
 			if ((t->flags & CLIENT_INVISIBLE) && t != c &&
 			    !info_shares_channel(c, t))
 				continue;
-			who_reply(c, "*", t, 0);
+			who_reply(c, "*", t, "");
 		}
 	}
 	reply(c, RPL_ENDOFWHO_MSG, reply_param(mask));
@@ -211,8 +216,7 @@ irc_whois(struct client *c, struct msg *m)
 			len = 0;
 		}
 		len += snprintf(list + len, sizeof list - len, "%s%s%s",
-		    len > 0 ? " " : "", (mb->flags & MEMBER_OP) ? "@" : "",
-		    mb->channel->name);
+		    len > 0 ? " " : "", channel_prefix(mb), mb->channel->name);
 	}
 	if (len > 0)
 		reply(c, RPL_WHOISCHANNELS_MSG, t->nick, list);

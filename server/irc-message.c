@@ -82,6 +82,12 @@ message(struct client *c, struct msg *m, const char *cmd)
 				    "no external messages, +n");
 				continue;
 			}
+			if ((ch->modes & CHAN_MODERATED) && (mb == NULL ||
+			    !(mb->flags & (MEMBER_OP | MEMBER_VOICE)))) {
+				reply(c, ERR_CANNOTSENDTOCHAN_MSG, ch->name,
+				    "moderated, +m: only voice and operators");
+				continue;
+			}
 			if (channel_message(ch, c, cmd, text) != 0)
 				message_too_long(c, cmd, ch->name,
 				    strlen(text));

@@ -83,9 +83,9 @@ mode_add(struct channel *ch, struct client *c, struct modeline *ml,
 }
 
 /*
- * MODE on a channel: +n, +t and +o/-o nick (at most MODES of those per
- * command); "b" with no argument lists the (always empty) ban list, as
- * clients ask for it on join. Changes apply in order; the channel is told
+ * MODE on a channel: +i, +m, +n, +t, +k key, +l limit, and +o/-o and
+ * +v/-v nick (at most MODES of those per command); "b" with no argument
+ * lists the (always empty) ban list, as clients ask for it on join. Changes apply in order; the channel is told
  * their net effect, so "+t-t+t-t" cannot make one command into a flood.
  */
 static void
@@ -99,7 +99,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	uint32_t	 cp;
 	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
 	int		 denied = 0, listed = 0, modes, before, limit;
-	int		 was[NATTERD_MODES];
+	int		 was[NATTERD_MODES], bits[NATTERD_MODES], bit;
 	long		 l;
 	char		*end;
 
@@ -107,8 +107,9 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	if (m->nparams < 2) {
 		/* The key only to members, as ngIRCd and InspIRCd do. */
 		snprintf(num, sizeof num, "%d", ch->limit);
-		snprintf(cur, sizeof cur, "+%s%s%s%s%s%s%s%s%s",
+		snprintf(cur, sizeof cur, "+%s%s%s%s%s%s%s%s%s%s",
 		    (ch->modes & CHAN_INVITEONLY) ? "i" : "",
+		    (ch->modes & CHAN_MODERATED) ? "m" : "",
 		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
 		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "",
 		    ch->key != NULL ? "k" : "", ch->limit > 0 ? "l" : "",
@@ -133,7 +134,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
 			continue;
 		}
-		if (strchr("intokl", *p) == NULL) {
+		if (strchr("imntovkl", *p) == NULL) {
 			/* Name the whole character, not one byte of it. */
 			q = p;
 			utf8_decode(&q, p + strlen(p), &cp);
@@ -187,9 +188,10 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			}
 			continue;
 		}
-		if (*p != 'o') {
+		if (*p != 'o' && *p != 'v') {
 			flag = *p == 'n' ? CHAN_NOEXTERNAL : *p == 't' ?
-			    CHAN_TOPICLOCK : CHAN_INVITEONLY;
+			    CHAN_TOPICLOCK : *p == 'i' ? CHAN_INVITEONLY :
+			    CHAN_MODERATED;
 			if (dir)
 				modes |= flag;
 			else
@@ -215,13 +217,18 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		/* Remember each member's status before the first change. */
-		for (i = 0; i < nseen && ops[i] != tm; i++)
+		bit = *p == 'o' ? MEMBER_OP : MEMBER_VOICE;
+		for (i = 0; i < nseen && (ops[i] != tm || bits[i] != bit); i++)
 			;
 		if (i == nseen) {
 			ops[nseen] = tm;
-			was[nseen++] = tm->flags & MEMBER_OP;
+			bits[nseen] = bit;
+			was[nseen++] = tm->flags & bit;
 		}
-		channel_set_op(tm, dir);
+		if (bit == MEMBER_OP)
+			channel_set_op(tm, dir);
+		else
+			channel_set_voice(tm, dir);
 	}
 
 	before = ch->modes;
@@ -233,6 +240,9 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	if ((before ^ modes) & CHAN_INVITEONLY)
 		mode_add(ch, c, &ml, (modes & CHAN_INVITEONLY) ? '+' : '-',
 		    'i', NULL);
+	if ((before ^ modes) & CHAN_MODERATED)
+		mode_add(ch, c, &ml, (modes & CHAN_MODERATED) ? '+' : '-',
+		    'm', NULL);
 	if ((before ^ modes) & CHAN_NOEXTERNAL)
 		mode_add(ch, c, &ml, (modes & CHAN_NOEXTERNAL) ? '+' : '-',
 		    'n', NULL);
@@ -253,8 +263,9 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 		    limit > 0 ? num : NULL);
 	}
 	for (i = 0; i < nseen; i++) {
-		if ((ops[i]->flags & MEMBER_OP) != was[i])
-			mode_add(ch, c, &ml, was[i] ? '-' : '+', 'o',
+		if ((ops[i]->flags & bits[i]) != was[i])
+			mode_add(ch, c, &ml, was[i] ? '-' : '+',
+			    bits[i] == MEMBER_OP ? 'o' : 'v',
 			    ops[i]->client->nick);
 	}
 	mode_flush(ch, c, &ml);

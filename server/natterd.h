@@ -153,6 +153,7 @@ struct member {
 	struct channel		*channel;
 	int			 flags;
 #define MEMBER_OP		0x1
+#define MEMBER_VOICE		0x2	/* +v */
 	TAILQ_ENTRY(member)	 centry;
 	TAILQ_ENTRY(member)	 uentry;
 };
@@ -168,6 +169,7 @@ struct channel {
 #define CHAN_NOEXTERNAL		0x1	/* +n */
 #define CHAN_TOPICLOCK		0x2	/* +t */
 #define CHAN_INVITEONLY		0x4	/* +i */
+#define CHAN_MODERATED		0x8	/* +m */
 	uint64_t		*invited;	/* client ids, until they join */
 	int			 ninvited;
 	char			*key;		/* +k, or NULL */
@@ -327,6 +329,8 @@ void	 channel_set_topic(struct channel *, const char *, const char *,
 void	 channel_set_modes(struct channel *, int);
 void	 channel_invite(struct channel *, struct client *);
 int	 channel_invited(struct channel *, struct client *);
+void	 channel_set_voice(struct member *, int);
+const char *channel_prefix(const struct member *);
 void	 channel_set_key(struct channel *, const char *);
 void	 channel_set_limit(struct channel *, int);
 void	 channel_set_op(struct member *, int);

@@ -362,7 +362,7 @@ def test_chanmodes_isupport(clients):
     a = clients("alice")
     tok = dict(t.split("=", 1) for l in a.lines if " 005 " in l
                for t in l.split(" :")[0].split()[3:] if "=" in t)
-    assert tok["CHANMODES"] == ",k,l,int"
+    assert tok["CHANMODES"] == ",k,l,imnt"
 
 
 # --- +i and INVITE --------------------------------------------------------
@@ -411,3 +411,45 @@ def test_invite_refusals(clients):
     b.expect("341")
     c.expect("INVITE")
     c.join("#i")
+
+
+# --- +v and +m ------------------------------------------------------------
+
+def test_voice_and_moderated(clients):
+    a = clients("alice").join("#m")
+    b = clients("bob").join("#m")
+    c = clients("carol").join("#m")
+    a.sync()
+    a.send("MODE #m +mv bob")
+    assert c.expect("MODE", "#m").params[1:] == ["+mv", "bob"]
+    c.send("PRIVMSG #m :may I?")
+    m = c.expect("404")
+    assert m.params[1] == "#m" and "+m" in m.params[2]
+    b.send("PRIVMSG #m :I may")
+    assert c.expect("PRIVMSG", "#m").params[1] == "I may"
+    a.send("PRIVMSG #m :and I")
+    assert c.expect("PRIVMSG", "#m").params[1] == "and I"
+    # Voice shows as + in NAMES, WHO and WHOIS; @ wins over +.
+    assert names(c, "#m") == ["+bob", "@alice", "carol"]
+    c.send("WHO #m")
+    flags = {}
+    while True:
+        m = c.expect_any(("352", "315"))
+        if m.command == "315":
+            break
+        flags[m.params[5]] = m.params[6]
+    assert flags == {"alice": "H@", "bob": "H+", "carol": "H"}, flags
+    c.send("WHOIS bob")
+    assert c.expect("319").params[2] == "+#m"
+    a.send("MODE #m +v alice")
+    assert c.expect("MODE", "#m").params[1:] == ["+v", "alice"]
+    assert names(c, "#m") == ["+bob", "@alice", "carol"]
+    a.send("MODE #m -v bob")
+    assert c.expect("MODE", "#m").params[1:] == ["-v", "bob"]
+    b.send("PRIVMSG #m :still?")
+    b.expect("404")
+    a.send("MODE #m")
+    assert a.expect("324").params[2] == "+mnt"
+    # Only operators give voice.
+    b.send("MODE #m +v carol")
+    b.expect("482")

@@ -326,7 +326,7 @@ def test_isupport_tokens(srv):
     assert tok["CHANNELLEN"] == "50"
     assert tok["TOPICLEN"] == "390"
     assert tok["CHANLIMIT"] == "#:20"
-    assert tok["PREFIX"] == "(o)@"
+    assert tok["PREFIX"] == "(ov)@+"
     assert tok["UTF8ONLY"] is None
     for m in got:
         if m.command == "005":
