@@ -78,11 +78,16 @@ channel_create(const char *name)
 static void
 channel_destroy(struct channel *ch)
 {
+	int	 i;
+
 	RB_REMOVE(channels, &channels, ch);
 	channel_count--;
 	free(ch->topic);
 	free(ch->key);
 	free(ch->invited);
+	for (i = 0; i < ch->nbans; i++)
+		free(ch->bans[i].mask);
+	free(ch->bans);
 	free(ch);
 }
 
@@ -190,6 +195,66 @@ channel_invited(struct channel *ch, struct client *c)
 			ch->ninvited--;
 			return (1);
 		}
+	}
+	return (0);
+}
+
+/*
+ * Ban mask (already in nick!user@host form) from ch, set by who. Return
+ * 0 if added, 1 if it was there already, -1 if the list is full.
+ */
+int
+channel_ban(struct channel *ch, const char *mask, const char *who)
+{
+	struct ban	*b;
+	int		 i;
+
+	for (i = 0; i < ch->nbans; i++) {
+		if (name_cmp(ch->bans[i].mask, mask) == 0)
+			return (1);
+	}
+	if (ch->nbans == NATTERD_BANS)
+		return (-1);
+	if (ch->bans == NULL)
+		ch->bans = xcalloc(NATTERD_BANS, sizeof *ch->bans);
+	b = &ch->bans[ch->nbans++];
+	b->mask = xstrdup(mask);
+	snprintf(b->who, sizeof b->who, "%s", who);
+	b->when = time(NULL);
+	return (0);
+}
+
+/*
+ * Lift the ban mask, and leave in mask (size bytes) how it was set; -1
+ * if there was none.
+ */
+int
+channel_unban(struct channel *ch, char *mask, size_t size)
+{
+	int	 i;
+
+	for (i = 0; i < ch->nbans; i++) {
+		if (name_cmp(ch->bans[i].mask, mask) == 0) {
+			snprintf(mask, size, "%s", ch->bans[i].mask);
+			free(ch->bans[i].mask);
+			memmove(ch->bans + i, ch->bans + i + 1,
+			    (ch->nbans - i - 1) * sizeof *ch->bans);
+			ch->nbans--;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/* Whether a ban of ch matches c's nick!user@host, folded. */
+int
+channel_banned(struct channel *ch, struct client *c)
+{
+	int	 i;
+
+	for (i = 0; i < ch->nbans; i++) {
+		if (name_match(ch->bans[i].mask, c->prefix))
+			return (1);
 	}
 	return (0);
 }

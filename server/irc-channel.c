@@ -68,6 +68,10 @@ irc_join(struct client *c, struct msg *m)
 			reply(c, ERR_TOOMANYCHANNELS_MSG, name);
 			continue;
 		}
+		if (ch != NULL && channel_banned(ch, c)) {
+			reply(c, ERR_BANNEDFROMCHAN_MSG, ch->name);
+			continue;
+		}
 		if (ch != NULL && (ch->modes & CHAN_INVITEONLY) &&
 		    !channel_invited(ch, c)) {
 			reply(c, ERR_INVITEONLYCHAN_MSG, ch->name);

@@ -88,6 +88,12 @@ message(struct client *c, struct msg *m, const char *cmd)
 				    "moderated, +m: only voice and operators");
 				continue;
 			}
+			if ((mb == NULL || !(mb->flags & (MEMBER_OP |
+			    MEMBER_VOICE))) && channel_banned(ch, c)) {
+				reply(c, ERR_CANNOTSENDTOCHAN_MSG, ch->name,
+				    "you are banned, +b");
+				continue;
+			}
 			if (channel_message(ch, c, cmd, text) != 0)
 				message_too_long(c, cmd, ch->name,
 				    strlen(text));

@@ -41,6 +41,7 @@ static void	mode_flush(struct channel *, struct client *,
 static void	mode_add(struct channel *, struct client *, struct modeline *,
 		    char, char, const char *);
 static void	mode_channel(struct client *, struct msg *, struct channel *);
+static void	mode_mask(char *, size_t, const char *);
 static void	mode_user(struct client *, struct msg *);
 
 /* Announce the changes gathered so far, if any, and start over. */
@@ -83,9 +84,9 @@ mode_add(struct channel *ch, struct client *c, struct modeline *ml,
 }
 
 /*
- * MODE on a channel: +i, +m, +n, +t, +k key, +l limit, and +o/-o and
- * +v/-v nick (at most MODES of those per command); "b" with no argument
- * lists the (always empty) ban list, as clients ask for it on join. Changes apply in order; the channel is told
+ * MODE on a channel: +i, +m, +n, +t, +k key, +l limit, +b mask, and
+ * +o/-o and +v/-v nick (at most MODES of those per command); "b" with no
+ * argument lists the bans, as clients ask on join. Changes apply in order; the channel is told
  * their net effect, so "+t-t+t-t" cannot make one command into a flood.
  */
 static void
@@ -100,6 +101,9 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
 	int		 denied = 0, listed = 0, modes, before, limit;
 	int		 was[NATTERD_MODES], bits[NATTERD_MODES], bit;
+	char		 mask[NATTERD_MODES][NATTERD_MASKLEN + 1];
+	char		 bandir[NATTERD_MODES];
+	int		 nbans = 0, n;
 	long		 l;
 	char		*end;
 
@@ -130,11 +134,16 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		if (*p == 'b' && arg >= m->nparams) {
-			if (!listed++)
+			if (!listed++) {
+				for (i = 0; i < ch->nbans; i++)
+					reply(c, RPL_BANLIST_MSG, ch->name,
+					    ch->bans[i].mask, ch->bans[i].who,
+					    (long long)ch->bans[i].when);
 				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
+			}
 			continue;
 		}
-		if (strchr("imntovkl", *p) == NULL) {
+		if (strchr("imntovklb", *p) == NULL) {
 			/* Name the whole character, not one byte of it. */
 			q = p;
 			utf8_decode(&q, p + strlen(p), &cp);
@@ -152,6 +161,26 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 					reply(c, ERR_CHANOPRIVSNEEDED_MSG,
 					    ch->name);
 			}
+			continue;
+		}
+		if (*p == 'b') {
+			if (nbans == NATTERD_MODES || m->params[arg][0] == '\0') {
+				arg++;
+				continue;
+			}
+			mode_mask(mask[nbans], sizeof mask[nbans],
+			    m->params[arg++]);
+			if (dir) {
+				n = channel_ban(ch, mask[nbans], c->nick);
+				if (n < 0)
+					reply(c, ERR_BANLISTFULL_MSG, ch->name,
+					    mask[nbans]);
+			} else
+				n = channel_unban(ch, mask[nbans],
+				    sizeof mask[nbans]);
+			/* Announced as it was done: bans have no net. */
+			if (n == 0)
+				bandir[nbans++] = dir ? '+' : '-';
 			continue;
 		}
 		if (*p == 'k' || *p == 'l') {
@@ -262,6 +291,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 		mode_add(ch, c, &ml, limit > 0 ? '+' : '-', 'l',
 		    limit > 0 ? num : NULL);
 	}
+	for (i = 0; i < nbans; i++)
+		mode_add(ch, c, &ml, bandir[i], 'b', mask[i]);
 	for (i = 0; i < nseen; i++) {
 		if ((ops[i]->flags & bits[i]) != was[i])
 			mode_add(ch, c, &ml, was[i] ? '-' : '+',
@@ -269,6 +300,29 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			    ops[i]->client->nick);
 	}
 	mode_flush(ch, c, &ml);
+}
+
+/*
+ * A ban mask in full nick!user@host form, as others do: "nick" is
+ * nick!*@*, "user@host" *!user@host, "nick!user" nick!user@*; cut to
+ * size bytes.
+ */
+static void
+mode_mask(char *out, size_t size, const char *in)
+{
+	const char	*bang = strchr(in, '!'), *at = strchr(in, '@');
+	int		 n;
+
+	/* Cut on a character, leaving room for what is added. */
+	n = (int)utf8_cut(in, strlen(in), size - 5);
+	if (bang == NULL && at == NULL)
+		snprintf(out, size, "%.*s!*@*", n, in);
+	else if (bang == NULL)
+		snprintf(out, size, "*!%.*s", n, in);
+	else if (at == NULL)
+		snprintf(out, size, "%.*s@*", n, in);
+	else
+		snprintf(out, size, "%.*s", n, in);
 }
 
 /* c's user modes as "+iow" (just "+" for none) into buf. */

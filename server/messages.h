@@ -70,6 +70,7 @@
 #define RPL_NAMREPLY_MSG		"353 = %s :%s"
 #define RPL_NAMREPLYNONE_MSG		"353 * * :%s"
 #define RPL_ENDOFNAMES_MSG		"366 %s :End of /NAMES list"
+#define RPL_BANLIST_MSG			"367 %s %s %s %lld"
 #define RPL_ENDOFBANLIST_MSG		"368 %s :End of channel ban list"
 #define RPL_ENDOFWHOWAS_MSG		"369 %s :End of WHOWAS"
 #define RPL_MOTD_MSG			"372 :- %s"
@@ -113,7 +114,9 @@
 #define ERR_CHANNELISFULL_MSG		"471 %s :Cannot join channel (+l)"
 #define ERR_UNKNOWNMODE_MSG		"472 %s :is unknown mode char to me"
 #define ERR_INVITEONLYCHAN_MSG		"473 %s :Cannot join channel (+i)"
+#define ERR_BANNEDFROMCHAN_MSG		"474 %s :Cannot join channel (+b)"
 #define ERR_BADCHANNELKEY_MSG		"475 %s :Cannot join channel (+k)"
+#define ERR_BANLISTFULL_MSG		"478 %s %s :Channel ban list is full"
 #define ERR_NOPRIVILEGES_MSG \
 	"481 :Permission Denied- You're not an IRC operator"
 #define ERR_CHANOPRIVSNEEDED_MSG	"482 %s :You're not channel operator"

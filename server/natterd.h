@@ -52,6 +52,8 @@
 #define NATTERD_MODES		4
 #define NATTERD_KEYLEN		23	/* a channel key (+k), bytes */
 #define NATTERD_INVITES		64	/* kept per channel, the newest */
+#define NATTERD_BANS		100	/* +b masks per channel (MAXLIST) */
+#define NATTERD_MASKLEN		100	/* one ban mask, bytes */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -89,6 +91,13 @@ struct config {
 
 struct member;
 struct channel;
+
+/* A channel ban (+b): who may not join or speak, who set it and when. */
+struct ban {
+	char			*mask;		/* nick!user@host, wildcards */
+	char			 who[NAME_NICKMAX + 1];
+	time_t			 when;
+};
 
 /* One connection, registered or not. */
 struct client {
@@ -170,6 +179,8 @@ struct channel {
 #define CHAN_TOPICLOCK		0x2	/* +t */
 #define CHAN_INVITEONLY		0x4	/* +i */
 #define CHAN_MODERATED		0x8	/* +m */
+	struct ban		*bans;		/* +b, in the order set */
+	int			 nbans;
 	uint64_t		*invited;	/* client ids, until they join */
 	int			 ninvited;
 	char			*key;		/* +k, or NULL */
@@ -331,6 +342,9 @@ void	 channel_invite(struct channel *, struct client *);
 int	 channel_invited(struct channel *, struct client *);
 void	 channel_set_voice(struct member *, int);
 const char *channel_prefix(const struct member *);
+int	 channel_ban(struct channel *, const char *, const char *);
+int	 channel_unban(struct channel *, char *, size_t);
+int	 channel_banned(struct channel *, struct client *);
 void	 channel_set_key(struct channel *, const char *);
 void	 channel_set_limit(struct channel *, int);
 void	 channel_set_op(struct member *, int);

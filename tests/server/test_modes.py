@@ -362,7 +362,8 @@ def test_chanmodes_isupport(clients):
     a = clients("alice")
     tok = dict(t.split("=", 1) for l in a.lines if " 005 " in l
                for t in l.split(" :")[0].split()[3:] if "=" in t)
-    assert tok["CHANMODES"] == ",k,l,imnt"
+    assert tok["CHANMODES"] == "b,k,l,imnt"
+    assert tok["MAXLIST"] == "b:100"
 
 
 # --- +i and INVITE --------------------------------------------------------
@@ -453,3 +454,58 @@ def test_voice_and_moderated(clients):
     # Only operators give voice.
     b.send("MODE #m +v carol")
     b.expect("482")
+
+
+# --- +b -------------------------------------------------------------------
+
+def banlist(c, chan):
+    c.sync()
+    c.send("MODE %s b" % chan)
+    got = []
+    while True:
+        m = c.expect_any(("367", "368"))
+        if m.command == "368":
+            return got
+        assert m.params[1] == chan
+        got.append((m.params[2], m.params[3]))
+
+
+def test_bans(clients):
+    a = clients("alice").join("#b")
+    b = clients("bob").join("#b")
+    c = clients("carol")
+    a.sync()
+    # Short forms become nick!user@host masks.
+    a.send("MODE #b +bb carol *@127.0.0.2")
+    assert b.expect("MODE", "#b").params[1:] == [
+        "+bb", "carol!*@*", "*!*@127.0.0.2"]
+    assert banlist(c, "#b") == [("carol!*@*", "alice"),
+                                ("*!*@127.0.0.2", "alice")]
+    c.send("JOIN #b")
+    assert c.expect("474").params[1:] == ["#b", "Cannot join channel (+b)"]
+    # Case does not matter, and a ban of a member stops it speaking.
+    a.send("MODE #b +b BOB!*@*")
+    assert b.expect("MODE", "#b").params[1:] == ["+b", "BOB!*@*"]
+    b.send("PRIVMSG #b :can I?")
+    assert "banned" in b.expect("404").params[2]
+    # A ban set twice is one; -b lifts it, even in another case.
+    a.send("MODE #b +b carol")
+    a.send("MODE #b -b CAROL!*@*")
+    assert b.expect("MODE", "#b").params[1:] == ["-b", "carol!*@*"]
+    c.join("#b")
+    # Anyone may see the list; only operators change it.
+    c.send("MODE #b +b x")
+    c.expect("482")
+    assert [m for m, _ in banlist(c, "#b")] == ["*!*@127.0.0.2", "BOB!*@*"]
+
+
+def test_ban_list_full(clients):
+    a = clients("alice").join("#full")
+    for i in range(0, 100, 4):
+        a.send("MODE #full +bbbb " + " ".join("n%d" % (i + j)
+                                              for j in range(4)))
+    a.sync()
+    a.send("MODE #full +b one-too-many")
+    m = a.expect("478")
+    assert m.params[1:3] == ["#full", "one-too-many!*@*"]
+    assert len(banlist(a, "#full")) == 100
