@@ -21,6 +21,8 @@ BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+# systemd reads units from /usr/local/lib/systemd/system too.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 PKG_CONFIG ?= pkg-config
 PYTHON ?= /usr/bin/python3
 
@@ -254,7 +256,8 @@ lint: $(B)/natterd
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/natter
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/natter \
+	    $(DESTDIR)$(UNITDIR)
 	install -m 755 $(B)/natterd $(DESTDIR)$(SBINDIR)/natterd
 	install -m 755 $(B)/natter $(DESTDIR)$(BINDIR)/natter
 	install -m 644 man/natterd.8 $(DESTDIR)$(MANDIR)/man8/natterd.8
@@ -263,12 +266,17 @@ install: all
 	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
 	install -m 644 contrib/natterd.conf \
 	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
+	sed -e 's|/usr/local/sbin/natterd|$(SBINDIR)/natterd|g' \
+	    -e 's|/usr/local/share/natter|$(DATADIR)/natter|g' \
+	    contrib/natterd.service > $(DESTDIR)$(UNITDIR)/natterd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/natterd.service
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/natterd.conf.5 \
 	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
 	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
+	rm -f $(DESTDIR)$(UNITDIR)/natterd.service
 
 clean:
 	rm -rf build build-san build-fuzz

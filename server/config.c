@@ -127,6 +127,8 @@ static const struct config_opt config_opts[] = {
 	{ "tls-listen", 0, CONFIG_LISTEN, "HOST:PORT", NULL, 0, 0,
 	  0, CONFIG_REPEAT | CONFIG_TLS, "listen there for TLS; the usual "
 	  "port is 6697" },
+	{ "user", 0, CONFIG_STRING, "NAME", NULL, 0, 0, F(user), 0,
+	  "started as root, run as this user once the listeners are open" },
 	{ "version", 'V', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show the version" },
 };

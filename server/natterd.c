@@ -17,7 +17,10 @@
 /* natterd: main, the event loop and signals. */
 
 #include <sys/resource.h>
+#include <sys/types.h>
 
+#include <grp.h>
+#include <pwd.h>
 #include <malloc.h>
 #include <signal.h>
 #include <string.h>
@@ -35,6 +38,7 @@ static void	signal_stop(evutil_socket_t, short, void *);
 static void	signal_hup(evutil_socket_t, short, void *);
 static void	stop_timeout(evutil_socket_t, short, void *);
 static void	raise_nofile(void);
+static void	drop_privileges(const char *);
 static void	libevent_log(int, const char *);
 
 /* SIGINT, SIGTERM: tell every client, let output drain, then stop. */
@@ -107,6 +111,33 @@ server_reload(void)
 	motd_load(0);
 	tls_reload();
 	return (rv);
+}
+
+/*
+ * --user: once the listeners are open (low ports need root), become that
+ * user, groups and all, for good. Started as another user, say so and
+ * stay that user.
+ */
+static void
+drop_privileges(const char *name)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(name)) == NULL)
+		fatalx("--user %s: no such user", name);
+	if (geteuid() != 0) {
+		if (pw->pw_uid != geteuid())
+			log_warnx("--user %s: not started as root, running as "
+			    "uid %lu", name, (unsigned long)geteuid());
+		return;
+	}
+	if (setgroups(1, &pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
+		fatal("--user %s", name);
+	if (pw->pw_uid != 0 && setuid(0) == 0)
+		fatalx("--user %s: root could be regained", name);
+	log_info("running as %s (uid %lu, gid %lu)", name,
+	    (unsigned long)pw->pw_uid, (unsigned long)pw->pw_gid);
 }
 
 /* Use the hard limit on open files; keep room for listeners and logs. */
@@ -184,6 +215,9 @@ main(int argc, char **argv)
 			config_usage_error("--%s: %s", conf.listen_tls[i] ?
 			    "tls-listen" : "listen", why);
 	}
+
+	if (conf.user != NULL)
+		drop_privileges(conf.user);
 
 	sigint = evsignal_new(base, SIGINT, signal_stop, NULL);
 	sigterm = evsignal_new(base, SIGTERM, signal_stop, NULL);

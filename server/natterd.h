@@ -71,6 +71,7 @@ struct config {
 	char		*tls_cert;
 	char		*tls_key;
 	char		*config_path;	/* --config FILE, or NULL */
+	char		*user;		/* --user: drop root to it */
 	char		*listen[CONFIG_LISTENERS];	/* HOST:PORT */
 	int		 listen_tls[CONFIG_LISTENERS];
 	int		 nlisten;

@@ -52,7 +52,7 @@ def test_help_lists_every_option_with_its_default():
         "motd": None, "name": "natterd", "network": "natter",
         "password": None, "ping-interval": "120", "ping-timeout": "60",
         "recvq": "16384", "reg-timeout": "60", "sendq": "1048576",
-        "tls-cert": None, "tls-key": None, "tls-listen": None,
+        "tls-cert": None, "tls-key": None, "tls-listen": None, "user": None,
         "version": None}, opts
     assert run("-h").stdout == run("--help").stdout
 
