@@ -159,26 +159,14 @@ irc_kill(struct client *c, struct msg *m)
 int
 irc_wallops(struct client *c, struct msg *m)
 {
-	struct client	*t;
-	char		 line[MSG_LINELEN + 1];
-	int		 n;
-
 	if (oper_denied(c))
 		return (0);
 	if (m->params[0][0] == '\0') {
 		reply(c, ERR_NEEDMOREPARAMS_MSG, "WALLOPS");
 		return (0);
 	}
-	n = msg_formatl(line, sizeof line, c->prefix, "WALLOPS",
-	    m->params[0], (char *)NULL);
-	if (n < 0) {
+	if (user_wallops(c, m->params[0]) != 0)
 		reply(c, ERR_TEXTTOOLONG_MSG, "WALLOPS text too long");
-		return (0);
-	}
-	RB_FOREACH(t, nicks, &nicks) {
-		if (t->flags & CLIENT_WALLOPS)
-			conn_write(t, line, n);
-	}
 	return (0);
 }
 

@@ -322,6 +322,7 @@ void	 user_set_prefix(struct client *);
 void	 user_registered(struct client *);
 void	 user_set_invisible(struct client *, int);
 void	 user_set_oper(struct client *, int);
+int	 user_wallops(struct client *, const char *);
 void	 user_rename(struct client *, const char *);
 int	 user_message(struct client *, struct client *, const char *,
 	     const char *);

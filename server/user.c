@@ -207,6 +207,28 @@ user_message(struct client *c, struct client *t, const char *cmd,
 	return (0);
 }
 
+/*
+ * WALLOPS text from the operator c to every user with +w: stamped once,
+ * like any message to many. Return -1 if it does not fit.
+ */
+int
+user_wallops(struct client *c, const char *text)
+{
+	char		 line[MSG_LINELEN + 1];
+	struct chanmsg	 cm;
+	struct out	 o;
+	struct client	*t;
+
+	channel_msg_init(&cm, NULL, c, "WALLOPS", 1, &text);
+	if (channel_prepare(&cm, line, sizeof line, &o) != 0)
+		return (-1);
+	RB_FOREACH(t, nicks, &nicks) {
+		if (t->flags & CLIENT_WALLOPS)
+			out_send(t, &o);
+	}
+	return (0);
+}
+
 /* A registered user leaves: tell its peers once, then leave channels. */
 void
 user_quit(struct client *c, const char *reason)

@@ -156,6 +156,16 @@ def test_wallops_to_plus_w_only(natterd, tmp_path):
     m = w.expect("WALLOPS")
     assert (m.nick, m.params) == ("alice", ["maintenance at noon"])
     n.quiet("WALLOPS")
+    # Like any message to many, one stamp for every copy.
+    x = Client(s.port, "xena", caps=("server-time",))
+    y = Client(s.port, "yuri", caps=("server-time",))
+    for c in (x, y):
+        c.send("MODE %s +w" % c.nick)
+        c.expect("MODE")
+    a.send("WALLOPS :stamped")
+    tx, ty = (c.expect("WALLOPS").tags.get("time") for c in (x, y))
+    assert tx is not None and tx == ty
+    w.expect("WALLOPS")
     w.send("MODE wendy -w")
     w.expect("MODE")
     a.send("WALLOPS :again")
