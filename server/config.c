@@ -144,6 +144,7 @@ static int	config_set_oper(struct config *, const char *, char *,
 		    size_t);
 static void	config_clear(struct config *);
 static void	config_listen_clear(struct config *);
+static void	config_default_listen(struct config *);
 static int	config_read(struct config *, const char *);
 static int	config_apply_given(struct config *);
 static int	config_same(const struct config_opt *, const struct config *,
@@ -457,6 +458,18 @@ config_defaults(void)
 	config_clear(&conf);
 }
 
+/* No listener given at all: the default one. */
+static void
+config_default_listen(struct config *cf)
+{
+	const struct config_opt	*o = config_find("listen");
+	char			 why[300];
+
+	if (cf->nlisten == 0 && config_set(cf, o, o->def, why,
+	    sizeof why) != 0)
+		fatalx("default --listen %s: %s", o->def, why);
+}
+
 static void
 config_listen_clear(struct config *cf)
 {
@@ -666,11 +679,7 @@ config_parse(int argc, char **argv)
 		printf("%s: ok\n", path);
 		exit(0);
 	}
-	if (conf.nlisten == 0) {
-		o = config_find("listen");
-		if (config_set(&conf, o, o->def, why, sizeof why) != 0)
-			fatalx("default --listen %s: %s", o->def, why);
-	}
+	config_default_listen(&conf);
 }
 
 /*
@@ -812,17 +821,13 @@ config_reload(void)
 		log_warnx("%s: %s", path, why);
 		errors = 1;
 	}
-	if (errors == 0 && next.nlisten == 0) {
-		o = config_find("listen");
-		if (config_set(&next, o, o->def, why, sizeof why) != 0)
-			fatalx("default --listen %s: %s", o->def, why);
-	}
 	if (errors != 0) {
 		log_warnx("%s: not reloaded, the running configuration "
 		    "stays", path);
 		config_release(&next);
 		return (-1);
 	}
+	config_default_listen(&next);
 	changed[0] = later[0] = '\0';
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
