@@ -36,6 +36,18 @@ struct modeline {
 };
 _Static_assert(2 + NATTERD_MODES <= MSG_MAXPARAMS, "too many MODE params");
 
+/* The channel modes that are flags, in the order 324 and MODE show them. */
+static const struct {
+	char	 letter;
+	int	 flag;
+} mode_flags[] = {
+	{ 'i', CHAN_INVITEONLY },
+	{ 'm', CHAN_MODERATED },
+	{ 'n', CHAN_NOEXTERNAL },
+	{ 't', CHAN_TOPICLOCK },
+};
+#define MODE_NFLAGS	(sizeof mode_flags / sizeof mode_flags[0])
+
 static void	mode_flush(struct channel *, struct client *,
 		    struct modeline *);
 static void	mode_add(struct channel *, struct client *, struct modeline *,
@@ -86,8 +98,9 @@ mode_add(struct channel *ch, struct client *c, struct modeline *ml,
 /*
  * MODE on a channel: +i, +m, +n, +t, +k key, +l limit, +b mask, and
  * +o/-o and +v/-v nick (at most MODES of those per command); "b" with no
- * argument lists the bans, as clients ask on join. Changes apply in order; the channel is told
- * their net effect, so "+t-t+t-t" cannot make one command into a flood.
+ * argument lists the bans, as clients ask on join. Changes apply in
+ * order; the channel is told their net effect, so "+t-t+t-t" cannot make
+ * one command into a flood.
  */
 static void
 mode_channel(struct client *c, struct msg *m, struct channel *ch)
@@ -96,7 +109,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	struct client	*t;
 	struct modeline	 ml;
 	const char	*p, *q, *key, *v;
-	char		 bad[8], cur[64], num[16];
+	char		 bad[8], cur[64], num[16], letters[MODE_NFLAGS + 3];
 	uint32_t	 cp;
 	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
 	int		 denied = 0, listed = 0, modes, before, limit;
@@ -104,6 +117,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	char		 mask[NATTERD_MODES][NATTERD_MASKLEN + 1];
 	char		 bandir[NATTERD_MODES];
 	int		 nbans = 0, n;
+	size_t		 f, nl = 0;
 	long		 l;
 	char		*end;
 
@@ -111,12 +125,16 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	if (m->nparams < 2) {
 		/* The key only to members, as ngIRCd and InspIRCd do. */
 		snprintf(num, sizeof num, "%d", ch->limit);
-		snprintf(cur, sizeof cur, "+%s%s%s%s%s%s%s%s%s%s",
-		    (ch->modes & CHAN_INVITEONLY) ? "i" : "",
-		    (ch->modes & CHAN_MODERATED) ? "m" : "",
-		    (ch->modes & CHAN_NOEXTERNAL) ? "n" : "",
-		    (ch->modes & CHAN_TOPICLOCK) ? "t" : "",
-		    ch->key != NULL ? "k" : "", ch->limit > 0 ? "l" : "",
+		for (f = 0; f < MODE_NFLAGS; f++) {
+			if (ch->modes & mode_flags[f].flag)
+				letters[nl++] = mode_flags[f].letter;
+		}
+		if (ch->key != NULL)
+			letters[nl++] = 'k';
+		if (ch->limit > 0)
+			letters[nl++] = 'l';
+		letters[nl] = '\0';
+		snprintf(cur, sizeof cur, "+%s%s%s%s%s", letters,
 		    ch->key != NULL ? " " : "", ch->key == NULL ? "" :
 		    mb != NULL ? ch->key : "*", ch->limit > 0 ? " " : "",
 		    ch->limit > 0 ? num : "");
@@ -218,9 +236,10 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		if (*p != 'o' && *p != 'v') {
-			flag = *p == 'n' ? CHAN_NOEXTERNAL : *p == 't' ?
-			    CHAN_TOPICLOCK : *p == 'i' ? CHAN_INVITEONLY :
-			    CHAN_MODERATED;
+			/* One of mode_flags: the rest went above. */
+			for (f = 0; mode_flags[f].letter != *p; f++)
+				;
+			flag = mode_flags[f].flag;
 			if (dir)
 				modes |= flag;
 			else
@@ -266,18 +285,12 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	memset(&ml, 0, sizeof ml);
 	ml.params[0] = ch->name;
 	ml.params[1] = ml.changes;
-	if ((before ^ modes) & CHAN_INVITEONLY)
-		mode_add(ch, c, &ml, (modes & CHAN_INVITEONLY) ? '+' : '-',
-		    'i', NULL);
-	if ((before ^ modes) & CHAN_MODERATED)
-		mode_add(ch, c, &ml, (modes & CHAN_MODERATED) ? '+' : '-',
-		    'm', NULL);
-	if ((before ^ modes) & CHAN_NOEXTERNAL)
-		mode_add(ch, c, &ml, (modes & CHAN_NOEXTERNAL) ? '+' : '-',
-		    'n', NULL);
-	if ((before ^ modes) & CHAN_TOPICLOCK)
-		mode_add(ch, c, &ml, (modes & CHAN_TOPICLOCK) ? '+' : '-',
-		    't', NULL);
+	for (f = 0; f < MODE_NFLAGS; f++) {
+		flag = mode_flags[f].flag;
+		if ((before ^ modes) & flag)
+			mode_add(ch, c, &ml, (modes & flag) ? '+' : '-',
+			    mode_flags[f].letter, NULL);
+	}
 	/* A key or limit changed to the same value is no change. */
 	if (key != ch->key && (key == NULL || ch->key == NULL ||
 	    strcmp(key, ch->key) != 0)) {
