@@ -94,7 +94,8 @@ static const struct config_opt config_opts[] = {
 	{ "max-clients", 0, CONFIG_INT, "N", "1024", 1, 1000000,
 	  F(max_clients), CONFIG_RELOAD, "connections in all" },
 	{ "max-per-ip", 0, CONFIG_INT, "N", "16", 0, 1000000,
-	  F(max_per_ip), CONFIG_RELOAD, "connections from one address, 0 = any" },
+	  F(max_per_ip), CONFIG_RELOAD, "connections from one address, "
+	  "0 = any" },
 	{ "motd", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(motd_path), CONFIG_RELOAD, "message of the day" },
 	{ "name", 0, CONFIG_STRING, "NAME", "natterd", 1, 63,
@@ -102,14 +103,16 @@ static const struct config_opt config_opts[] = {
 	{ "network", 0, CONFIG_STRING, "NAME", "natter", 1, 63,
 	  F(network), CONFIG_RELOAD, "network name in ISUPPORT" },
 	{ "password", 0, CONFIG_STRING, "PASS", NULL, 0, 0,
-	  F(password), CONFIG_RELOAD, "clients must send PASS before registering" },
+	  F(password), CONFIG_RELOAD, "clients must send PASS before "
+	  "registering" },
 	{ "oper", 0, CONFIG_OPER, "NAME HASH [MASK]", NULL, 0, 0, 0,
 	  CONFIG_REPEAT | CONFIG_RELOAD | CONFIG_FILEONLY, "an IRC operator: "
 	  "OPER NAME and the password whose crypt(3) hash natterd "
 	  "--hash-password made, from a nick!user@host matching MASK "
 	  "(* if none)" },
 	{ "ping-interval", 0, CONFIG_INT, "SECS", "120", 1, 86400,
-	  F(ping_interval), CONFIG_RELOAD, "idle time before the server PINGs" },
+	  F(ping_interval), CONFIG_RELOAD, "idle time before the server "
+	  "PINGs" },
 	{ "ping-timeout", 0, CONFIG_INT, "SECS", "60", 1, 86400,
 	  F(ping_timeout), CONFIG_RELOAD, "time to answer that PING" },
 	{ "recvq", 0, CONFIG_SIZE, "BYTES", "16384",

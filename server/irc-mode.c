@@ -182,7 +182,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			continue;
 		}
 		if (*p == 'b') {
-			if (nbans == NATTERD_MODES || m->params[arg][0] == '\0') {
+			if (nbans == NATTERD_MODES ||
+			    m->params[arg][0] == '\0') {
 				arg++;
 				continue;
 			}

@@ -182,7 +182,7 @@ struct channel {
 #define CHAN_MODERATED		0x8	/* +m */
 	struct ban		*bans;		/* +b, in the order set */
 	int			 nbans;
-	uint64_t		*invited;	/* client ids, until they join */
+	uint64_t		*invited;	/* client ids, until joined */
 	int			 ninvited;
 	char			*key;		/* +k, or NULL */
 	int			 limit;		/* +l, or 0 */

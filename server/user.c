@@ -37,6 +37,7 @@ int		 user_opers;		/* of which +o */
 static unsigned long	 user_mark;
 
 static int	user_fanout(struct chanmsg *, int);
+static void	user_set_counted(struct client *, int, int, int *);
 
 static int
 user_cmp(struct client *a, struct client *b)
@@ -104,34 +105,33 @@ user_registered(struct client *c)
 	log_info("registered %llu %s", (unsigned long long)c->id, c->prefix);
 }
 
+/* Set or clear a counted user mode flag, keeping its count true. */
+static void
+user_set_counted(struct client *c, int flag, int on, int *count)
+{
+	if (!!(c->flags & flag) == !!on)
+		return;
+	if (on) {
+		c->flags |= flag;
+		(*count)++;
+	} else {
+		c->flags &= ~flag;
+		(*count)--;
+	}
+}
+
 /* User mode +o (on set: OPER succeeded) or -o. */
 void
 user_set_oper(struct client *c, int on)
 {
-	if (!!(c->flags & CLIENT_OPER) == !!on)
-		return;
-	if (on) {
-		c->flags |= CLIENT_OPER;
-		user_opers++;
-	} else {
-		c->flags &= ~CLIENT_OPER;
-		user_opers--;
-	}
+	user_set_counted(c, CLIENT_OPER, on, &user_opers);
 }
 
 /* User mode +i (on set) or -i. */
 void
 user_set_invisible(struct client *c, int on)
 {
-	if (!!(c->flags & CLIENT_INVISIBLE) == !!on)
-		return;
-	if (on) {
-		c->flags |= CLIENT_INVISIBLE;
-		user_invisible++;
-	} else {
-		c->flags &= ~CLIENT_INVISIBLE;
-		user_invisible--;
-	}
+	user_set_counted(c, CLIENT_INVISIBLE, on, &user_invisible);
 }
 
 /*
