@@ -39,6 +39,7 @@ int		 channel_count;
 
 static void	channel_msgid(char *);
 static void	channel_id64(char *, const unsigned char *, size_t);
+static int	channel_ban_find(struct channel *, const char *);
 
 static int
 channel_cmp(struct channel *a, struct channel *b)
@@ -199,6 +200,19 @@ channel_invited(struct channel *ch, struct client *c)
 	return (0);
 }
 
+/* Where ch's ban list holds mask, whatever its case; -1 if nowhere. */
+static int
+channel_ban_find(struct channel *ch, const char *mask)
+{
+	int	 i;
+
+	for (i = 0; i < ch->nbans; i++) {
+		if (name_cmp(ch->bans[i].mask, mask) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
 /*
  * Ban mask (already in nick!user@host form) from ch, set by who. Return
  * 0 if added, 1 if it was there already, -1 if the list is full.
@@ -207,12 +221,9 @@ int
 channel_ban(struct channel *ch, const char *mask, const char *who)
 {
 	struct ban	*b;
-	int		 i;
 
-	for (i = 0; i < ch->nbans; i++) {
-		if (name_cmp(ch->bans[i].mask, mask) == 0)
-			return (1);
-	}
+	if (channel_ban_find(ch, mask) != -1)
+		return (1);
 	if (ch->nbans == NATTERD_BANS)
 		return (-1);
 	if (ch->bans == NULL)
@@ -233,17 +244,14 @@ channel_unban(struct channel *ch, char *mask, size_t size)
 {
 	int	 i;
 
-	for (i = 0; i < ch->nbans; i++) {
-		if (name_cmp(ch->bans[i].mask, mask) == 0) {
-			snprintf(mask, size, "%s", ch->bans[i].mask);
-			free(ch->bans[i].mask);
-			memmove(ch->bans + i, ch->bans + i + 1,
-			    (ch->nbans - i - 1) * sizeof *ch->bans);
-			ch->nbans--;
-			return (0);
-		}
-	}
-	return (-1);
+	if ((i = channel_ban_find(ch, mask)) == -1)
+		return (-1);
+	snprintf(mask, size, "%s", ch->bans[i].mask);
+	free(ch->bans[i].mask);
+	memmove(ch->bans + i, ch->bans + i + 1,
+	    (ch->nbans - i - 1) * sizeof *ch->bans);
+	ch->nbans--;
+	return (0);
 }
 
 /* Whether a ban of ch matches c's nick!user@host, folded. */
