@@ -22,6 +22,8 @@
 #include "natterd.h"
 
 static int	message(struct client *, struct msg *, const char *);
+static int	notice(struct client *, struct msg *);
+static const char *message_refused(struct channel *, struct client *);
 static void	message_too_long(struct client *, const char *,
 		    const char *, size_t);
 
@@ -40,16 +42,16 @@ message_too_long(struct client *c, const char *cmd, const char *target,
 }
 
 /*
- * Deliver text from c to each target of a comma list. Errors are
- * answered for NOTICE too: nothing fails silently here.
+ * Deliver text from c to each target of a comma list. A NOTICE is never
+ * answered, not even with an error (RFC 2812 3.3.2): that is what keeps
+ * two bots from answering each other forever.
  */
 static int
 message(struct client *c, struct msg *m, const char *cmd)
 {
 	char		*target, *last;
-	const char	*text;
+	const char	*text, *why;
 	struct channel	*ch;
-	struct member	*mb;
 	struct client	*t;
 	int		 count = 0;
 
@@ -76,22 +78,9 @@ message(struct client *c, struct msg *m, const char *cmd)
 				    reply_param(target), "No such channel");
 				continue;
 			}
-			mb = channel_member(ch, c);
-			if (mb == NULL && (ch->modes & CHAN_NOEXTERNAL)) {
+			if ((why = message_refused(ch, c)) != NULL) {
 				reply(c, ERR_CANNOTSENDTOCHAN_MSG, ch->name,
-				    "no external messages, +n");
-				continue;
-			}
-			if ((ch->modes & CHAN_MODERATED) && (mb == NULL ||
-			    !(mb->flags & (MEMBER_OP | MEMBER_VOICE)))) {
-				reply(c, ERR_CANNOTSENDTOCHAN_MSG, ch->name,
-				    "moderated, +m: only voice and operators");
-				continue;
-			}
-			if ((mb == NULL || !(mb->flags & (MEMBER_OP |
-			    MEMBER_VOICE))) && channel_banned(ch, c)) {
-				reply(c, ERR_CANNOTSENDTOCHAN_MSG, ch->name,
-				    "you are banned, +b");
+				    why);
 				continue;
 			}
 			if (channel_message(ch, c, cmd, text) != 0)
@@ -108,12 +97,60 @@ message(struct client *c, struct msg *m, const char *cmd)
 			message_too_long(c, cmd, t->nick, strlen(text));
 			continue;
 		}
-		if (t->away != NULL && strcmp(cmd, "PRIVMSG") == 0)
+		if (t->away != NULL)
 			reply(c, RPL_AWAY_MSG, t->nick, t->away);
 	}
 	if (count == 0)		/* only commas */
 		reply(c, ERR_NORECIPIENT_MSG, cmd);
 	return (0);
+}
+
+/*
+ * NOTICE is PRIVMSG that is never answered, not even with an error (RFC
+ * 2812 3.3.2): that is what keeps two bots from answering each other
+ * for ever. What cannot be delivered is dropped.
+ */
+static int
+notice(struct client *c, struct msg *m)
+{
+	char		*target, *last;
+	struct channel	*ch;
+	struct client	*t;
+	int		 count = 0;
+
+	if (m->nparams < 2 || m->params[1][0] == '\0')
+		return (0);
+	c->last_msg = time(NULL);
+	for (target = strtok_r(m->params[0], ",", &last); target != NULL &&
+	    ++count <= NATTERD_MAXTARGETS;
+	    target = strtok_r(NULL, ",", &last)) {
+		if (name_is_chan(target)) {
+			if ((ch = channel_find(target)) != NULL &&
+			    message_refused(ch, c) == NULL)
+				channel_message(ch, c, "NOTICE", m->params[1]);
+		} else if ((t = user_find(target)) != NULL &&
+		    (t->flags & CLIENT_REGISTERED))
+			user_message(c, t, "NOTICE", m->params[1]);
+	}
+	return (0);
+}
+
+/* Why c may not speak in ch, or NULL if it may. */
+static const char *
+message_refused(struct channel *ch, struct client *c)
+{
+	struct member	*mb;
+	int		 voiced;
+
+	mb = channel_member(ch, c);
+	voiced = mb != NULL && (mb->flags & (MEMBER_OP | MEMBER_VOICE));
+	if (mb == NULL && (ch->modes & CHAN_NOEXTERNAL))
+		return ("no external messages, +n");
+	if ((ch->modes & CHAN_MODERATED) && !voiced)
+		return ("moderated, +m: only voice and operators");
+	if (!voiced && channel_banned(ch, c))
+		return ("you are banned, +b");
+	return (NULL);
 }
 
 int
@@ -125,5 +162,5 @@ irc_privmsg(struct client *c, struct msg *m)
 int
 irc_notice(struct client *c, struct msg *m)
 {
-	return (message(c, m, "NOTICE"));
+	return (notice(c, m));
 }

@@ -87,9 +87,6 @@ def test_message_errors(room):
     a.send("PRIVMSG")
     m = a.expect("411")
     assert m.params == ["alice", "No recipient given (PRIVMSG)"]
-    a.send("NOTICE")
-    m = a.expect("411")
-    assert m.params == ["alice", "No recipient given (NOTICE)"]
     a.send("PRIVMSG bob")
     m = a.expect("412")
     assert m.params == ["alice", "No text to send"]
@@ -98,6 +95,30 @@ def test_message_errors(room):
     assert m.params == ["alice", "No text to send"]
     for x in (b, c):
         x.quiet("PRIVMSG", "NOTICE")
+
+
+def test_notice_is_never_answered(room, clients):
+    """RFC 2812 3.3.2: no reply to a NOTICE, not even an error."""
+    a, b, c, d = room
+    m = clients("mod").join("#mod")
+    m.send("MODE #mod +m")
+    m.expect("MODE")
+    for line in ("NOTICE", "NOTICE bob", "NOTICE bob :", "NOTICE , :hi",
+                 "NOTICE #ghosts :anyone?", "NOTICE nobody :hi",
+                 "NOTICE #mod :outside, +n", "NOTICE %s :many" %
+                 ",".join(["bob"] * 9), "NOTICE bob :" + "x" * 490):
+        d.send(line)
+        got = [x for x in d.sync() if x.command != "PING"]
+        assert got == [], (line, got)
+    # The first eight targets of a long list still get it; too long for
+    # bob with dave's prefix, the last is dropped.
+    got = [x.params for x in b.sync() if x.command == "NOTICE"]
+    assert got == [["bob", "many"]] * 8
+    b.send("AWAY :out")
+    b.expect("306")
+    d.send("NOTICE bob :while away")
+    assert b.expect("NOTICE").params == ["bob", "while away"]
+    assert [x.command for x in d.sync()] == []
 
 
 def test_too_many_targets_407(room):
@@ -289,7 +310,6 @@ def test_only_commas_is_no_target(clients):
     """A target list of nothing but commas is answered, not ignored."""
     a = clients("alice").join("#room")
     for line, num, param in (("PRIVMSG ,,, :hi", "411", None),
-                             ("NOTICE , :hi", "411", None),
                              ("JOIN ,", "461", "JOIN"),
                              ("PART ,,", "461", "PART"),
                              ("KICK #room ,", "461", "KICK"),
