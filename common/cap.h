@@ -28,6 +28,8 @@
 #define CAP_ECHO_MESSAGE	0x1
 #define CAP_SERVER_TIME		0x2
 #define CAP_USERHOST_IN_NAMES	0x4
+#define CAP_MULTI_PREFIX	0x8
+#define CAP_INVITE_NOTIFY	0x10
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */

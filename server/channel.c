@@ -39,7 +39,8 @@ int		 channel_count;
 
 static void	channel_msgid(char *);
 static void	channel_id64(char *, const unsigned char *, size_t);
-static int	channel_ban_find(struct channel *, const char *);
+static int	channel_list_find(struct channel *, int, const char *);
+static int	channel_list_match(struct channel *, int, struct client *);
 
 static int
 channel_cmp(struct channel *a, struct channel *b)
@@ -79,16 +80,18 @@ channel_create(const char *name)
 static void
 channel_destroy(struct channel *ch)
 {
-	int	 i;
+	int	 i, l;
 
 	RB_REMOVE(channels, &channels, ch);
 	channel_count--;
 	free(ch->topic);
 	free(ch->key);
 	free(ch->invited);
-	for (i = 0; i < ch->nbans; i++)
-		free(ch->bans[i].mask);
-	free(ch->bans);
+	for (l = 0; l < LIST_COUNT; l++) {
+		for (i = 0; i < ch->nmasks[l]; i++)
+			free(ch->masks[l][i].mask);
+		free(ch->masks[l]);
+	}
 	free(ch);
 }
 
@@ -183,12 +186,17 @@ channel_invite(struct channel *ch, struct client *c)
 	ch->invited[ch->ninvited++] = c->id;
 }
 
-/* Whether c was invited to ch; the invitation is used up. */
+/*
+ * Whether c may join ch past +i: it was invited (the invitation is used
+ * up) or an invite exception (+I) matches it.
+ */
 int
 channel_invited(struct channel *ch, struct client *c)
 {
 	int	 i;
 
+	if (channel_list_match(ch, LIST_INVEX, c))
+		return (1);
 	for (i = 0; i < ch->ninvited; i++) {
 		if (ch->invited[i] == c->id) {
 			memmove(ch->invited + i, ch->invited + i + 1,
@@ -200,71 +208,85 @@ channel_invited(struct channel *ch, struct client *c)
 	return (0);
 }
 
-/* Where ch's ban list holds mask, whatever its case; -1 if nowhere. */
+/* Where ch's list (LIST_BAN, ...) holds mask, whatever its case; or -1. */
 static int
-channel_ban_find(struct channel *ch, const char *mask)
+channel_list_find(struct channel *ch, int list, const char *mask)
 {
 	int	 i;
 
-	for (i = 0; i < ch->nbans; i++) {
-		if (name_cmp(ch->bans[i].mask, mask) == 0)
+	for (i = 0; i < ch->nmasks[list]; i++) {
+		if (name_cmp(ch->masks[list][i].mask, mask) == 0)
 			return (i);
 	}
 	return (-1);
 }
 
 /*
- * Ban mask (already in nick!user@host form) from ch, set by who. Return
- * 0 if added, 1 if it was there already, -1 if the list is full.
+ * Add mask (already in nick!user@host form) to ch's list, set by who.
+ * Return 0 if added, 1 if it was there already, -1 if the lists are
+ * full: +b, +e and +I share NATTERD_BANS (MAXLIST=beI:100).
  */
 int
-channel_ban(struct channel *ch, const char *mask, const char *who)
+channel_list_add(struct channel *ch, int list, const char *mask,
+    const char *who)
 {
-	struct ban	*b;
+	struct chanmask	*cm;
+	int		 i, total = 0;
 
-	if (channel_ban_find(ch, mask) != -1)
+	if (channel_list_find(ch, list, mask) != -1)
 		return (1);
-	if (ch->nbans == NATTERD_BANS)
+	for (i = 0; i < LIST_COUNT; i++)
+		total += ch->nmasks[i];
+	if (total >= NATTERD_BANS)
 		return (-1);
-	if (ch->bans == NULL)
-		ch->bans = xcalloc(NATTERD_BANS, sizeof *ch->bans);
-	b = &ch->bans[ch->nbans++];
-	b->mask = xstrdup(mask);
-	snprintf(b->who, sizeof b->who, "%s", who);
-	b->when = time(NULL);
+	if (ch->masks[list] == NULL)
+		ch->masks[list] = xcalloc(NATTERD_BANS,
+		    sizeof *ch->masks[list]);
+	cm = &ch->masks[list][ch->nmasks[list]++];
+	cm->mask = xstrdup(mask);
+	snprintf(cm->who, sizeof cm->who, "%s", who);
+	cm->when = time(NULL);
 	return (0);
 }
 
 /*
- * Lift the ban mask, and leave in mask (size bytes) how it was set; -1
- * if there was none.
+ * Take mask off ch's list, and leave in mask (size bytes) how it was
+ * set; -1 if it was not there.
  */
 int
-channel_unban(struct channel *ch, char *mask, size_t size)
+channel_list_del(struct channel *ch, int list, char *mask, size_t size)
 {
-	int	 i;
+	struct chanmask	*v = ch->masks[list];
+	int		 i;
 
-	if ((i = channel_ban_find(ch, mask)) == -1)
+	if ((i = channel_list_find(ch, list, mask)) == -1)
 		return (-1);
-	snprintf(mask, size, "%s", ch->bans[i].mask);
-	free(ch->bans[i].mask);
-	memmove(ch->bans + i, ch->bans + i + 1,
-	    (ch->nbans - i - 1) * sizeof *ch->bans);
-	ch->nbans--;
+	snprintf(mask, size, "%s", v[i].mask);
+	free(v[i].mask);
+	memmove(v + i, v + i + 1, (ch->nmasks[list] - i - 1) * sizeof *v);
+	ch->nmasks[list]--;
 	return (0);
 }
 
-/* Whether a ban of ch matches c's nick!user@host, folded. */
-int
-channel_banned(struct channel *ch, struct client *c)
+/* Whether a mask on ch's list matches c's nick!user@host, folded. */
+static int
+channel_list_match(struct channel *ch, int list, struct client *c)
 {
 	int	 i;
 
-	for (i = 0; i < ch->nbans; i++) {
-		if (name_match(ch->bans[i].mask, c->prefix))
+	for (i = 0; i < ch->nmasks[list]; i++) {
+		if (name_match(ch->masks[list][i].mask, c->prefix))
 			return (1);
 	}
 	return (0);
+}
+
+/* Whether c is banned from ch: a ban (+b) matches and no exception (+e). */
+int
+channel_banned(struct channel *ch, struct client *c)
+{
+	return (channel_list_match(ch, LIST_BAN, c) &&
+	    !channel_list_match(ch, LIST_EXCEPT, c));
 }
 
 /* Set ch's key (+k; NULL: -k). */
@@ -309,15 +331,32 @@ channel_set_voice(struct member *m, int voice)
 		m->flags &= ~MEMBER_VOICE;
 }
 
-/* A member's highest status as NAMES, WHO and WHOIS show it: @, + or "". */
+/*
+ * A member's status as NAMES, WHO and WHOIS show it: @, + or "", or with
+ * multi-prefix in caps every one of them, "@+".
+ */
 const char *
-channel_prefix(const struct member *m)
+channel_prefix(const struct member *m, int caps)
 {
+	if ((m->flags & (MEMBER_OP | MEMBER_VOICE)) ==
+	    (MEMBER_OP | MEMBER_VOICE) && (caps & CAP_MULTI_PREFIX))
+		return ("@+");
 	if (m->flags & MEMBER_OP)
 		return ("@");
 	if (m->flags & MEMBER_VOICE)
 		return ("+");
 	return ("");
+}
+
+/*
+ * Whether ch is hidden from c by any of modes (CHAN_SECRET, CHAN_PRIVATE):
+ * never from its members, nor from IRC operators.
+ */
+int
+channel_hidden(struct channel *ch, struct client *c, int modes)
+{
+	return ((ch->modes & modes) && !(c->flags & CLIENT_OPER) &&
+	    channel_member(ch, c) == NULL);
 }
 
 /* Write len bytes as base64url (RFC 4648 section 5), no padding. */
@@ -441,7 +480,9 @@ channel_prepare(struct chanmsg *cm, char *line, size_t size, struct out *o)
 /*
  * Deliver cm to every member of its channel. With CHANMSG_ECHO (PRIVMSG,
  * NOTICE) the sender gets it only if it asked for echo-message, and then
- * whether it is a member or not (-n). Return -1 if it does not fit.
+ * whether it is a member or not (-n). Some go to fewer: with caps only
+ * to those who asked for one of them, with CHANMSG_OPS only to channel
+ * operators. Return -1 if it does not fit.
  */
 int
 channel_deliver(struct chanmsg *cm)
@@ -457,8 +498,13 @@ channel_deliver(struct chanmsg *cm)
 	    (cm->sender->caps & CAP_ECHO_MESSAGE))
 		echo = cm->sender;
 	TAILQ_FOREACH(m, &cm->channel->members, centry) {
-		if (m->client != cm->sender || !(cm->flags & CHANMSG_ECHO))
-			out_send(m->client, &o);
+		if (m->client == cm->sender &&
+		    (cm->flags & (CHANMSG_ECHO | CHANMSG_NOTSELF)))
+			continue;
+		if ((cm->caps != 0 && !(m->client->caps & cm->caps)) ||
+		    ((cm->flags & CHANMSG_OPS) && !(m->flags & MEMBER_OP)))
+			continue;
+		out_send(m->client, &o);
 	}
 	if (echo != NULL)
 		out_send(echo, &o);
@@ -496,13 +542,28 @@ channel_message(struct channel *ch, struct client *c, const char *cmd,
 
 /*
  * Send ch's member list to c as 353 lines cut to fit, then 366. With
- * userhost-in-names each entry is nick!user@host.
+ * userhost-in-names each entry is nick!user@host. A secret channel (+s)
+ * has no members to those outside it.
  */
 void
 channel_names(struct client *c, struct channel *ch)
 {
-	channel_names_list(c, ch);
+	if (!channel_hidden(ch, c, CHAN_SECRET))
+		channel_names_list(c, ch);
 	reply(c, RPL_ENDOFNAMES_MSG, ch->name);
+}
+
+static void
+channel_names_flush(struct words *w)
+{
+	const struct channel	*ch = w->arg;
+	char			 sym = '=';
+
+	if (ch->modes & CHAN_SECRET)
+		sym = '@';
+	else if (ch->modes & CHAN_PRIVATE)
+		sym = '*';
+	reply(w->c, RPL_NAMREPLY_MSG, sym, ch->name, w->buf);
 }
 
 /* The 353 lines of channel_names(), without the 366. */
@@ -510,27 +571,17 @@ void
 channel_names_list(struct client *c, struct channel *ch)
 {
 	struct member	*m;
-	char		 list[MSG_LINELEN + 1];
-	size_t		 len = 0, room, n;
-	const char	*name;
+	struct words	 w;
 
-	/* ":server 353 nick = #chan :" and CR LF take this much. */
-	room = MSG_LINELEN - 2 - (strlen(conf.name) + strlen(reply_nick(c)) +
-	    strlen(ch->name) + 12);
+	/* ":server 353 nick = #chan :" and CR LF. */
+	words_init(&w, c, strlen(conf.name) + strlen(reply_nick(c)) +
+	    strlen(ch->name) + 14, channel_names_flush, ch);
 	TAILQ_FOREACH(m, &ch->members, centry) {
-		name = (c->caps & CAP_USERHOST_IN_NAMES) ? m->client->prefix :
-		    m->client->nick;
-		n = strlen(name) + strlen(channel_prefix(m));
-		if (len > 0 && len + 1 + n > room) {
-			reply(c, RPL_NAMREPLY_MSG, ch->name, list);
-			len = 0;
-		}
-		len += snprintf(list + len, sizeof list - len, "%s%s%s",
-		    len > 0 ? " " : "", channel_prefix(m),
-		    name);
+		words_add(&w, channel_prefix(m, c->caps),
+		    (c->caps & CAP_USERHOST_IN_NAMES) ? m->client->prefix :
+		    m->client->nick);
 	}
-	if (len > 0)
-		reply(c, RPL_NAMREPLY_MSG, ch->name, list);
+	words_end(&w);
 }
 
 /* At exit: every client is gone, but free whatever is left anyway. */

@@ -111,6 +111,7 @@ irc_invite(struct client *c, struct msg *m)
 	struct client	*t;
 	struct channel	*ch;
 	struct member	*mb;
+	struct chanmsg	 cm;
 	char		 line[MSG_LINELEN + 1];
 	int		 n;
 
@@ -144,6 +145,17 @@ irc_invite(struct client *c, struct msg *m)
 	    ch->name, (char *)NULL);
 	if (n > 0)
 		conn_write(t, line, n);
+	/*
+	 * invite-notify: the members who could invite too hear of it, as
+	 * InspIRCd does: on a +i channel the operators, else everyone.
+	 */
+	channel_msg_init(&cm, ch, c, "INVITE", 2, (const char *[]){ t->nick,
+	    ch->name });
+	cm.caps = CAP_INVITE_NOTIFY;
+	cm.flags = CHANMSG_NOTSELF;
+	if (ch->modes & CHAN_INVITEONLY)
+		cm.flags |= CHANMSG_OPS;
+	channel_deliver(&cm);
 	return (0);
 }
 
@@ -224,8 +236,8 @@ irc_topic(struct client *c, struct msg *m)
 }
 
 /*
- * NAMES #a,#b. Without a channel, only the end of the list is sent, as
- * the Modern IRC document allows: a list of every user helps nobody.
+ * NAMES #a,#b; without a channel, every channel c can see (RFC 2812).
+ * A missing channel gets just the 366, as in RFC 2812 and ngIRCd.
  */
 int
 irc_names(struct client *c, struct msg *m)
@@ -251,59 +263,81 @@ irc_names(struct client *c, struct msg *m)
 	return (0);
 }
 
+static void
+names_none_flush(struct words *w)
+{
+	reply(w->c, RPL_NAMREPLYNONE_MSG, w->buf);
+}
+
 /*
- * NAMES without a channel (RFC 2812): every channel's members, then the
- * visible users in no channel as "*", then one 366.
+ * NAMES without a channel: the members of every channel c can see, then
+ * as "*" the users c can see who are in none of those, then one 366.
+ * Secret and private channels (+s, +p) are left out, as RFC 2812 says,
+ * but for their members and IRC operators.
  */
 static void
 names_all(struct client *c)
 {
 	struct channel	*ch;
 	struct client	*t;
-	char		 list[MSG_LINELEN + 1];
-	size_t		 len = 0, room, n;
+	struct member	*mb;
+	struct words	 w;
+	int		 hide = CHAN_SECRET | CHAN_PRIVATE;
 
-	RB_FOREACH(ch, channels, &channels)
-		channel_names_list(c, ch);
-	/* ":server 353 nick * * :" and CR LF take this much. */
-	room = MSG_LINELEN - 2 - (strlen(conf.name) + strlen(reply_nick(c)) +
-	    12);
-	RB_FOREACH(t, nicks, &nicks) {
-		if (!(t->flags & CLIENT_REGISTERED) || t->nchannels > 0 ||
-		    ((t->flags & CLIENT_INVISIBLE) && t != c))
-			continue;
-		n = strlen(t->nick);
-		if (len > 0 && len + 1 + n > room) {
-			reply(c, RPL_NAMREPLYNONE_MSG, list);
-			len = 0;
-		}
-		len += snprintf(list + len, sizeof list - len, "%s%s",
-		    len > 0 ? " " : "", t->nick);
+	RB_FOREACH(ch, channels, &channels) {
+		if (!channel_hidden(ch, c, hide))
+			channel_names_list(c, ch);
 	}
-	if (len > 0)
-		reply(c, RPL_NAMREPLYNONE_MSG, list);
+	/* ":server 353 nick * * :" and CR LF. */
+	words_init(&w, c, strlen(conf.name) + strlen(reply_nick(c)) + 14,
+	    names_none_flush, NULL);
+	RB_FOREACH(t, nicks, &nicks) {
+		if (!(t->flags & CLIENT_REGISTERED) ||
+		    ((t->flags & CLIENT_INVISIBLE) && t != c &&
+		    !(c->flags & CLIENT_OPER)))
+			continue;
+		TAILQ_FOREACH(mb, &t->channels, uentry) {
+			if (!channel_hidden(mb->channel, c, hide))
+				break;
+		}
+		if (mb == NULL)
+			words_add(&w, "", t->nick);
+	}
+	words_end(&w);
 	reply(c, RPL_ENDOFNAMES_MSG, "*");
 }
 
-/* LIST [#a,#b]: every channel, or the ones named. */
+static void
+list_reply(struct client *c, struct channel *ch)
+{
+	reply(c, RPL_LIST_MSG, ch->name, ch->nmembers,
+	    ch->topic != NULL ? ch->topic : "");
+}
+
+/*
+ * LIST [#a,#b]: every channel, or the ones named. Secret and private
+ * channels (+s, +p) are not shown but to their members and operators.
+ */
 int
 irc_list(struct client *c, struct msg *m)
 {
 	char		*name, *last;
 	struct channel	*ch;
+	int		 hide = CHAN_SECRET | CHAN_PRIVATE;
 
 	reply(c, RPL_LISTSTART_MSG);
 	if (m->nparams > 0 && m->params[0][0] != '\0') {
 		for (name = strtok_r(m->params[0], ",", &last); name != NULL;
 		    name = strtok_r(NULL, ",", &last)) {
-			if ((ch = channel_find(name)) != NULL)
-				reply(c, RPL_LIST_MSG, ch->name, ch->nmembers,
-				    ch->topic != NULL ? ch->topic : "");
+			if ((ch = channel_find(name)) != NULL &&
+			    !channel_hidden(ch, c, hide))
+				list_reply(c, ch);
 		}
 	} else {
-		RB_FOREACH(ch, channels, &channels)
-			reply(c, RPL_LIST_MSG, ch->name, ch->nmembers,
-			    ch->topic != NULL ? ch->topic : "");
+		RB_FOREACH(ch, channels, &channels) {
+			if (!channel_hidden(ch, c, hide))
+				list_reply(c, ch);
+		}
 	}
 	reply(c, RPL_LISTEND_MSG);
 	return (0);

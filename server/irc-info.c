@@ -36,14 +36,15 @@ info_isupport(struct client *c)
 	char	 a[400], b[400];
 
 	snprintf(a, sizeof a, "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d "
-	    "CHANMODES=b,k,l,imnt CHANNELLEN=%d CHANTYPES=# KICKLEN=%d "
-	    "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d PREFIX=(ov)@+",
-	    NATTERD_AWAYLEN, conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN,
-	    NATTERD_MAXTARGETS, NATTERD_MODES, conf.network, NAME_NICKLEN);
-	snprintf(b, sizeof b, "MAXLIST=b:%d TARGMAX=JOIN:,KICK:%d,NAMES:,"
-	    "NOTICE:%d,PART:,PRIVMSG:%d,WHOIS:1 TOPICLEN=%d USERLEN=%d "
-	    "UTF8ONLY", NATTERD_BANS, NATTERD_MAXTARGETS, NATTERD_MAXTARGETS,
-	    NATTERD_MAXTARGETS, NATTERD_TOPICLEN, NAME_USERLEN);
+	    "CHANMODES=beI,k,l,imnpst CHANNELLEN=%d CHANTYPES=# EXCEPTS=e "
+	    "INVEX=I KICKLEN=%d MAXLIST=beI:%d", NATTERD_AWAYLEN,
+	    conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN, NATTERD_BANS);
+	snprintf(b, sizeof b, "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d "
+	    "PREFIX=(ov)@+ TARGMAX=JOIN:,KICK:%d,NAMES:,NOTICE:%d,PART:,"
+	    "PRIVMSG:%d,WHOIS:1 TOPICLEN=%d USERLEN=%d UTF8ONLY",
+	    NATTERD_MAXTARGETS, NATTERD_MODES, conf.network, NAME_NICKLEN,
+	    NATTERD_MAXTARGETS, NATTERD_MAXTARGETS, NATTERD_MAXTARGETS,
+	    NATTERD_TOPICLEN, NAME_USERLEN);
 	reply(c, RPL_ISUPPORT_MSG, a);
 	reply(c, RPL_ISUPPORT_MSG, b);
 }
@@ -163,10 +164,11 @@ irc_who(struct client *c, struct msg *m)
 	if (m->nparams > 0 && m->params[0][0] != '\0')
 		mask = m->params[0];
 	if (name_is_chan(mask)) {
-		if ((ch = channel_find(mask)) != NULL) {
+		if ((ch = channel_find(mask)) != NULL &&
+		    !channel_hidden(ch, c, CHAN_SECRET)) {
 			TAILQ_FOREACH(mb, &ch->members, centry)
 				who_reply(c, ch->name, mb->client,
-				    channel_prefix(mb));
+				    channel_prefix(mb, c->caps));
 		}
 	} else {
 		if (strcmp(mask, "0") == 0)
@@ -185,14 +187,25 @@ irc_who(struct client *c, struct msg *m)
 	return (0);
 }
 
-/* WHOIS [server] nick: one nick (TARGMAX WHOIS:1). */
+static void
+whois_channels_flush(struct words *w)
+{
+	const struct client	*t = w->arg;
+
+	reply(w->c, RPL_WHOISCHANNELS_MSG, t->nick, w->buf);
+}
+
+/*
+ * WHOIS [server] nick: one nick (TARGMAX WHOIS:1). Its secret and
+ * private channels are left out, but for their members and operators.
+ */
 int
 irc_whois(struct client *c, struct msg *m)
 {
-	char		*nick, *last, list[MSG_LINELEN + 1];
+	char		*nick, *last;
 	struct client	*t;
 	struct member	*mb;
-	size_t		 len = 0, n, room;
+	struct words	 w;
 
 	nick = strtok_r(m->params[m->nparams - 1], ",", &last);
 	if (nick == NULL) {
@@ -207,19 +220,16 @@ irc_whois(struct client *c, struct msg *m)
 	}
 	reply(c, RPL_WHOISUSER_MSG, t->nick, t->user, t->host,
 	    t->realname != NULL ? t->realname : "");
-	room = MSG_LINELEN - 2 - (strlen(conf.name) + strlen(c->nick) +
-	    strlen(t->nick) + 10);
+	/* ":server 319 nick target :" and CR LF. */
+	words_init(&w, c, strlen(conf.name) + strlen(c->nick) +
+	    strlen(t->nick) + 12, whois_channels_flush, t);
 	TAILQ_FOREACH(mb, &t->channels, uentry) {
-		n = strlen(mb->channel->name) + 1;
-		if (len > 0 && len + 1 + n > room) {
-			reply(c, RPL_WHOISCHANNELS_MSG, t->nick, list);
-			len = 0;
-		}
-		len += snprintf(list + len, sizeof list - len, "%s%s%s",
-		    len > 0 ? " " : "", channel_prefix(mb), mb->channel->name);
+		if (t == c || !channel_hidden(mb->channel, c,
+		    CHAN_SECRET | CHAN_PRIVATE))
+			words_add(&w, channel_prefix(mb, c->caps),
+			    mb->channel->name);
 	}
-	if (len > 0)
-		reply(c, RPL_WHOISCHANNELS_MSG, t->nick, list);
+	words_end(&w);
 	reply(c, RPL_WHOISSERVER_MSG, t->nick, conf.name, "natter server");
 	if (t->flags & CLIENT_OPER)
 		reply(c, RPL_WHOISOPERATOR_MSG, t->nick);

@@ -44,15 +44,30 @@ static const struct {
 	{ 'i', CHAN_INVITEONLY },
 	{ 'm', CHAN_MODERATED },
 	{ 'n', CHAN_NOEXTERNAL },
+	{ 'p', CHAN_PRIVATE },
+	{ 's', CHAN_SECRET },
 	{ 't', CHAN_TOPICLOCK },
 };
 #define MODE_NFLAGS	(sizeof mode_flags / sizeof mode_flags[0])
+
+/* The channel modes that are lists of masks. */
+static const struct {
+	char	 letter;
+	int	 list;
+} mode_lists[] = {
+	{ 'b', LIST_BAN },
+	{ 'e', LIST_EXCEPT },
+	{ 'I', LIST_INVEX },
+};
+#define MODE_NLISTS	(sizeof mode_lists / sizeof mode_lists[0])
 
 static void	mode_flush(struct channel *, struct client *,
 		    struct modeline *);
 static void	mode_add(struct channel *, struct client *, struct modeline *,
 		    char, char, const char *);
 static void	mode_channel(struct client *, struct msg *, struct channel *);
+static int	mode_list(char);
+static void	mode_list_show(struct client *, struct channel *, int);
 static void	mode_mask(char *, size_t, const char *);
 static void	mode_user(struct client *, struct msg *);
 
@@ -115,8 +130,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	int		 denied = 0, listed = 0, modes, before, limit;
 	int		 was[NATTERD_MODES], bits[NATTERD_MODES], bit;
 	char		 mask[NATTERD_MODES][NATTERD_MASKLEN + 1];
-	char		 bandir[NATTERD_MODES];
-	int		 nbans = 0, n;
+	char		 maskdir[NATTERD_MODES], maskletter[NATTERD_MODES];
+	int		 nmasks = 0, n, list;
 	size_t		 f, nl = 0;
 	long		 l;
 	char		*end;
@@ -151,17 +166,14 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			dir = *p == '+';
 			continue;
 		}
-		if (*p == 'b' && arg >= m->nparams) {
-			if (!listed++) {
-				for (i = 0; i < ch->nbans; i++)
-					reply(c, RPL_BANLIST_MSG, ch->name,
-					    ch->bans[i].mask, ch->bans[i].who,
-					    (long long)ch->bans[i].when);
-				reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
-			}
+		list = mode_list(*p);
+		if (list != -1 && arg >= m->nparams) {
+			if (!(listed & (1 << list)))
+				mode_list_show(c, ch, list);
+			listed |= 1 << list;
 			continue;
 		}
-		if (strchr("imntovklb", *p) == NULL) {
+		if (strchr("imnpstovklbeI", *p) == NULL) {
 			/* Name the whole character, not one byte of it. */
 			q = p;
 			utf8_decode(&q, p + strlen(p), &cp);
@@ -181,25 +193,28 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			}
 			continue;
 		}
-		if (*p == 'b') {
-			if (nbans == NATTERD_MODES ||
+		if (list != -1) {
+			if (nmasks == NATTERD_MODES ||
 			    m->params[arg][0] == '\0') {
 				arg++;
 				continue;
 			}
-			mode_mask(mask[nbans], sizeof mask[nbans],
+			v = mask[nmasks];
+			mode_mask(mask[nmasks], sizeof mask[nmasks],
 			    m->params[arg++]);
 			if (dir) {
-				n = channel_ban(ch, mask[nbans], c->nick);
+				n = channel_list_add(ch, list, v, c->nick);
 				if (n < 0)
 					reply(c, ERR_BANLISTFULL_MSG, ch->name,
-					    mask[nbans]);
+					    v, *p);
 			} else
-				n = channel_unban(ch, mask[nbans],
-				    sizeof mask[nbans]);
-			/* Announced as it was done: bans have no net. */
-			if (n == 0)
-				bandir[nbans++] = dir ? '+' : '-';
+				n = channel_list_del(ch, list, mask[nmasks],
+				    sizeof mask[nmasks]);
+			/* Announced as it was done: lists have no net. */
+			if (n == 0) {
+				maskdir[nmasks] = dir ? '+' : '-';
+				maskletter[nmasks++] = *p;
+			}
 			continue;
 		}
 		if (*p == 'k' || *p == 'l') {
@@ -305,8 +320,8 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 		mode_add(ch, c, &ml, limit > 0 ? '+' : '-', 'l',
 		    limit > 0 ? num : NULL);
 	}
-	for (i = 0; i < nbans; i++)
-		mode_add(ch, c, &ml, bandir[i], 'b', mask[i]);
+	for (i = 0; i < nmasks; i++)
+		mode_add(ch, c, &ml, maskdir[i], maskletter[i], mask[i]);
 	for (i = 0; i < nseen; i++) {
 		if ((ops[i]->flags & bits[i]) != was[i])
 			mode_add(ch, c, &ml, was[i] ? '-' : '+',
@@ -314,6 +329,45 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			    ops[i]->client->nick);
 	}
 	mode_flush(ch, c, &ml);
+}
+
+/* The LIST_* of a list mode letter (b, e, I), or -1. */
+static int
+mode_list(char letter)
+{
+	size_t	 i;
+
+	for (i = 0; i < MODE_NLISTS; i++) {
+		if (mode_lists[i].letter == letter)
+			return (mode_lists[i].list);
+	}
+	return (-1);
+}
+
+/* MODE #chan b (or e, I) without a mask: the list, then its end. */
+static void
+mode_list_show(struct client *c, struct channel *ch, int list)
+{
+	const struct chanmask	*v = ch->masks[list];
+	int			 i;
+
+	for (i = 0; i < ch->nmasks[list]; i++) {
+		if (list == LIST_BAN)
+			reply(c, RPL_BANLIST_MSG, ch->name, v[i].mask,
+			    v[i].who, (long long)v[i].when);
+		else if (list == LIST_EXCEPT)
+			reply(c, RPL_EXCEPTLIST_MSG, ch->name, v[i].mask,
+			    v[i].who, (long long)v[i].when);
+		else
+			reply(c, RPL_INVITELIST_MSG, ch->name, v[i].mask,
+			    v[i].who, (long long)v[i].when);
+	}
+	if (list == LIST_BAN)
+		reply(c, RPL_ENDOFBANLIST_MSG, ch->name);
+	else if (list == LIST_EXCEPT)
+		reply(c, RPL_ENDOFEXCEPTLIST_MSG, ch->name);
+	else
+		reply(c, RPL_ENDOFINVITELIST_MSG, ch->name);
 }
 
 /*

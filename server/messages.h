@@ -28,7 +28,7 @@
 #define RPL_YOURHOST_MSG \
 	"002 :Your host is %s, running version natterd-%s"
 #define RPL_CREATED_MSG			"003 :This server was created %s"
-#define RPL_MYINFO_MSG			"004 %s natterd-%s iow not o"
+#define RPL_MYINFO_MSG			"004 %s natterd-%s iow beIiklmnopstv beIklov"
 #define RPL_ISUPPORT_MSG		"005 %s :are supported by this server"
 #define RPL_UMODEIS_MSG			"221 %s"
 #define RPL_LUSERCLIENT_MSG \
@@ -67,9 +67,13 @@
 #define RPL_INVITING_MSG		"341 %s %s"
 #define RPL_VERSION_MSG			"351 natterd-%s %s :natter IRC server"
 #define RPL_WHOREPLY_MSG		"352 %s %s %s %s %s %s :0 %s"
-#define RPL_NAMREPLY_MSG		"353 = %s :%s"
+#define RPL_NAMREPLY_MSG		"353 %c %s :%s"
 #define RPL_NAMREPLYNONE_MSG		"353 * * :%s"
 #define RPL_ENDOFNAMES_MSG		"366 %s :End of /NAMES list"
+#define RPL_INVITELIST_MSG		"346 %s %s %s %lld"
+#define RPL_ENDOFINVITELIST_MSG		"347 %s :End of channel invite list"
+#define RPL_EXCEPTLIST_MSG		"348 %s %s %s %lld"
+#define RPL_ENDOFEXCEPTLIST_MSG		"349 %s :End of channel exception list"
 #define RPL_BANLIST_MSG			"367 %s %s %s %lld"
 #define RPL_ENDOFBANLIST_MSG		"368 %s :End of channel ban list"
 #define RPL_ENDOFWHOWAS_MSG		"369 %s :End of WHOWAS"
@@ -116,7 +120,7 @@
 #define ERR_INVITEONLYCHAN_MSG		"473 %s :Cannot join channel (+i)"
 #define ERR_BANNEDFROMCHAN_MSG		"474 %s :Cannot join channel (+b)"
 #define ERR_BADCHANNELKEY_MSG		"475 %s :Cannot join channel (+k)"
-#define ERR_BANLISTFULL_MSG		"478 %s %s :Channel ban list is full"
+#define ERR_BANLISTFULL_MSG		"478 %s %s :Channel +%c list is full"
 #define ERR_NOPRIVILEGES_MSG \
 	"481 :Permission Denied- You're not an IRC operator"
 #define ERR_CHANOPRIVSNEEDED_MSG	"482 %s :You're not channel operator"

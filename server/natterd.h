@@ -52,7 +52,7 @@
 #define NATTERD_MODES		4
 #define NATTERD_KEYLEN		23	/* a channel key (+k), bytes */
 #define NATTERD_INVITES		64	/* kept per channel, the newest */
-#define NATTERD_BANS		100	/* +b masks per channel (MAXLIST) */
+#define NATTERD_BANS		100	/* +b, +e, +I masks per channel */
 #define NATTERD_MASKLEN		100	/* one ban mask, bytes */
 
 /* Settings from the command line; the options table is in config.c. */
@@ -93,8 +93,8 @@ struct config {
 struct member;
 struct channel;
 
-/* A channel ban (+b): who may not join or speak, who set it and when. */
-struct ban {
+/* A mask on a channel's +b, +e or +I list, who set it and when. */
+struct chanmask {
 	char			*mask;		/* nick!user@host, wildcards */
 	char			 who[NAME_NICKMAX + 1];
 	time_t			 when;
@@ -180,8 +180,14 @@ struct channel {
 #define CHAN_TOPICLOCK		0x2	/* +t */
 #define CHAN_INVITEONLY		0x4	/* +i */
 #define CHAN_MODERATED		0x8	/* +m */
-	struct ban		*bans;		/* +b, in the order set */
-	int			 nbans;
+#define CHAN_PRIVATE		0x10	/* +p */
+#define CHAN_SECRET		0x20	/* +s */
+	struct chanmask		*masks[3];	/* LIST_*, in the order set */
+	int			 nmasks[3];
+#define LIST_BAN		0	/* +b: may not join or speak */
+#define LIST_EXCEPT		1	/* +e: exceptions to +b */
+#define LIST_INVEX		2	/* +I: may join past +i */
+#define LIST_COUNT		3
 	uint64_t		*invited;	/* client ids, until joined */
 	int			 ninvited;
 	char			*key;		/* +k, or NULL */
@@ -221,6 +227,9 @@ struct chanmsg {
 	char			 msgid[CHANMSG_IDLEN + 1];
 	int			 flags;
 #define CHANMSG_ECHO		0x1	/* sender: only with echo-message */
+#define CHANMSG_OPS		0x2	/* only to channel operators */
+#define CHANMSG_NOTSELF		0x4	/* never to the sender */
+	int			 caps;		/* only to these CAP_*, or 0 */
 };
 
 /*
@@ -239,6 +248,16 @@ struct out {
 	size_t			 tlen[OUT_TAGSETS];	/* 0: not made yet */
 	char			 tagged[OUT_TAGSETS][OUT_TAGSLEN +
 				     MSG_LINELEN];
+};
+
+/* Words for one client, packed into as few numerics as fit: reply.c. */
+struct words {
+	struct client		*c;
+	void			(*flush)(struct words *);
+	const void		*arg;
+	size_t			 room;
+	size_t			 len;
+	char			 buf[MSG_LINELEN + 1];
 };
 
 /* Handler result: 0, or -1 when the connection was closed. */
@@ -306,6 +325,10 @@ void	 out_init(struct out *, const char *, size_t,
 	     const struct timeval *, const char *);
 void	 out_send(struct client *, struct out *);
 const char *reply_param(const char *);
+void	 words_init(struct words *, struct client *, size_t,
+	     void (*)(struct words *), const void *);
+void	 words_add(struct words *, const char *, const char *);
+void	 words_end(struct words *);
 const char *reply_cut(char *, size_t, const char *, size_t, const char *,
 	     const char *, int, const char *const *);
 
@@ -343,9 +366,11 @@ void	 channel_set_modes(struct channel *, int);
 void	 channel_invite(struct channel *, struct client *);
 int	 channel_invited(struct channel *, struct client *);
 void	 channel_set_voice(struct member *, int);
-const char *channel_prefix(const struct member *);
-int	 channel_ban(struct channel *, const char *, const char *);
-int	 channel_unban(struct channel *, char *, size_t);
+const char *channel_prefix(const struct member *, int);
+int	 channel_hidden(struct channel *, struct client *, int);
+int	 channel_list_add(struct channel *, int, const char *,
+	     const char *);
+int	 channel_list_del(struct channel *, int, char *, size_t);
 int	 channel_banned(struct channel *, struct client *);
 void	 channel_set_key(struct channel *, const char *);
 void	 channel_set_limit(struct channel *, int);

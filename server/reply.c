@@ -214,3 +214,44 @@ out_send(struct client *c, struct out *o)
 		out_make(o, set);
 	conn_write(c, o->tagged[set], o->tlen[set]);
 }
+
+/*
+ * Words gathered into as few numerics as fit (353, 319): used is what
+ * the line takes besides the words, from ':' to CR LF; flush sends the
+ * words so far.
+ */
+void
+words_init(struct words *w, struct client *c, size_t used,
+    void (*flush)(struct words *), const void *arg)
+{
+	w->c = c;
+	w->flush = flush;
+	w->arg = arg;
+	w->room = used < MSG_LINELEN ? MSG_LINELEN - used : 0;
+	w->len = 0;
+	w->buf[0] = '\0';
+}
+
+/* Add one word, made of a and b ("@" and a nick, say). */
+void
+words_add(struct words *w, const char *a, const char *b)
+{
+	size_t	 n = strlen(a) + strlen(b);
+
+	if (w->len > 0 && w->len + 1 + n > w->room)
+		words_end(w);
+	w->len += snprintf(w->buf + w->len, sizeof w->buf - w->len, "%s%s%s",
+	    w->len > 0 ? " " : "", a, b);
+	if (w->len >= sizeof w->buf)
+		w->len = sizeof w->buf - 1;
+}
+
+/* Send what is left. */
+void
+words_end(struct words *w)
+{
+	if (w->len > 0)
+		w->flush(w);
+	w->len = 0;
+	w->buf[0] = '\0';
+}

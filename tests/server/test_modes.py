@@ -1,4 +1,5 @@
-"""MODE on channels (+o, +n, +t, the ban-list query) and on oneself (+i)."""
+"""MODE on channels (+o, +v, +n, +t, +i, +k, +l, +m, +s, +p and the lists
++b, +e, +I), INVITE, and MODE on oneself (+i)."""
 
 import time
 
@@ -362,8 +363,9 @@ def test_chanmodes_isupport(clients):
     a = clients("alice")
     tok = dict(t.split("=", 1) for l in a.lines if " 005 " in l
                for t in l.split(" :")[0].split()[3:] if "=" in t)
-    assert tok["CHANMODES"] == "b,k,l,imnt"
-    assert tok["MAXLIST"] == "b:100"
+    assert tok["CHANMODES"] == "beI,k,l,imnpst"
+    assert tok["MAXLIST"] == "beI:100"
+    assert tok["EXCEPTS"] == "e" and tok["INVEX"] == "I"
 
 
 # --- +i and INVITE --------------------------------------------------------
@@ -509,3 +511,175 @@ def test_ban_list_full(clients):
     m = a.expect("478")
     assert m.params[1:3] == ["#full", "one-too-many!*@*"]
     assert len(banlist(a, "#full")) == 100
+
+
+def masklist(c, chan, letter, item, end):
+    c.sync()
+    c.send("MODE %s %s" % (chan, letter))
+    got = []
+    while True:
+        m = c.expect_any((item, end))
+        if m.command == end:
+            assert m.params[1] == chan
+            return got
+        assert m.params[1] == chan
+        assert m.params[3] == "alice" and int(m.params[4]) > 0
+        got.append(m.params[2])
+
+
+def test_ban_exceptions(clients):
+    """+e: a ban does not hold against a mask on the exception list."""
+    a = clients("alice").join("#e")
+    b = clients("bob").join("#e")
+    c = clients("carol")
+    a.send("MODE #e +be *!*@127.0.0.1 bob")
+    assert b.expect("MODE", "#e").params[1:] == [
+        "+be", "*!*@127.0.0.1", "bob!*@*"]
+    assert masklist(c, "#e", "e", "348", "349") == ["bob!*@*"]
+    c.send("JOIN #e")
+    c.expect("474")
+    # bob is banned but excepted: he still speaks.
+    b.send("PRIVMSG #e :still here")
+    assert a.expect("PRIVMSG").params == ["#e", "still here"]
+    a.send("MODE #e +e carol")
+    a.expect("MODE", "#e")
+    c.join("#e")
+    a.send("MODE #e -e BOB!*@*")
+    assert c.expect("MODE", "#e").params[1:] == ["-e", "bob!*@*"]
+    b.send("PRIVMSG #e :and now?")
+    assert "banned" in b.expect("404").params[2]
+    # Only operators change it.
+    c.send("MODE #e +e x")
+    c.expect("482")
+
+
+def test_invite_exceptions(clients):
+    """+I: a matching user joins a +i channel without an invitation, as
+    often as it likes."""
+    a = clients("alice").join("#I")
+    c = clients("carol")
+    d = clients("dave")
+    a.send("MODE #I +iI carol!*@*")
+    assert a.expect("MODE", "#I").params[1:] == ["+iI", "carol!*@*"]
+    assert masklist(d, "#I", "I", "346", "347") == ["carol!*@*"]
+    for _ in range(2):
+        c.join("#I")
+        c.send("PART #I")
+        c.expect("PART")
+    d.send("JOIN #I")
+    d.expect("473")
+
+
+def test_mask_lists_share_maxlist(clients):
+    a = clients("alice").join("#full")
+    for i in range(0, 100, 4):
+        a.send("MODE #full +%s %s" % ("beIb"[:4], " ".join(
+            "n%d" % (i + j) for j in range(4))))
+    a.sync()
+    a.send("MODE #full +e one-too-many")
+    m = a.expect("478")
+    assert m.params[1:4] == ["#full", "one-too-many!*@*",
+                             "Channel +e list is full"]
+
+
+def test_secret_and_private(clients):
+    """+s hides a channel from LIST, NAMES and WHOIS of outsiders; +p from
+    LIST and WHOIS, and shows as "*" in 353; members see everything."""
+    a = clients("alice").join("#s")
+    a.join("#p")
+    a.join("#open")
+    b = clients("bob").join("#s")
+    c = clients("carol")
+    a.send("MODE #s +s")
+    a.expect("MODE", "#s")
+    a.send("MODE #p +p")
+    a.expect("MODE", "#p")
+    assert chanmode(a, "#s")[0] == "+nst"
+
+    def listed(x):
+        x.sync()
+        x.send("LIST")
+        x.expect("321")
+        got = []
+        while True:
+            m = x.expect_any(("322", "323"))
+            if m.command == "323":
+                return sorted(got)
+            got.append(m.params[1])
+
+    assert listed(c) == ["#open"]
+    assert listed(b) == ["#open", "#s"]
+    c.send("LIST #s,#p")
+    c.expect("321")
+    assert c.expect("323")
+    c.send("WHOIS alice")
+    assert c.expect("319").params[2].split() == ["@#open"]
+    c.expect("318")
+    b.send("WHOIS alice")           # a member of #s, not of #p
+    assert sorted(b.expect("319").params[2].split()) == ["@#open", "@#s"]
+    b.expect("318")
+    a.send("WHOIS alice")
+    assert len(a.expect("319").params[2].split()) == 3
+    # NAMES: nothing of #s to carol, #p is listed as private.
+    c.send("NAMES #s")
+    assert c.expect_any(("353", "366")).command == "366"
+    c.send("WHO #s")
+    assert c.expect_any(("352", "315")).command == "315"
+    c.send("NAMES #p")
+    assert c.expect("353").params[1:3] == ["*", "#p"]
+    b.send("NAMES #s")
+    assert b.expect("353").params[1:3] == ["@", "#s"]
+    # NAMES without a channel leaves both out for carol.
+    c.sync()
+    c.send("NAMES")
+    chans = []
+    while True:
+        m = c.expect_any(("353", "366"))
+        if m.command == "366":
+            break
+        chans.append(m.params[2])
+    assert chans == ["#open", "*"]
+
+
+def test_multi_prefix(clients):
+    """multi-prefix: NAMES, WHO and WHOIS show every status, "@+"."""
+    a = clients("alice", caps=("multi-prefix",)).join("#mp")
+    b = clients("bob").join("#mp")
+    a.send("MODE #mp +v alice")
+    a.expect("MODE", "#mp")
+    assert names(a, "#mp") == ["@+alice", "bob"]
+    assert names(b, "#mp") == ["@alice", "bob"]
+    a.send("WHO #mp")
+    flags = {m.params[5]: m.params[6] for m in
+             (a.expect("352"), a.expect("352"))}
+    assert flags == {"alice": "H@+", "bob": "H"}
+    a.send("WHOIS alice")
+    assert a.expect("319").params[2] == "@+#mp"
+
+
+def test_invite_notify(clients):
+    """invite-notify: on a +i channel the other operators who asked hear
+    of an INVITE; on others every member who asked."""
+    a = clients("alice").join("#in")
+    b = clients("bob", caps=("invite-notify",)).join("#in")
+    c = clients("carol", caps=("invite-notify",)).join("#in")
+    d = clients("dave")
+    e = clients("erin")
+    a.send("MODE #in +o bob")
+    a.expect("MODE", "#in")
+    a.send("INVITE dave #in")
+    a.expect("341")
+    assert d.expect("INVITE").params == ["dave", "#in"]
+    for x in (b, c):
+        m = x.expect("INVITE")
+        assert m.prefix.startswith("alice!")
+        assert m.params == ["dave", "#in"]
+    a.quiet("INVITE")
+    a.send("MODE #in +i")
+    a.expect("MODE", "#in")
+    b.send("INVITE erin #in")
+    b.expect("341")
+    e.expect("INVITE")
+    b.quiet("INVITE")
+    c.quiet("INVITE")
+    a.quiet("INVITE")       # did not ask for the capability

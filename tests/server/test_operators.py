@@ -229,3 +229,22 @@ def test_die(natterd, tmp_path):
     assert b.wait_closed()[-1].command == "ERROR"
     assert s.proc.wait(timeout=TIMEOUT) == 0
     s.wait_log(r"DIE by alice!")
+
+
+def test_operators_see_secret_channels(natterd, tmp_path):
+    s, _ = oper_server(natterd, tmp_path)
+    a = Client(s.port, "alice").join("#hidden")
+    a.send("MODE #hidden +s")
+    a.expect("MODE", "#hidden")
+    o = Client(s.port, "olga")
+    o.send("LIST")
+    o.expect("321")
+    assert o.expect_any(("322", "323")).command == "323"
+    oper(o)
+    o.send("LIST")
+    o.expect("321")
+    assert o.expect("322").params[1:3] == ["#hidden", "1"]
+    o.send("WHOIS alice")
+    assert o.expect("319").params[2] == "@#hidden"
+    o.send("NAMES #hidden")
+    assert o.expect("353").params[1:] == ["@", "#hidden", "@alice"]

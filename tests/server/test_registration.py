@@ -301,7 +301,7 @@ def test_welcome_burst(srv):
                         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                         got[2].params[1]), got[2]
     assert got[3].params == ["judy", "natterd", "natterd-0.1.0", "iow",
-                             "not", "o"]
+                             "beIiklmnopstv", "beIklov"]
     n005 = cmds.count("005")
     assert n005 >= 1 and cmds[4:4 + n005] == ["005"] * n005
     check_lusers(cmds[4 + n005:-1])

@@ -42,7 +42,7 @@ def test_overlong_line_417_connection_stays(room, srv):
 def test_longest_line_accepted(room):
     a, b = room
     # 512 bytes with CR LF: the RFC limit, accepted.
-    line = "NOTICE #room :" + "y" * (510 - len("NOTICE #room :"))
+    line = "PRIVMSG #room :" + "y" * (510 - len("PRIVMSG #room :"))
     assert len(line) == 510
     a.send(line)
     # The relayed line is longer (the prefix): 417 with a reason, but not
