@@ -80,6 +80,7 @@ SERVER_OBJS = \
 	$(B)/server/cmd.o \
 	$(B)/server/config.o \
 	$(B)/server/conn.o \
+	$(B)/server/help.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-info.o \
 	$(B)/server/irc-login.o \
@@ -91,7 +92,8 @@ SERVER_OBJS = \
 	$(B)/server/natterd.o \
 	$(B)/server/reply.o \
 	$(B)/server/tls.o \
-	$(B)/server/user.o
+	$(B)/server/user.o \
+	$(B)/server/whowas.o
 
 CLIENT_OBJS = \
 	$(B)/client/command.o \

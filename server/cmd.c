@@ -38,6 +38,9 @@ static const struct cmd_entry cmd_table[] = {
 	{ "AWAY",	irc_away,	0, CMD_REGISTERED },
 	{ "CAP",	irc_cap,	1, 0 },
 	{ "DIE",	irc_die,	0, CMD_REGISTERED },
+	{ "HELP",	irc_help,	0, CMD_REGISTERED },
+	{ "HELPOP",	irc_help,	0, CMD_REGISTERED },
+	{ "INFO",	irc_info,	0, CMD_REGISTERED },
 	{ "INVITE",	irc_invite,	2, CMD_REGISTERED },
 	{ "ISON",	irc_ison,	1, CMD_REGISTERED },
 	{ "JOIN",	irc_join,	1, CMD_REGISTERED },
@@ -76,16 +79,25 @@ cmd_compare(const void *key, const void *entry)
 	return (strcmp(key, ((const struct cmd_entry *)entry)->name));
 }
 
-/* bsearch needs the table sorted; a misplaced row would just vanish. */
+/*
+ * bsearch needs the table sorted, or a misplaced row would just vanish;
+ * and HELP must know every command.
+ */
 int
 cmd_check_table(void)
 {
 	size_t	 i;
 
-	for (i = 1; i < CMD_COUNT; i++) {
-		if (strcmp(cmd_table[i - 1].name, cmd_table[i].name) >= 0) {
+	for (i = 0; i < CMD_COUNT; i++) {
+		if (i > 0 &&
+		    strcmp(cmd_table[i - 1].name, cmd_table[i].name) >= 0) {
 			log_warnx("cmd_table: %s before %s",
 			    cmd_table[i - 1].name, cmd_table[i].name);
+			return (-1);
+		}
+		if (help_find(cmd_table[i].name) == NULL) {
+			log_warnx("cmd_table: no HELP for %s",
+			    cmd_table[i].name);
 			return (-1);
 		}
 	}

@@ -22,17 +22,12 @@
  */
 
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
 
 #include "natterd.h"
-
-/* Here until natterd.h has them. */
-struct help_topic {
-	const char		*name;
-	const char *const	*lines;
-};
-
-const struct help_topic	*help_find(const char *);
-const struct help_topic	*help_topic_at(size_t);
 
 static int	help_compare(const void *, const void *);
 
@@ -47,7 +42,8 @@ static const char *const help_away[] = {
 static const char *const help_cap[] = {
 	"CAP LS [<version>] | LIST | REQ <cap>{ <cap>} | END",
 	"Negotiates capabilities, before or after registration.",
-	"Offered: echo-message, server-time and userhost-in-names.",
+	"Offered: echo-message, invite-notify, multi-prefix,",
+	"server-time and userhost-in-names.",
 	"REQ is all or nothing: ACK, or NAK and no change; -<cap> disables.",
 	"LS or REQ before registration holds it until CAP END.",
 	"An unknown subcommand gets 410, REQ without a list 461.",
@@ -69,10 +65,10 @@ static const char *const help_chmodes[] = {
 	"+l <n>  at most <n> members, 1 to 1000000, else 696; full: 471",
 	"+m  moderated: only voiced members and operators speak, else 404",
 	"+n  no external messages: non-members get 404",
-	"+p  private: hidden from LIST and WHOIS of non-members, like +s,",
-	"    but the channel still answers NAMES",
-	"+s  secret: hidden from LIST, NAMES and WHOIS of non-members;",
-	"    IRC operators see it",
+	"+p  private: hidden from LIST, WHOIS and NAMES without a",
+	"    channel to non-members; NAMES #channel still answers",
+	"+s  secret: hidden from LIST, NAMES, WHO and WHOIS of",
+	"    non-members; IRC operators see it",
 	"+t  topic lock: only channel operators set the topic, else 482",
 	"+o <nick>  makes a member a channel operator, marked @",
 	"+v <nick>  gives a member voice, marked +",
@@ -357,8 +353,11 @@ static const char *const help_whois[] = {
 };
 
 static const char *const help_whowas[] = {
-	"WHOWAS <nick>",
-	"No history of nicknames is kept: always 406, then 369.",
+	"WHOWAS <nick>{,<nick>} [<count>]",
+	"Shows who had <nick> before, newest first: 314, 312 with the",
+	"time it was left, for at most <count> entries (0: all). The",
+	"newest 1000 nicknames left by QUIT or NICK are remembered.",
+	"An unknown nickname gets 406; each ends with 369.",
 	NULL
 };
 
@@ -442,4 +441,72 @@ help_topic_at(size_t i)
 	if (i >= HELP_COUNT)
 		return (NULL);
 	return (&help_topics[i]);
+}
+
+static void
+help_index_flush(struct words *w)
+{
+	reply(w->c, RPL_HELPTXT_MSG, "index", w->buf);
+}
+
+/*
+ * HELP and HELPOP [topic]: 704 with the topic's first line, 705 for the
+ * others, then 706, as InspIRCd's HELPOP does; 524 for an unknown topic.
+ * Without one, the list of topics.
+ */
+int
+irc_help(struct client *c, struct msg *m)
+{
+	const struct help_topic	*t;
+	struct words		 w;
+	size_t			 i;
+
+	if (m->nparams < 1 || m->params[0][0] == '\0') {
+		reply(c, RPL_HELPSTART_MSG, "index",
+		    "HELP <topic> tells more of one of these:");
+		/* ":server 705 nick index :" and CR LF. */
+		words_init(&w, c, strlen(conf.name) + strlen(c->nick) + 16,
+		    help_index_flush, NULL);
+		for (i = 0; (t = help_topic_at(i)) != NULL; i++)
+			words_add(&w, "", t->name);
+		words_end(&w);
+		reply(c, RPL_ENDOFHELP_MSG, "index");
+		return (0);
+	}
+	if ((t = help_find(m->params[0])) == NULL) {
+		reply(c, ERR_HELPNOTFOUND_MSG, reply_param(m->params[0]));
+		return (0);
+	}
+	reply(c, RPL_HELPSTART_MSG, t->name, t->lines[0]);
+	for (i = 1; t->lines[i] != NULL; i++)
+		reply(c, RPL_HELPTXT_MSG, t->name, t->lines[i]);
+	reply(c, RPL_ENDOFHELP_MSG, t->name);
+	return (0);
+}
+
+/* INFO [server]: what this server is, in 371 lines, then 374. */
+int
+irc_info(struct client *c, struct msg *m)
+{
+	char		 line[128], when[64];
+	struct tm	 tm;
+
+	(void)m;
+	snprintf(line, sizeof line, "natterd %s, the natter IRC server",
+	    NATTERD_VERSION);
+	reply(c, RPL_INFO_MSG, line);
+	snprintf(line, sizeof line, "libevent %s (%s), %s",
+	    event_get_version(), event_base_get_method(base),
+	    tls_version());
+	reply(c, RPL_INFO_MSG, line);
+	gmtime_r(&server_started, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	snprintf(line, sizeof line, "Up since %s, serving %d users in %d "
+	    "channels", when, user_count, channel_count);
+	reply(c, RPL_INFO_MSG, line);
+	reply(c, RPL_INFO_MSG, "Copyright (c) 2026 The natter authors; "
+	    "ISC licence");
+	reply(c, RPL_INFO_MSG, "HELP lists the commands; see also natterd(8)");
+	reply(c, RPL_ENDOFINFO_MSG);
+	return (0);
 }

@@ -243,17 +243,6 @@ irc_whois(struct client *c, struct msg *m)
 	return (0);
 }
 
-/* No history of nicks is kept, so WHOWAS never knows anyone. */
-int
-irc_whowas(struct client *c, struct msg *m)
-{
-	const char	*nick = reply_param(m->params[0]);
-
-	reply(c, ERR_WASNOSUCHNICK_MSG, nick);
-	reply(c, RPL_ENDOFWHOWAS_MSG, nick);
-	return (0);
-}
-
 /* USERHOST nick...: up to five "nick=+user@host" ('-' when away). */
 int
 irc_userhost(struct client *c, struct msg *m)

@@ -28,7 +28,8 @@
 #define RPL_YOURHOST_MSG \
 	"002 :Your host is %s, running version natterd-%s"
 #define RPL_CREATED_MSG			"003 :This server was created %s"
-#define RPL_MYINFO_MSG			"004 %s natterd-%s iow beIiklmnopstv beIklov"
+#define RPL_MYINFO_MSG \
+	"004 %s natterd-%s iow beIiklmnopstv beIklov"
 #define RPL_ISUPPORT_MSG		"005 %s :are supported by this server"
 #define RPL_UMODEIS_MSG			"221 %s"
 #define RPL_LUSERCLIENT_MSG \
@@ -49,6 +50,7 @@
 #define RPL_NOWAWAY_MSG \
 	"306 :You have been marked as being away"
 #define RPL_WHOISUSER_MSG		"311 %s %s %s * :%s"
+#define RPL_WHOWASUSER_MSG		"314 %s %s %s * :%s"
 #define RPL_WHOISSERVER_MSG		"312 %s %s :%s"
 #define RPL_WHOISOPERATOR_MSG		"313 %s :is an IRC operator"
 #define RPL_ENDOFWHO_MSG		"315 %s :End of WHO list"
@@ -77,7 +79,9 @@
 #define RPL_BANLIST_MSG			"367 %s %s %s %lld"
 #define RPL_ENDOFBANLIST_MSG		"368 %s :End of channel ban list"
 #define RPL_ENDOFWHOWAS_MSG		"369 %s :End of WHOWAS"
+#define RPL_INFO_MSG			"371 :%s"
 #define RPL_MOTD_MSG			"372 :- %s"
+#define RPL_ENDOFINFO_MSG		"374 :End of INFO list"
 #define RPL_MOTDSTART_MSG		"375 :- %s Message of the day - "
 #define RPL_ENDOFMOTD_MSG		"376 :End of /MOTD command."
 #define RPL_YOUREOPER_MSG		"381 :You are now an IRC operator"
@@ -129,8 +133,18 @@
 #define ERR_UMODEUNKNOWNFLAG_MSG	"501 :Unknown MODE flag"
 #define ERR_USERSDONTMATCH_MSG \
 	"502 :Can't change mode for other users"
+#define ERR_HELPNOTFOUND_MSG \
+	"524 %s :No help available on this topic"
 #define ERR_INVALIDKEY_MSG		"525 %s :Key is not well-formed"
 #define RPL_WHOISSECURE_MSG		"671 %s :is using a secure connection"
 #define ERR_INVALIDMODEPARAM_MSG	"696 %s %c %s :%s"
+#define RPL_HELPSTART_MSG		"704 %s :%s"
+#define RPL_HELPTXT_MSG			"705 %s :%s"
+#define RPL_ENDOFHELP_MSG		"706 %s :End of /HELP"
+#define RPL_MONONLINE_MSG		"730 :%s"
+#define RPL_MONOFFLINE_MSG		"731 :%s"
+#define RPL_MONLIST_MSG			"732 :%s"
+#define RPL_ENDOFMONLIST_MSG		"733 :End of MONITOR list"
+#define ERR_MONLISTFULL_MSG		"734 %d %s :Monitor list is full"
 
 #endif

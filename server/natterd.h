@@ -54,6 +54,7 @@
 #define NATTERD_INVITES		64	/* kept per channel, the newest */
 #define NATTERD_BANS		100	/* +b, +e, +I masks per channel */
 #define NATTERD_MASKLEN		100	/* one ban mask, bytes */
+#define NATTERD_WHOWAS		1000	/* nicknames WHOWAS remembers */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -314,6 +315,7 @@ void	 tls_exit(void);
 struct bufferevent *tls_accept(evutil_socket_t);
 const char *tls_error(struct bufferevent *, char *, size_t);
 int	 tls_established(struct bufferevent *);
+const char *tls_version(void);
 
 /* reply.c */
 void	 reply(struct client *, const char *, ...) __printflike(2, 3);
@@ -388,6 +390,20 @@ void	 channel_names_list(struct client *, struct channel *);
 void	 channel_init(void);
 void	 channel_free_all(void);
 
+/* help.c */
+struct help_topic {
+	const char		*name;
+	const char *const	*lines;		/* NULL-terminated */
+};
+const struct help_topic *help_find(const char *);
+const struct help_topic *help_topic_at(size_t);
+int	 irc_help(struct client *, struct msg *);
+int	 irc_info(struct client *, struct msg *);
+
+/* whowas.c */
+void	 whowas_add(struct client *);
+int	 irc_whowas(struct client *, struct msg *);
+
 /* cmd.c */
 int	 cmd_dispatch(struct client *, struct msg *);
 int	 cmd_check_table(void);
@@ -425,7 +441,6 @@ int	 irc_userhost(struct client *, struct msg *);
 int	 irc_version(struct client *, struct msg *);
 int	 irc_who(struct client *, struct msg *);
 int	 irc_whois(struct client *, struct msg *);
-int	 irc_whowas(struct client *, struct msg *);
 
 /* irc-oper.c */
 int	 irc_die(struct client *, struct msg *);

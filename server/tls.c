@@ -157,3 +157,10 @@ tls_error(struct bufferevent *bev, char *buf, size_t size)
 		;
 	return (buf);
 }
+
+/* The TLS library's name and version, for INFO. */
+const char *
+tls_version(void)
+{
+	return (OpenSSL_version(OPENSSL_VERSION));
+}

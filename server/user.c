@@ -181,6 +181,7 @@ user_rename(struct client *c, const char *nick)
 	if (user_fanout(&cm, 1) != 0)
 		return;
 	log_info("nick %s -> %s", c->nick, nick);
+	whowas_add(c);
 	user_claim(c, nick);
 }
 
@@ -243,6 +244,7 @@ user_quit(struct client *c, const char *reason)
 		channel_msg_init(&cm, NULL, c, "QUIT", 1, &cut);
 		user_fanout(&cm, 0);
 	}
+	whowas_add(c);
 	user_part_all(c, 0);
 	user_count--;
 	if (c->flags & CLIENT_INVISIBLE)

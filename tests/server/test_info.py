@@ -1,5 +1,5 @@
 """Queries: PING, WHO, WHOIS, WHOWAS, USERHOST, ISON, LUSERS, VERSION,
-TIME."""
+TIME, HELP, HELPOP, INFO."""
 
 import calendar
 import re
@@ -153,14 +153,85 @@ def test_whois_with_server_param(clients):
 
 
 def test_whowas(clients):
+    """WHOWAS remembers nicknames left by QUIT and NICK, newest first."""
     a = clients("alice")
-    b = clients("bob")
+    b = clients("bob", user="bobby")
+    b.send("NICK robert")
+    b.expect("NICK")
     b.send("QUIT")
     b.wait_closed()
-    got = query(a, "WHOWAS bob", "369")
+    c = clients("bob", user="second")
+    c.send("QUIT")
+    c.wait_closed()
+    got = query(a, "WHOWAS Bob", "369")
+    assert [m.command for m in got] == ["314", "312", "314", "312", "369"]
+    assert got[0].params == ["alice", "bob", "~second", "127.0.0.1", "*",
+                             "Test bob"]
+    assert got[2].params[1:3] == ["bob", "~bobby"]
+    assert got[1].params[1:3] == ["bob", "natterd"]
+    assert re.fullmatch(r"\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4} UTC",
+                        got[1].params[3]), got[1]
+    assert got[4].params == ["alice", "Bob", "End of WHOWAS"]
+    # A count of 1: the newest only; robert was left by QUIT too.
+    got = query(a, "WHOWAS bob,robert 1", "369")
+    assert [m.command for m in got] == ["314", "312", "369"]
+    assert got[0].params[2] == "~second"
+    got = a.sync()
+    assert [m.command for m in got] == ["314", "312", "369"]
+    assert got[0].params[1:3] == ["robert", "~bobby"]
+    got = query(a, "WHOWAS ghost", "369")
     assert [m.command for m in got] == ["406", "369"]
-    assert got[0].params == ["alice", "bob", "There was no such nickname"]
-    assert got[1].params == ["alice", "bob", "End of WHOWAS"]
+    assert got[0].params == ["alice", "ghost", "There was no such nickname"]
+    assert got[1].params == ["alice", "ghost", "End of WHOWAS"]
+
+
+def test_whowas_is_bounded(clients):
+    """The newest 1000 nicknames are kept: the oldest go first."""
+    a = clients("alice")
+    a.send("NICK first")
+    a.expect("NICK")
+    for i in range(1000):
+        a.send("NICK n%d" % i)
+    a.send("NICK alice")
+    a.sync()
+    got = query(a, "WHOWAS first", "369")
+    assert [m.command for m in got] == ["406", "369"]
+    got = query(a, "WHOWAS n0", "369")
+    assert [m.command for m in got] == ["314", "312", "369"]
+
+
+def test_help(clients):
+    """HELP and HELPOP: 704, 705 lines, 706; 524 for an unknown topic; an
+    index of topics without one."""
+    a = clients("alice")
+    for cmd in ("HELP", "HELPOP"):
+        got = query(a, cmd + " join", "706")
+        assert got[0].command == "704"
+        assert got[0].params[1] == "JOIN"
+        assert got[0].params[2].startswith("JOIN <#channel>")
+        assert all(m.command == "705" and m.params[1] == "JOIN"
+                   for m in got[1:-1]) and len(got) > 2
+        assert got[-1].params == ["alice", "JOIN", "End of /HELP"]
+    got = query(a, "HELP", "706")
+    topics = " ".join(m.params[2] for m in got if m.command == "705").split()
+    assert {"JOIN", "CHMODES", "UMODES", "WHOWAS", "HELP"} <= set(topics)
+    assert topics == sorted(topics)
+    # Every topic answers.
+    for t in topics:
+        got = query(a, "HELP " + t, "706")
+        assert got[0].command == "704", t
+    a.send("HELP nonsense")
+    assert a.expect("524").params == [
+        "alice", "nonsense", "No help available on this topic"]
+
+
+def test_info(clients):
+    a = clients("alice")
+    got = query(a, "INFO", "374")
+    assert all(m.command == "371" for m in got[:-1]) and len(got) > 2
+    assert got[0].params[1].startswith("natterd 0.1.0")
+    assert "libevent" in got[1].params[1]
+    assert got[-1].params == ["alice", "End of INFO list"]
 
 
 def test_userhost(clients):
