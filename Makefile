@@ -88,6 +88,7 @@ SERVER_OBJS = \
 	$(B)/server/irc-mode.o \
 	$(B)/server/irc-oper.o \
 	$(B)/server/listen.o \
+	$(B)/server/monitor.o \
 	$(B)/server/motd.o \
 	$(B)/server/natterd.o \
 	$(B)/server/reply.o \

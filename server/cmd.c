@@ -49,6 +49,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "LIST",	irc_list,	0, CMD_REGISTERED },
 	{ "LUSERS",	irc_lusers,	0, CMD_REGISTERED },
 	{ "MODE",	irc_mode,	1, CMD_REGISTERED },
+	{ "MONITOR",	irc_monitor,	1, CMD_REGISTERED },
 	{ "MOTD",	irc_motd,	0, CMD_REGISTERED },
 	{ "NAMES",	irc_names,	0, CMD_REGISTERED },
 	{ "NICK",	irc_nick,	0, 0 },

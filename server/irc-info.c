@@ -35,14 +35,17 @@ info_isupport(struct client *c)
 {
 	char	 a[400], b[400];
 
-	snprintf(a, sizeof a, "AWAYLEN=%d CASEMAPPING=ascii CHANLIMIT=#:%d "
-	    "CHANMODES=beI,k,l,imnpst CHANNELLEN=%d CHANTYPES=# EXCEPTS=e "
-	    "INVEX=I KICKLEN=%d MAXLIST=beI:%d", NATTERD_AWAYLEN,
+	snprintf(a, sizeof a, "AWAYLEN=%d BOT=B CASEMAPPING=ascii "
+	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnpst CHANNELLEN=%d "
+	    "CHANTYPES=# EXCEPTS=e INVEX=I KICKLEN=%d MAXLIST=beI:%d",
+	    NATTERD_AWAYLEN,
 	    conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN, NATTERD_BANS);
-	snprintf(b, sizeof b, "MAXTARGETS=%d MODES=%d NETWORK=%s NICKLEN=%d "
+	snprintf(b, sizeof b, "MAXTARGETS=%d MODES=%d MONITOR=%d "
+	    "NETWORK=%s NICKLEN=%d "
 	    "PREFIX=(ov)@+ TARGMAX=JOIN:,KICK:%d,NAMES:,NOTICE:%d,PART:,"
 	    "PRIVMSG:%d,WHOIS:1 TOPICLEN=%d USERLEN=%d UTF8ONLY",
-	    NATTERD_MAXTARGETS, NATTERD_MODES, conf.network, NAME_NICKLEN,
+	    NATTERD_MAXTARGETS, NATTERD_MODES, NATTERD_MONITOR, conf.network,
+	    NAME_NICKLEN,
 	    NATTERD_MAXTARGETS, NATTERD_MAXTARGETS, NATTERD_MAXTARGETS,
 	    NATTERD_TOPICLEN, NAME_USERLEN);
 	reply(c, RPL_ISUPPORT_MSG, a);
@@ -143,8 +146,9 @@ who_reply(struct client *c, const char *chan, struct client *t,
 {
 	char	 flags[8];
 
-	snprintf(flags, sizeof flags, "%c%s%s", t->away != NULL ? 'G' : 'H',
-	    (t->flags & CLIENT_OPER) ? "*" : "", status);
+	snprintf(flags, sizeof flags, "%c%s%s%s", t->away != NULL ? 'G' : 'H',
+	    (t->flags & CLIENT_OPER) ? "*" : "", status,
+	    (t->flags & CLIENT_BOT) ? "B" : "");
 	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, conf.name, t->nick,
 	    flags, t->realname != NULL ? t->realname : "");
 }
@@ -233,6 +237,8 @@ irc_whois(struct client *c, struct msg *m)
 	reply(c, RPL_WHOISSERVER_MSG, t->nick, conf.name, "natter server");
 	if (t->flags & CLIENT_OPER)
 		reply(c, RPL_WHOISOPERATOR_MSG, t->nick);
+	if (t->flags & CLIENT_BOT)
+		reply(c, RPL_WHOISBOT_MSG, t->nick);
 	if (t->flags & CLIENT_TLS)
 		reply(c, RPL_WHOISSECURE_MSG, t->nick);
 	if (t->away != NULL)

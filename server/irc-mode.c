@@ -15,9 +15,9 @@
  */
 
 /*
- * MODE, on channels (+n, +t, +o) and on oneself (+i). Handlers work out
- * what changes and apply it with channel_set_modes(), channel_set_op()
- * and user_set_invisible(); the channel is told the net effect.
+ * MODE, on channels and on oneself. Handlers work out what changes and
+ * apply it with channel_set_modes(), channel_set_op(), channel_list_add()
+ * and the like; the channel is told the net effect.
  */
 
 #include <stdio.h>
@@ -393,11 +393,13 @@ mode_mask(char *out, size_t size, const char *in)
 		snprintf(out, size, "%.*s", n, in);
 }
 
-/* c's user modes as "+iow" (just "+" for none) into buf. */
+/* c's user modes as "+Biow" (just "+" for none) into buf. */
 static void
 mode_user_string(struct client *c, char *buf)
 {
 	*buf++ = '+';
+	if (c->flags & CLIENT_BOT)
+		*buf++ = 'B';
 	if (c->flags & CLIENT_INVISIBLE)
 		*buf++ = 'i';
 	if (c->flags & CLIENT_OPER)
@@ -408,8 +410,8 @@ mode_user_string(struct client *c, char *buf)
 }
 
 /*
- * MODE on oneself: +i, +w, and -o (+o only comes with OPER: asking for
- * it is ignored, as RFC 2812 says).
+ * MODE on oneself: +B, +i, +w, and -o (+o only comes with OPER: asking
+ * for it is ignored, as RFC 2812 says).
  */
 static void
 mode_user(struct client *c, struct msg *m)
@@ -439,7 +441,9 @@ mode_user(struct client *c, struct msg *m)
 			dir = *p == '+';
 			continue;
 		}
-		if (*p == 'i')
+		if (*p == 'B')
+			flag = CLIENT_BOT;
+		else if (*p == 'i')
 			flag = CLIENT_INVISIBLE;
 		else if (*p == 'o')
 			flag = CLIENT_OPER;
@@ -458,9 +462,9 @@ mode_user(struct client *c, struct msg *m)
 		else if (flag == CLIENT_OPER)
 			user_set_oper(c, 0);
 		else if (dir)
-			c->flags |= CLIENT_WALLOPS;
+			c->flags |= flag;
 		else
-			c->flags &= ~CLIENT_WALLOPS;
+			c->flags &= ~flag;
 		/* At most one change per letter and two signs: it fits. */
 		if (cp - change > (int)sizeof change - 3)
 			continue;

@@ -29,7 +29,7 @@
 	"002 :Your host is %s, running version natterd-%s"
 #define RPL_CREATED_MSG			"003 :This server was created %s"
 #define RPL_MYINFO_MSG \
-	"004 %s natterd-%s iow beIiklmnopstv beIklov"
+	"004 %s natterd-%s Biow beIiklmnopstv beIklov"
 #define RPL_ISUPPORT_MSG		"005 %s :are supported by this server"
 #define RPL_UMODEIS_MSG			"221 %s"
 #define RPL_LUSERCLIENT_MSG \
@@ -58,6 +58,7 @@
 	"317 %s %lld %lld :seconds idle, signon time"
 #define RPL_ENDOFWHOIS_MSG		"318 %s :End of /WHOIS list"
 #define RPL_WHOISCHANNELS_MSG		"319 %s :%s"
+#define RPL_WHOISBOT_MSG		"335 %s :is a bot"
 #define RPL_LISTSTART_MSG		"321 Channel :Users  Name"
 #define RPL_LIST_MSG			"322 %s %d :%s"
 #define RPL_LISTEND_MSG			"323 :End of /LIST"

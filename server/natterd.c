@@ -233,6 +233,7 @@ main(int argc, char **argv)
 	listen_close();
 	conn_exit();
 	channel_free_all();
+	monitor_free_all();
 	motd_free();
 	tls_exit();
 	if (stop_timer != NULL)

@@ -55,6 +55,7 @@
 #define NATTERD_BANS		100	/* +b, +e, +I masks per channel */
 #define NATTERD_MASKLEN		100	/* one ban mask, bytes */
 #define NATTERD_WHOWAS		1000	/* nicknames WHOWAS remembers */
+#define NATTERD_MONITOR		100	/* nicknames one user may MONITOR */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -93,6 +94,7 @@ struct config {
 
 struct member;
 struct channel;
+struct watch;
 
 /* A mask on a channel's +b, +e or +I list, who set it and when. */
 struct chanmask {
@@ -135,6 +137,7 @@ struct client {
 #define CLIENT_THROTTLED	0x2000	/* reading off until flood_ev */
 #define CLIENT_OPER		0x4000	/* user mode +o: an IRC operator */
 #define CLIENT_WALLOPS		0x8000	/* user mode +w: gets WALLOPS */
+#define CLIENT_BOT		0x10000	/* user mode +B: a bot */
 	int			 caps;		/* CAP_* from cap.h */
 
 	time_t			 signon;
@@ -148,6 +151,8 @@ struct client {
 	int			 nchannels;
 	TAILQ_HEAD(, member)	 channels;
 	unsigned long		 mark;		/* user_fanout dedup */
+	struct watch		**watching;	/* MONITOR, NATTERD_MONITOR */
+	int			 nwatching;
 	const char		*defer_reason;
 
 	TAILQ_ENTRY(client)	 entry;		/* clients */
@@ -258,6 +263,7 @@ struct words {
 	const void		*arg;
 	size_t			 room;
 	size_t			 len;
+	char			 sep;		/* between words: ' ' */
 	char			 buf[MSG_LINELEN + 1];
 };
 
@@ -399,6 +405,13 @@ const struct help_topic *help_find(const char *);
 const struct help_topic *help_topic_at(size_t);
 int	 irc_help(struct client *, struct msg *);
 int	 irc_info(struct client *, struct msg *);
+
+/* monitor.c */
+void	 monitor_online(struct client *);
+void	 monitor_offline(struct client *);
+void	 monitor_clear(struct client *);
+int	 irc_monitor(struct client *, struct msg *);
+void	 monitor_free_all(void);
 
 /* whowas.c */
 void	 whowas_add(struct client *);

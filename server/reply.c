@@ -230,6 +230,7 @@ words_init(struct words *w, struct client *c, size_t used,
 	w->room = used < MSG_LINELEN ? MSG_LINELEN - used : 0;
 	w->len = 0;
 	w->buf[0] = '\0';
+	w->sep = ' ';
 }
 
 /* Add one word, made of a and b ("@" and a nick, say). */
@@ -240,8 +241,10 @@ words_add(struct words *w, const char *a, const char *b)
 
 	if (w->len > 0 && w->len + 1 + n > w->room)
 		words_end(w);
-	w->len += snprintf(w->buf + w->len, sizeof w->buf - w->len, "%s%s%s",
-	    w->len > 0 ? " " : "", a, b);
+	if (w->len > 0)
+		w->buf[w->len++] = w->sep;
+	w->len += snprintf(w->buf + w->len, sizeof w->buf - w->len, "%s%s",
+	    a, b);
 	if (w->len >= sizeof w->buf)
 		w->len = sizeof w->buf - 1;
 }

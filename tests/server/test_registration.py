@@ -300,7 +300,7 @@ def test_welcome_burst(srv):
     assert re.fullmatch(r"This server was created "
                         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC",
                         got[2].params[1]), got[2]
-    assert got[3].params == ["judy", "natterd", "natterd-0.1.0", "iow",
+    assert got[3].params == ["judy", "natterd", "natterd-0.1.0", "Biow",
                              "beIiklmnopstv", "beIklov"]
     n005 = cmds.count("005")
     assert n005 >= 1 and cmds[4:4 + n005] == ["005"] * n005

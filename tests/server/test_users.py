@@ -269,3 +269,26 @@ def test_away_in_who_flags(clients):
             break
         flags[m.params[5]] = m.params[6]
     assert flags == {"alice": "H@", "bob": "G"}
+
+
+def test_bot_mode(clients):
+    """+B marks a bot: BOT=B in 005, 335 in WHOIS, B in WHO flags."""
+    a = clients("alice")
+    tok = dict(t.split("=", 1) for line in a.lines if " 005 " in line
+               for t in line.split(" :")[0].split()[3:] if "=" in t)
+    assert tok["BOT"] == "B"
+    r = clients("robot").join("#b")
+    r.send("MODE robot +B")
+    assert r.expect("MODE").params == ["robot", "+B"]
+    r.send("MODE robot")
+    assert r.expect("221").params[1] == "+B"
+    a.send("WHOIS robot")
+    assert a.expect("335").params == ["alice", "robot", "is a bot"]
+    a.expect("318")
+    a.send("WHO #b")
+    assert a.expect("352").params[6] == "H@B"
+    r.send("MODE robot -B")
+    r.expect("MODE")
+    a.send("WHOIS robot")
+    got = a.sync()
+    assert "335" not in [m.command for m in got]
