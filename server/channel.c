@@ -349,6 +349,24 @@ channel_prefix(const struct member *m, int caps)
 }
 
 /*
+ * Whether c may act as an operator of ch, mb being its membership or
+ * NULL: a channel operator may, and so may an IRC operator, as ngIRCd
+ * lets it (with OperCanUseMode for MODE). What an IRC operator does with
+ * that is logged.
+ */
+int
+channel_can_op(struct channel *ch, struct member *mb, struct client *c,
+    const char *what)
+{
+	if (mb != NULL && (mb->flags & MEMBER_OP))
+		return (1);
+	if (!(c->flags & CLIENT_OPER))
+		return (0);
+	log_info("operator %s overrides %s on %s", c->nick, what, ch->name);
+	return (1);
+}
+
+/*
  * Whether ch is hidden from c by any of modes (CHAN_SECRET, CHAN_PRIVATE):
  * never from its members, nor from IRC operators.
  */

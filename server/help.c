@@ -53,7 +53,7 @@ static const char *const help_cap[] = {
 static const char *const help_chmodes[] = {
 	"MODE <#channel> [{+|-}<modes> [<arg>{ <arg>}]]",
 	"MODE <#channel> alone answers 324 and 329. New channels are +nt.",
-	"Only channel operators change modes: 482, or 442 for non-members.",
+	"Channel and IRC operators change modes: 482, or 442 outside.",
 	"+b <mask>  ban: JOIN gets 474; speaking without voice 404",
 	"+b alone lists bans, 367 and 368; past MAXLIST (100) 478",
 	"+e <mask>  ban exception: lets a match past +b; listed 348, 349",

@@ -24,6 +24,7 @@
 
 static void	chan_topic_reply(struct client *, struct channel *);
 static void	names_all(struct client *);
+static int	join_refused(struct client *, struct channel *, const char *);
 
 static void
 chan_topic_reply(struct client *c, struct channel *ch)
@@ -35,6 +36,38 @@ chan_topic_reply(struct client *c, struct channel *ch)
 	reply(c, RPL_TOPIC_MSG, ch->name, ch->topic);
 	reply(c, RPL_TOPICWHOTIME_MSG, ch->name, ch->topic_who,
 	    (long long)ch->topic_time);
+}
+
+/*
+ * Whether ch keeps c out (+b, +i, +k, +l), answering why. IRC operators
+ * pass, as in ngIRCd; that is logged.
+ */
+static int
+join_refused(struct client *c, struct channel *ch, const char *key)
+{
+	char	 why;
+
+	if (channel_banned(ch, c))
+		why = 'b';
+	else if ((ch->modes & CHAN_INVITEONLY) && !channel_invited(ch, c))
+		why = 'i';
+	else if (ch->key != NULL && (key == NULL || strcmp(key, ch->key) != 0))
+		why = 'k';
+	else if (ch->limit > 0 && ch->nmembers >= ch->limit)
+		why = 'l';
+	else
+		return (0);
+	if (channel_can_op(ch, NULL, c, "JOIN"))
+		return (0);
+	if (why == 'b')
+		reply(c, ERR_BANNEDFROMCHAN_MSG, ch->name);
+	else if (why == 'i')
+		reply(c, ERR_INVITEONLYCHAN_MSG, ch->name);
+	else if (why == 'k')
+		reply(c, ERR_BADCHANNELKEY_MSG, ch->name);
+	else
+		reply(c, ERR_CHANNELISFULL_MSG, ch->name);
+	return (1);
 }
 
 /* JOIN #a,#b [key,key] or JOIN 0. */
@@ -68,25 +101,8 @@ irc_join(struct client *c, struct msg *m)
 			reply(c, ERR_TOOMANYCHANNELS_MSG, name);
 			continue;
 		}
-		if (ch != NULL && channel_banned(ch, c)) {
-			reply(c, ERR_BANNEDFROMCHAN_MSG, ch->name);
+		if (ch != NULL && join_refused(c, ch, key))
 			continue;
-		}
-		if (ch != NULL && (ch->modes & CHAN_INVITEONLY) &&
-		    !channel_invited(ch, c)) {
-			reply(c, ERR_INVITEONLYCHAN_MSG, ch->name);
-			continue;
-		}
-		if (ch != NULL && ch->key != NULL &&
-		    (key == NULL || strcmp(key, ch->key) != 0)) {
-			reply(c, ERR_BADCHANNELKEY_MSG, ch->name);
-			continue;
-		}
-		if (ch != NULL && ch->limit > 0 &&
-		    ch->nmembers >= ch->limit) {
-			reply(c, ERR_CHANNELISFULL_MSG, ch->name);
-			continue;
-		}
 		if (ch == NULL)
 			ch = channel_create(name);
 		channel_add(ch, c);
@@ -129,7 +145,8 @@ irc_invite(struct client *c, struct msg *m)
 		reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 		return (0);
 	}
-	if ((ch->modes & CHAN_INVITEONLY) && !(mb->flags & MEMBER_OP)) {
+	if ((ch->modes & CHAN_INVITEONLY) &&
+	    !channel_can_op(ch, mb, c, "INVITE")) {
 		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}
@@ -211,14 +228,18 @@ irc_topic(struct client *c, struct msg *m)
 		return (0);
 	}
 	if (m->nparams < 2) {
-		chan_topic_reply(c, ch);
+		if (channel_hidden(ch, c, CHAN_SECRET))
+			reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
+		else
+			chan_topic_reply(c, ch);
 		return (0);
 	}
-	if ((mb = channel_member(ch, c)) == NULL) {
+	if ((mb = channel_member(ch, c)) == NULL && !(c->flags & CLIENT_OPER)) {
 		reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 		return (0);
 	}
-	if ((ch->modes & CHAN_TOPICLOCK) && !(mb->flags & MEMBER_OP)) {
+	if ((mb == NULL || (ch->modes & CHAN_TOPICLOCK)) &&
+	    !channel_can_op(ch, mb, c, "TOPIC")) {
 		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}
@@ -363,7 +384,7 @@ irc_kick(struct client *c, struct msg *m)
 		reply(c, ERR_NOTONCHANNEL_MSG, ch->name);
 		return (0);
 	}
-	if (!(km->flags & MEMBER_OP)) {
+	if (!channel_can_op(ch, km, c, "KICK")) {
 		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}

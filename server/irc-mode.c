@@ -127,7 +127,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 	char		 bad[8], cur[64], num[16], letters[MODE_NFLAGS + 3];
 	uint32_t	 cp;
 	int		 dir = 1, arg = 2, nops = 0, nseen = 0, flag, i;
-	int		 denied = 0, listed = 0, modes, before, limit;
+	int		 denied = 0, listed = 0, modes, before, limit, may = -1;
 	int		 was[NATTERD_MODES], bits[NATTERD_MODES], bit;
 	char		 mask[NATTERD_MODES][NATTERD_MASKLEN + 1];
 	char		 maskdir[NATTERD_MODES], maskletter[NATTERD_MODES];
@@ -182,7 +182,9 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			p = q - 1;
 			continue;
 		}
-		if (mb == NULL || !(mb->flags & MEMBER_OP)) {
+		if (may == -1)
+			may = channel_can_op(ch, mb, c, "MODE");
+		if (!may) {
 			if (!denied++) {
 				if (mb == NULL)
 					reply(c, ERR_NOTONCHANNEL_MSG,

@@ -376,6 +376,8 @@ int	 channel_invited(struct channel *, struct client *);
 void	 channel_set_voice(struct member *, int);
 const char *channel_prefix(const struct member *, int);
 int	 channel_hidden(struct channel *, struct client *, int);
+int	 channel_can_op(struct channel *, struct member *, struct client *,
+	     const char *);
 int	 channel_list_add(struct channel *, int, const char *,
 	     const char *);
 int	 channel_list_del(struct channel *, int, char *, size_t);

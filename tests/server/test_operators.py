@@ -248,3 +248,35 @@ def test_operators_see_secret_channels(natterd, tmp_path):
     assert o.expect("319").params[2] == "@#hidden"
     o.send("NAMES #hidden")
     assert o.expect("353").params[1:] == ["@", "#hidden", "@alice"]
+
+
+def test_operators_override_channel_modes(natterd, tmp_path):
+    """As in ngIRCd (with OperCanUseMode): an IRC operator joins past +b,
+    +i, +k and +l, sets modes and topics from outside, kicks without
+    being a channel operator; each use is logged."""
+    s, _ = oper_server(natterd, tmp_path)
+    a = Client(s.port, "alice").join("#locked")
+    c = Client(s.port, "carol").join("#locked")
+    a.send("MODE #locked +iklb sesame 2 *!*@127.0.0.1")
+    assert a.expect("MODE", "#locked").params[1] == "+iklb"
+    o = oper(Client(s.port, "olga"))
+    o.send("MODE #locked -l")
+    assert a.expect("MODE", "#locked").params[1:] == ["-l"]
+    o.send("TOPIC #locked :set from outside")
+    assert a.expect("TOPIC").params == ["#locked", "set from outside"]
+    o.send("MODE #locked +l 2")
+    a.expect("MODE", "#locked")
+    o.join("#locked")
+    b = Client(s.port, "bob")
+    b.send("JOIN #locked sesame")
+    b.expect("474")
+    o.send("KICK #locked carol :overridden")
+    assert c.expect("KICK").params == ["#locked", "carol", "overridden"]
+    s.wait_log("operator olga overrides KICK on #locked")
+    s.wait_log("operator olga overrides JOIN on #locked")
+    # Without +o, none of it.
+    o.send("MODE olga -o")
+    o.expect("MODE")
+    o.send("PART #locked")
+    o.send("JOIN #locked sesame")
+    o.expect("474")
