@@ -84,7 +84,7 @@ static const struct config_opt config_opts[] = {
 	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show this help" },
 	{ "listen", 0, CONFIG_LISTEN, "HOST:PORT", "127.0.0.1:6667", 0, 0,
-	  0, CONFIG_REPEAT, "listen there: IPv6 as [::1]:6667, port 0 "
+	  0, CONFIG_REPEAT | CONFIG_RELOAD, "listen there: IPv6 as [::1]:6667, port 0 "
 	  "picks a free port; the default is used only without any "
 	  "--listen or --tls-listen" },
 	{ "log-level", 0, CONFIG_LEVEL, "LEVEL", "info", 0, 0,
@@ -128,7 +128,7 @@ static const struct config_opt config_opts[] = {
 	{ "tls-key", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(tls_key), CONFIG_RELOAD, "PEM private key for TLS" },
 	{ "tls-listen", 0, CONFIG_LISTEN, "HOST:PORT", NULL, 0, 0,
-	  0, CONFIG_REPEAT | CONFIG_TLS, "listen there for TLS; the usual "
+	  0, CONFIG_REPEAT | CONFIG_TLS | CONFIG_RELOAD, "listen there for TLS; the usual "
 	  "port is 6697" },
 	{ "user", 0, CONFIG_STRING, "NAME", NULL, 0, 0, F(user), 0,
 	  "started as root, run as this user once the listeners are open" },
@@ -762,7 +762,7 @@ config_take(const struct config_opt *o, struct config *a, struct config *b)
 {
 	struct config_oper	 opers[CONFIG_OPERS];
 	char			**sa, **sb, *tmp;
-	int			 n;
+	int			 n, i;
 
 	switch (o->type) {
 	case CONFIG_STRING:
@@ -792,8 +792,21 @@ config_take(const struct config_opt *o, struct config *a, struct config *b)
 		a->nopers = b->nopers;
 		b->nopers = n;
 		break;
-	case CONFIG_FLAG:
 	case CONFIG_LISTEN:
+		/* One list for both options: swapped whole. */
+		for (n = 0; n < CONFIG_LISTENERS; n++) {
+			tmp = a->listen[n];
+			a->listen[n] = b->listen[n];
+			b->listen[n] = tmp;
+			i = a->listen_tls[n];
+			a->listen_tls[n] = b->listen_tls[n];
+			b->listen_tls[n] = i;
+		}
+		n = a->nlisten;
+		a->nlisten = b->nlisten;
+		b->nlisten = n;
+		break;
+	case CONFIG_FLAG:
 		break;
 	}
 }
@@ -842,13 +855,13 @@ config_reload(void)
 		if (o->flags & CONFIG_RELOAD) {
 			config_take(o, &conf, &next);
 			nc += snprintf(changed + nc, sizeof changed - nc,
-			    "%s%s", nc > 0 ? ", " : "", o->name);
+			    "%s%s", nc > 0 ? ", " : "", o->type ==
+			    CONFIG_LISTEN ? "listen, tls-listen" : o->name);
 			if (nc >= sizeof changed)
 				nc = sizeof changed - 1;
 		} else {
 			nl += snprintf(later + nl, sizeof later - nl,
-			    "%s%s", nl > 0 ? ", " : "", o->type ==
-			    CONFIG_LISTEN ? "listen, tls-listen" : o->name);
+			    "%s%s", nl > 0 ? ", " : "", o->name);
 			if (nl >= sizeof later)
 				nl = sizeof later - 1;
 		}

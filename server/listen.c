@@ -14,7 +14,10 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* Listeners: parse HOST:PORT, open one listener per address, close all. */
+/*
+ * Listeners: parse HOST:PORT, open one listener per address, open and
+ * close them to match the configuration on reload, close all.
+ */
 
 #include <sys/socket.h>
 
@@ -26,8 +29,15 @@
 #include "natterd.h"
 
 /* As many addresses in all as --listen and --tls-listen options. */
-static struct evconnlistener	*listeners[CONFIG_LISTENERS];
+static struct listener {
+	struct evconnlistener	*lev;
+	char			*spec;		/* as configured */
+	int			 tls;
+} listeners[CONFIG_LISTENERS];
 static int			 nlisteners;
+
+static int	listen_wanted(const char *, int);
+static int	listen_is_open(const char *, int);
 
 /*
  * Split spec, "HOST:PORT" or "[V6ADDR]:PORT", into host (size bytes) and
@@ -78,9 +88,10 @@ listen_parse(const char *spec, char *host, size_t size, const char **port,
 
 /*
  * Open a listener on spec; every address the host name resolves to gets
- * one. Return -1 and say why if the name does not resolve or there are
- * too many; a failure to bind is fatal. The log line with the real port
- * is what tests wait for when they ask for port 0.
+ * one. Return -1 and say why if the name does not resolve, there are too
+ * many or one does not bind (then none of spec's stays open). The log
+ * line with the real port is what tests wait for when they ask for port
+ * 0.
  */
 int
 listen_open(const char *spec, int tls, char *why, size_t whysize)
@@ -90,7 +101,8 @@ listen_open(const char *spec, int tls, char *why, size_t whysize)
 	socklen_t		 sslen;
 	char			 host[256], serv[32], shown[300];
 	const char		*port;
-	int			 error, flags;
+	int			 error, flags, first = nlisteners;
+	struct evconnlistener	*lev;
 
 	if (listen_parse(spec, host, sizeof host, &port, why, whysize) != 0)
 		return (-1);
@@ -109,24 +121,30 @@ listen_open(const char *spec, int tls, char *why, size_t whysize)
 		if (nlisteners == CONFIG_LISTENERS) {
 			snprintf(why, whysize, "more than %d addresses",
 			    CONFIG_LISTENERS);
-			evutil_freeaddrinfo(res);
-			return (-1);
+			goto fail;
 		}
 		flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
 		    LEV_OPT_REUSEABLE;
 		if (ai->ai_family == AF_INET6)
 			flags |= LEV_OPT_BIND_IPV6ONLY;
 		/* A non-NULL argument marks a TLS listener for conn_accept. */
-		listeners[nlisteners] = evconnlistener_new_bind(base,
-		    conn_accept, tls ? &listeners : NULL, flags, 4096,
-		    ai->ai_addr, (int)ai->ai_addrlen);
-		if (listeners[nlisteners] == NULL)
-			fatal("--%s %s", tls ? "tls-listen" : "listen", spec);
-		evconnlistener_set_error_cb(listeners[nlisteners],
-		    conn_accept_error);
+		lev = evconnlistener_new_bind(base, conn_accept,
+		    tls ? &listeners : NULL, flags, 4096, ai->ai_addr,
+		    (int)ai->ai_addrlen);
+		if (lev == NULL) {
+			snprintf(why, whysize, "%s: %s", spec,
+			    evutil_socket_error_to_string(
+			    EVUTIL_SOCKET_ERROR()));
+			goto fail;
+		}
+		evconnlistener_set_error_cb(lev, conn_accept_error);
+		listeners[nlisteners].lev = lev;
+		listeners[nlisteners].spec = xstrdup(spec);
+		listeners[nlisteners].tls = tls;
+		nlisteners++;
 
 		sslen = sizeof ss;
-		if (getsockname(evconnlistener_get_fd(listeners[nlisteners]),
+		if (getsockname(evconnlistener_get_fd(lev),
 		    (struct sockaddr *)&ss, &sslen) != 0 ||
 		    getnameinfo((struct sockaddr *)&ss, sslen, host,
 		    sizeof host, serv, sizeof serv,
@@ -138,10 +156,77 @@ listen_open(const char *spec, int tls, char *why, size_t whysize)
 		else
 			snprintf(shown, sizeof shown, "%s:%s", host, serv);
 		log_info("listening on %s%s", shown, tls ? " (TLS)" : "");
-		nlisteners++;
 	}
 	evutil_freeaddrinfo(res);
 	return (0);
+
+fail:
+	evutil_freeaddrinfo(res);
+	while (nlisteners > first) {
+		nlisteners--;
+		evconnlistener_free(listeners[nlisteners].lev);
+		free(listeners[nlisteners].spec);
+	}
+	return (-1);
+}
+
+/* Whether conf names spec (for TLS or not). */
+static int
+listen_wanted(const char *spec, int tls)
+{
+	int	 i;
+
+	for (i = 0; i < conf.nlisten; i++) {
+		if (strcmp(conf.listen[i], spec) == 0 &&
+		    !conf.listen_tls[i] == !tls)
+			return (1);
+	}
+	return (0);
+}
+
+static int
+listen_is_open(const char *spec, int tls)
+{
+	int	 i;
+
+	for (i = 0; i < nlisteners; i++) {
+		if (strcmp(listeners[i].spec, spec) == 0 &&
+		    !listeners[i].tls == !tls)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * After a reload: close the listeners conf no longer names, then open
+ * the ones it names anew. Connections they accepted stay. One that does
+ * not open is logged and tried again at the next reload.
+ */
+void
+listen_reload(void)
+{
+	char	 why[300];
+	int	 i, j;
+
+	for (i = j = 0; i < nlisteners; i++) {
+		if (listen_wanted(listeners[i].spec, listeners[i].tls)) {
+			listeners[j++] = listeners[i];
+			continue;
+		}
+		log_info("no longer listening on %s%s", listeners[i].spec,
+		    listeners[i].tls ? " (TLS)" : "");
+		evconnlistener_free(listeners[i].lev);
+		free(listeners[i].spec);
+	}
+	nlisteners = j;
+	for (i = 0; i < conf.nlisten; i++) {
+		if (listen_is_open(conf.listen[i], conf.listen_tls[i]))
+			continue;
+		if (listen_open(conf.listen[i], conf.listen_tls[i], why,
+		    sizeof why) != 0)
+			log_warnx("--%s %s", conf.listen_tls[i] ?
+			    "tls-listen" : "listen", why);
+	}
 }
 
 /* Stop listening: at shutdown, and at exit. */
@@ -151,8 +236,9 @@ listen_close(void)
 	int	 i;
 
 	for (i = 0; i < nlisteners; i++) {
-		evconnlistener_free(listeners[i]);
-		listeners[i] = NULL;
+		evconnlistener_free(listeners[i].lev);
+		free(listeners[i].spec);
 	}
+	memset(listeners, 0, sizeof listeners);
 	nlisteners = 0;
 }

@@ -110,6 +110,8 @@ server_reload(void)
 	}
 	motd_load(0);
 	tls_reload();
+	if (rv == 0 && !server_stopping)
+		listen_reload();
 	return (rv);
 }
 

@@ -290,6 +290,7 @@ __dead void config_usage_error(const char *, ...) __printflike(1, 2);
 int	 listen_parse(const char *, char *, size_t, const char **, char *,
 	     size_t);
 int	 listen_open(const char *, int, char *, size_t);
+void	 listen_reload(void);
 void	 listen_close(void);
 
 /* motd.c */

@@ -77,7 +77,8 @@ tls_init(void)
 }
 
 /*
- * On SIGHUP: load the certificate and key again, for new connections.
+ * On SIGHUP: load the certificate and key again (or for the first time,
+ * if TLS was just configured), for new connections.
  * If they are bad, keep the old ones; connections in progress keep
  * theirs in any case (SSL objects hold a reference to their context).
  */
@@ -87,16 +88,17 @@ tls_reload(void)
 	SSL_CTX	*ctx;
 	char	 why[256];
 
-	if (tls_ctx == NULL)
+	if (conf.tls_cert == NULL || conf.tls_key == NULL)
 		return;
 	if ((ctx = tls_load(why, sizeof why)) == NULL) {
 		log_warnx("TLS: reload failed, keeping the old certificate: "
 		    "%s", why);
 		return;
 	}
+	log_info("TLS: certificate %s %s", conf.tls_cert, tls_ctx != NULL ?
+	    "reloaded" : "loaded");
 	SSL_CTX_free(tls_ctx);
 	tls_ctx = ctx;
-	log_info("TLS: certificate %s reloaded", conf.tls_cert);
 }
 
 void

@@ -8,6 +8,8 @@ import signal
 import socket
 import subprocess
 
+import pytest
+
 from conftest import NATTERD, TIMEOUT, Client, unique_nick
 
 
@@ -135,6 +137,53 @@ def test_bad_or_missing_file_does_not_start(tmp_path):
         assert p.returncode == 1, p
         assert "listening on" not in p.stderr and "ready" not in p.stderr
     assert "missing.conf: No such file or directory" in p.stderr
+
+
+def test_reload_adds_and_removes_listeners(natterd, tmp_path):
+    """SIGHUP opens the listeners the file gained and closes those it
+    lost; users who came in through a closed one stay."""
+    path = tmp_path / "natterd.conf"
+    conf = write(path, "max-per-ip 0\nlisten 127.0.0.1:0\n")
+    s = natterd("--config", conf, listen=None)
+    port4 = int(s.wait_log(r"listening on 127\.0\.0\.1:(\d+)$").group(1))
+    a = Client(port4, "alice").join("#a")
+    write(path, "max-per-ip 0\nlisten [::1]:0\nlisten 127.0.0.1:0\n")
+    mark = s.log_mark()
+    s.signal(signal.SIGHUP)
+    port6 = int(s.wait_log(r"listening on \[::1\]:(\d+)$",
+                           start=mark).group(1))
+    s.wait_log(r"reloaded; changed: listen, tls-listen$", start=mark)
+    b = Client(port6, "bob", host="::1").join("#a")
+    # The unchanged one was left alone: not reopened.
+    assert "listening on 127.0.0.1" not in "\n".join(s.log[mark:])
+    Client(port4, unique_nick()).close()
+
+    write(path, "max-per-ip 0\nlisten [::1]:0\n")
+    mark = s.log_mark()
+    s.signal(signal.SIGHUP)
+    s.wait_log(r"no longer listening on 127\.0\.0\.1:0$", start=mark)
+    s.wait_log(r"reloaded; changed: listen, tls-listen$", start=mark)
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port4), timeout=TIMEOUT)
+    a.send("PRIVMSG #a :still here")
+    assert b.expect("PRIVMSG", "#a").params[1] == "still here"
+
+    # A listener that cannot open is logged, and the rest goes on.
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen(1)
+    taken = busy.getsockname()[1]
+    try:
+        write(path, "max-per-ip 0\nlisten [::1]:0\nlisten 127.0.0.1:%d\n"
+              % taken)
+        mark = s.log_mark()
+        s.signal(signal.SIGHUP)
+        s.wait_log(r"--listen 127\.0\.0\.1:%d: .*in use" % taken,
+                   start=mark)
+    finally:
+        busy.close()
+    b.send("PRIVMSG #a :and now")
+    assert a.expect("PRIVMSG", "#a").params[1] == "and now"
 
 
 def test_reload_applies_without_dropping_anyone(natterd, tmp_path):
