@@ -31,6 +31,7 @@
 
 struct clients		 clients = TAILQ_HEAD_INITIALIZER(clients);
 int			 conn_count;
+int			 conn_max;
 int			 conn_unregistered;
 
 static struct clients	 close_list = TAILQ_HEAD_INITIALIZER(close_list);
@@ -148,7 +149,7 @@ conn_new(struct bufferevent *bev, const char *addr)
 
 	if (server_stopping)
 		conn_close(c, "Server shutting down");
-	else if (conn_count > conf.max_clients)
+	else if (conn_count > conn_max)
 		conn_close(c, "Server is full");
 	else if (conf.max_per_ip > 0 && ipc->n > conf.max_per_ip)
 		conn_close(c, "Too many connections from your address");

@@ -222,6 +222,11 @@ listen_reload(void)
 	for (i = 0; i < conf.nlisten; i++) {
 		if (listen_is_open(conf.listen[i], conf.listen_tls[i]))
 			continue;
+		if (conf.listen_tls[i] && !tls_ready()) {
+			log_warnx("--tls-listen %s: no certificate loaded",
+			    conf.listen[i]);
+			continue;
+		}
 		if (listen_open(conf.listen[i], conf.listen_tls[i], why,
 		    sizeof why) != 0)
 			log_warnx("--%s %s", conf.listen_tls[i] ?

@@ -23,6 +23,7 @@
 #include <pwd.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,14 +103,26 @@ signal_hup(evutil_socket_t sig, short events, void *arg)
 int
 server_reload(void)
 {
+	char	*cert, *key;
 	int	 rv;
 
+	/* A certificate that fails to load leaves the old one named. */
+	cert = conf.tls_cert != NULL ? xstrdup(conf.tls_cert) : NULL;
+	key = conf.tls_key != NULL ? xstrdup(conf.tls_key) : NULL;
 	if ((rv = config_reload()) == 0) {
 		log_init("natterd", conf.log_level, NULL);
 		raise_nofile();
 	}
 	motd_load(0);
-	tls_reload();
+	if (tls_reload() != 0) {
+		free(conf.tls_cert);
+		free(conf.tls_key);
+		conf.tls_cert = cert;
+		conf.tls_key = key;
+		cert = key = NULL;
+	}
+	free(cert);
+	free(key);
 	if (rv == 0 && !server_stopping)
 		listen_reload();
 	return (rv);
@@ -156,13 +169,14 @@ raise_nofile(void)
 			log_warn("setrlimit");
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	conn_max = conf.max_clients;
 	if (rl.rlim_cur != RLIM_INFINITY &&
 	    (rlim_t)conf.max_clients + 32 > rl.rlim_cur) {
 		log_warnx("--max-clients %d: only %llu files may be open, "
 		    "using %llu", conf.max_clients,
 		    (unsigned long long)rl.rlim_cur,
 		    (unsigned long long)rl.rlim_cur - 32);
-		conf.max_clients = (int)rl.rlim_cur - 32;
+		conn_max = (int)rl.rlim_cur - 32;
 	}
 }
 

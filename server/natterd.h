@@ -301,6 +301,7 @@ void	 motd_free(void);
 
 /* conn.c */
 extern int	 conn_count;		/* all connections */
+extern int	 conn_max;		/* --max-clients, or what fds allow */
 extern int	 conn_unregistered;
 void	 conn_accept(struct evconnlistener *, evutil_socket_t,
 	     struct sockaddr *, int, void *);
@@ -317,12 +318,13 @@ void	 conn_exit(void);
 
 /* tls.c */
 void	 tls_init(void);
-void	 tls_reload(void);
+int	 tls_reload(void);
 void	 tls_exit(void);
 struct bufferevent *tls_accept(evutil_socket_t);
 const char *tls_error(struct bufferevent *, char *, size_t);
 int	 tls_established(struct bufferevent *);
 const char *tls_version(void);
+int	 tls_ready(void);
 
 /* reply.c */
 void	 reply(struct client *, const char *, ...) __printflike(2, 3);

@@ -82,23 +82,24 @@ tls_init(void)
  * If they are bad, keep the old ones; connections in progress keep
  * theirs in any case (SSL objects hold a reference to their context).
  */
-void
+int
 tls_reload(void)
 {
 	SSL_CTX	*ctx;
 	char	 why[256];
 
 	if (conf.tls_cert == NULL || conf.tls_key == NULL)
-		return;
+		return (0);
 	if ((ctx = tls_load(why, sizeof why)) == NULL) {
 		log_warnx("TLS: reload failed, keeping the old certificate: "
 		    "%s", why);
-		return;
+		return (-1);
 	}
 	log_info("TLS: certificate %s %s", conf.tls_cert, tls_ctx != NULL ?
 	    "reloaded" : "loaded");
 	SSL_CTX_free(tls_ctx);
 	tls_ctx = ctx;
+	return (0);
 }
 
 void
@@ -158,6 +159,13 @@ tls_error(struct bufferevent *bev, char *buf, size_t size)
 	while (bufferevent_get_openssl_error(bev) != 0)
 		;
 	return (buf);
+}
+
+/* Whether a certificate is loaded, so TLS listeners may open. */
+int
+tls_ready(void)
+{
+	return (tls_ctx != NULL);
 }
 
 /* The TLS library's name and version, for INFO. */

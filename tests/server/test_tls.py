@@ -173,6 +173,35 @@ def test_sighup_reloads_certificate(natterd, pki, tmp_path):
     TLSClient(tport, os.path.join(pki, "otherca.pem"), nick="still").sync()
 
 
+def test_tls_added_on_reload(natterd, pki, tmp_path):
+    """TLS configured only on reload: a certificate that does not load
+    leaves none named (the next reload tries again) and opens no TLS
+    listener; a good one opens it."""
+    bad = tmp_path / "bad.pem"
+    bad.write_text("garbage\n")
+    path = tmp_path / "natterd.conf"
+    path.write_text("listen 127.0.0.1:0\n")
+    s = natterd("-f", str(path), listen=None)
+    tls = "listen 127.0.0.1:0\ntls-listen 127.0.0.1:0\n"
+    path.write_text(tls + "tls-cert %s\ntls-key %s\n" % (bad, bad))
+    for _ in range(2):
+        mark = s.log_mark()
+        s.signal(signal.SIGHUP)
+        s.wait_log(r"changed: .*tls-cert, tls-key", start=mark)
+        s.wait_log(r"TLS: reload failed", start=mark)
+        s.wait_log(r"--tls-listen 127\.0\.0\.1:0: no certificate loaded",
+                   start=mark)
+    path.write_text(tls + "tls-cert %s\ntls-key %s\n"
+                    % (os.path.join(pki, "srv.pem"),
+                       os.path.join(pki, "srv.key")))
+    mark = s.log_mark()
+    s.signal(signal.SIGHUP)
+    s.wait_log(r"TLS: certificate .* loaded$", start=mark)
+    tport = int(s.wait_log(r"listening on 127\.0\.0\.1:(\d+) \(TLS\)",
+                           start=mark).group(1))
+    TLSClient(tport, os.path.join(pki, "ca.pem"), nick="ok").sync()
+
+
 def test_bad_certificate_at_startup_exits_1(pki, tmp_path):
     bad = tmp_path / "bad.pem"
     bad.write_text("garbage\n")
