@@ -101,16 +101,20 @@ irc_oper(struct client *c, struct msg *m)
 	ok = op != NULL && hash != NULL && strcmp(hash, op->hash) == 0;
 	explicit_bzero(cd, sizeof *cd);
 	free(cd);
+	/*
+	 * The host first: from a host the mask refuses, 491 whatever the
+	 * password, so 491 never tells that a password was right.
+	 */
+	if (op != NULL && !name_match(op->mask, c->prefix)) {
+		log_warnx("OPER %s from %s: host does not match %s",
+		    op->name, c->prefix, op->mask);
+		reply(c, ERR_NOOPERHOST_MSG);
+		return (0);
+	}
 	if (!ok) {
 		log_warnx("OPER %s from %s: wrong name or password",
 		    reply_param(m->params[0]), c->prefix);
 		reply(c, ERR_PASSWDMISMATCH_MSG);
-		return (0);
-	}
-	if (!name_match(op->mask, c->prefix)) {
-		log_warnx("OPER %s from %s: host does not match %s",
-		    op->name, c->prefix, op->mask);
-		reply(c, ERR_NOOPERHOST_MSG);
 		return (0);
 	}
 	log_info("OPER %s: %s is an operator", op->name, c->prefix);
