@@ -311,24 +311,14 @@ channel_set_modes(struct channel *ch, int modes)
 	ch->modes = modes;
 }
 
-/* Make a member a channel operator, or no longer one. */
+/* Give a member a status (MEMBER_OP: +o, MEMBER_VOICE: +v), or take it. */
 void
-channel_set_op(struct member *m, int op)
+channel_set_status(struct member *m, int status, int on)
 {
-	if (op)
-		m->flags |= MEMBER_OP;
+	if (on)
+		m->flags |= status;
 	else
-		m->flags &= ~MEMBER_OP;
-}
-
-/* Give a member a voice (+v), or take it. */
-void
-channel_set_voice(struct member *m, int voice)
-{
-	if (voice)
-		m->flags |= MEMBER_VOICE;
-	else
-		m->flags &= ~MEMBER_VOICE;
+		m->flags &= ~status;
 }
 
 /*

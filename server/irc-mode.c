@@ -16,7 +16,7 @@
 
 /*
  * MODE, on channels and on oneself. Handlers work out what changes and
- * apply it with channel_set_modes(), channel_set_op(), channel_list_add()
+ * apply it with channel_set_modes(), channel_set_status(), channel_list_add()
  * and the like; the channel is told the net effect.
  */
 
@@ -291,10 +291,7 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			bits[nseen] = bit;
 			was[nseen++] = tm->flags & bit;
 		}
-		if (bit == MEMBER_OP)
-			channel_set_op(tm, dir);
-		else
-			channel_set_voice(tm, dir);
+		channel_set_status(tm, bit, dir);
 	}
 
 	before = ch->modes;

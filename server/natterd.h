@@ -376,7 +376,6 @@ void	 channel_set_topic(struct channel *, const char *, const char *,
 void	 channel_set_modes(struct channel *, int);
 void	 channel_invite(struct channel *, struct client *);
 int	 channel_invited(struct channel *, struct client *);
-void	 channel_set_voice(struct member *, int);
 const char *channel_prefix(const struct member *, int);
 int	 channel_hidden(struct channel *, struct client *, int);
 int	 channel_can_op(struct channel *, struct member *, struct client *,
@@ -387,7 +386,7 @@ int	 channel_list_del(struct channel *, int, char *, size_t);
 int	 channel_banned(struct channel *, struct client *);
 void	 channel_set_key(struct channel *, const char *);
 void	 channel_set_limit(struct channel *, int);
-void	 channel_set_op(struct member *, int);
+void	 channel_set_status(struct member *, int, int);
 void	 channel_msg_init(struct chanmsg *, struct channel *, struct client *,
 	     const char *, int, const char *const *);
 int	 channel_prepare(struct chanmsg *, char *, size_t, struct out *);
