@@ -150,6 +150,9 @@ static void	config_listen_clear(struct config *);
 static void	config_default_listen(struct config *);
 static int	config_read(struct config *, const char *);
 static int	config_apply_given(struct config *);
+static int	config_load(struct config *, const char *, char *, size_t);
+#define CONFIG_BADFILE	1	/* config_load(): the file, or the whole */
+#define CONFIG_BADGIVEN	2	/* the command line */
 static int	config_same(const struct config_opt *, const struct config *,
 		    const struct config *);
 static void	config_take(const struct config_opt *, struct config *,
@@ -610,7 +613,7 @@ config_parse(int argc, char **argv)
 	const char		*path = NULL;
 	char			 why[300];
 	size_t			 i, n = 0;
-	int			 ch, check = 0, errors;
+	int			 ch, check = 0;
 
 	memset(longopts, 0, sizeof longopts);
 	for (i = 0; i < CONFIG_COUNT; i++) {
@@ -664,25 +667,46 @@ config_parse(int argc, char **argv)
 		config_usage_error("--check-config needs --config FILE");
 
 	config_defaults();
-	if (path != NULL && (errors = config_read(&conf, path)) != 0) {
-		if (errors > 0)
-			log_warnx("%s: %d error%s", path, errors,
-			    errors == 1 ? "" : "s");
-		exit(1);
-	}
-	if (config_apply_given(&conf) != 0)
-		exit(64);
-	if (config_check(&conf, why, sizeof why) != 0) {
+	switch (config_load(&conf, path, why, sizeof why)) {
+	case CONFIG_BADFILE:
 		if (path == NULL)
 			config_usage_error("%s", why);
-		log_warnx("%s: %s", path, why);
 		exit(1);
+	case CONFIG_BADGIVEN:
+		exit(64);
 	}
 	if (check) {
 		printf("%s: ok\n", path);
 		exit(0);
 	}
-	config_default_listen(&conf);
+}
+
+/*
+ * Fill cf (its defaults set) from the file at path, if any, and the
+ * command line's options over it; check the result. Errors are logged,
+ * but for one of the whole, left in why (with path, if any, logged).
+ */
+static int
+config_load(struct config *cf, const char *path, char *why, size_t size)
+{
+	int	 errors;
+
+	*why = '\0';
+	if (path != NULL && (errors = config_read(cf, path)) != 0) {
+		if (errors > 0)
+			log_warnx("%s: %d error%s", path, errors,
+			    errors == 1 ? "" : "s");
+		return (CONFIG_BADFILE);
+	}
+	if (config_apply_given(cf) != 0)
+		return (CONFIG_BADGIVEN);
+	if (config_check(cf, why, size) != 0) {
+		if (path != NULL)
+			log_warnx("%s: %s", path, why);
+		return (CONFIG_BADFILE);
+	}
+	config_default_listen(cf);
+	return (0);
 }
 
 /*
@@ -825,25 +849,16 @@ config_reload(void)
 	const char		*path = conf.config_path;
 	char			 why[300], changed[512], later[512];
 	size_t			 i, nc = 0, nl = 0;
-	int			 errors;
 
 	if (path == NULL)
 		return (0);
 	config_clear(&next);
-	errors = config_read(&next, path);
-	if (errors == 0 && config_apply_given(&next) != 0)
-		errors = 1;
-	if (errors == 0 && config_check(&next, why, sizeof why) != 0) {
-		log_warnx("%s: %s", path, why);
-		errors = 1;
-	}
-	if (errors != 0) {
+	if (config_load(&next, path, why, sizeof why) != 0) {
 		log_warnx("%s: not reloaded, the running configuration "
 		    "stays", path);
 		config_release(&next);
 		return (-1);
 	}
-	config_default_listen(&next);
 	changed[0] = later[0] = '\0';
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
