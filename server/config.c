@@ -84,9 +84,9 @@ static const struct config_opt config_opts[] = {
 	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show this help" },
 	{ "listen", 0, CONFIG_LISTEN, "HOST:PORT", "127.0.0.1:6667", 0, 0,
-	  0, CONFIG_REPEAT | CONFIG_RELOAD, "listen there: IPv6 as [::1]:6667, port 0 "
-	  "picks a free port; the default is used only without any "
-	  "--listen or --tls-listen" },
+	  0, CONFIG_REPEAT | CONFIG_RELOAD,
+	  "listen there: IPv6 as [::1]:6667, port 0 picks a free port; "
+	  "the default is used only without any --listen or --tls-listen" },
 	{ "log-level", 0, CONFIG_LEVEL, "LEVEL", "info", 0, 0,
 	  F(log_level), CONFIG_RELOAD, "error, warning, info or debug" },
 	{ "max-channels", 0, CONFIG_INT, "N", "20", 1, 10000,
@@ -128,8 +128,8 @@ static const struct config_opt config_opts[] = {
 	{ "tls-key", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(tls_key), CONFIG_RELOAD, "PEM private key for TLS" },
 	{ "tls-listen", 0, CONFIG_LISTEN, "HOST:PORT", NULL, 0, 0,
-	  0, CONFIG_REPEAT | CONFIG_TLS | CONFIG_RELOAD, "listen there for TLS; the usual "
-	  "port is 6697" },
+	  0, CONFIG_REPEAT | CONFIG_TLS | CONFIG_RELOAD,
+	  "listen there for TLS; the usual port is 6697" },
 	{ "user", 0, CONFIG_STRING, "NAME", NULL, 0, 0, F(user), 0,
 	  "started as root, run as this user once the listeners are open" },
 	{ "version", 'V', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
