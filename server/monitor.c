@@ -123,30 +123,21 @@ monitor_clear(struct client *c)
 	c->watching = NULL;
 }
 
-/* Tell whoever watches t's nickname that it is online. */
+/* Tell whoever watches t's nickname that it is online, or went offline. */
 void
-monitor_online(struct client *t)
+monitor_tell(struct client *t, int online)
 {
 	struct watch	*w;
 	int		 i;
 
 	if ((w = watch_find(t->nick)) == NULL)
 		return;
-	for (i = 0; i < w->nwho; i++)
-		reply(w->who[i], RPL_MONONLINE_MSG, t->prefix);
-}
-
-/* Tell whoever watches t's nickname that it went offline. */
-void
-monitor_offline(struct client *t)
-{
-	struct watch	*w;
-	int		 i;
-
-	if ((w = watch_find(t->nick)) == NULL)
-		return;
-	for (i = 0; i < w->nwho; i++)
-		reply(w->who[i], RPL_MONOFFLINE_MSG, t->nick);
+	for (i = 0; i < w->nwho; i++) {
+		if (online)
+			reply(w->who[i], RPL_MONONLINE_MSG, t->prefix);
+		else
+			reply(w->who[i], RPL_MONOFFLINE_MSG, t->nick);
+	}
 }
 
 static void

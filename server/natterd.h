@@ -411,8 +411,7 @@ int	 irc_help(struct client *, struct msg *);
 int	 irc_info(struct client *, struct msg *);
 
 /* monitor.c */
-void	 monitor_online(struct client *);
-void	 monitor_offline(struct client *);
+void	 monitor_tell(struct client *, int);
 void	 monitor_clear(struct client *);
 int	 irc_monitor(struct client *, struct msg *);
 void	 monitor_free_all(void);

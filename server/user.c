@@ -103,7 +103,7 @@ user_registered(struct client *c)
 	if (++user_count > user_max)
 		user_max = user_count;
 	log_info("registered %llu %s", (unsigned long long)c->id, c->prefix);
-	monitor_online(c);
+	monitor_tell(c, 1);
 }
 
 /* Set or clear a counted user mode flag, keeping its count true. */
@@ -183,9 +183,9 @@ user_rename(struct client *c, const char *nick)
 		return;
 	log_info("nick %s -> %s", c->nick, nick);
 	whowas_add(c);
-	monitor_offline(c);
+	monitor_tell(c, 0);
 	user_claim(c, nick);
-	monitor_online(c);
+	monitor_tell(c, 1);
 }
 
 /*
@@ -249,7 +249,7 @@ user_quit(struct client *c, const char *reason)
 	}
 	whowas_add(c);
 	monitor_clear(c);
-	monitor_offline(c);
+	monitor_tell(c, 0);
 	user_part_all(c, 0);
 	user_count--;
 	if (c->flags & CLIENT_INVISIBLE)
