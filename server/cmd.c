@@ -81,13 +81,14 @@ cmd_compare(const void *key, const void *entry)
 }
 
 /*
- * bsearch needs the table sorted, or a misplaced row would just vanish;
+ * bsearch needs the tables sorted, or a misplaced row would just vanish;
  * and HELP must know every command.
  */
 int
 cmd_check_table(void)
 {
-	size_t	 i;
+	const struct help_topic	*t;
+	size_t			 i;
 
 	for (i = 0; i < CMD_COUNT; i++) {
 		if (i > 0 &&
@@ -99,6 +100,13 @@ cmd_check_table(void)
 		if (help_find(cmd_table[i].name) == NULL) {
 			log_warnx("cmd_table: no HELP for %s",
 			    cmd_table[i].name);
+			return (-1);
+		}
+	}
+	for (i = 1; (t = help_topic_at(i)) != NULL; i++) {
+		if (strcmp(help_topic_at(i - 1)->name, t->name) >= 0) {
+			log_warnx("help topics: %s before %s",
+			    help_topic_at(i - 1)->name, t->name);
 			return (-1);
 		}
 	}
