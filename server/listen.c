@@ -213,9 +213,10 @@ listen_reload(void)
 			listeners[j++] = listeners[i];
 			continue;
 		}
+		/* Logged once closed: tests take the line as a signal. */
+		evconnlistener_free(listeners[i].lev);
 		log_info("no longer listening on %s%s", listeners[i].spec,
 		    listeners[i].tls ? " (TLS)" : "");
-		evconnlistener_free(listeners[i].lev);
 		free(listeners[i].spec);
 	}
 	nlisteners = j;

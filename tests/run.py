@@ -36,7 +36,8 @@ results = []          # (name, ok, detail)
 # natterd's code, errors and closes included, in about a minute and a half.
 VALGRIND_TESTS = ["test_smoke.py", "test_registration.py", "test_channels.py",
                   "test_messages.py", "test_users.py", "test_robustness.py",
-                  "test_seams.py", "test_options.py", "test_config.py"]
+                  "test_seams.py", "test_options.py", "test_config.py",
+                  "test_monitor.py", "test_modes.py"]
 
 
 SUITES = ("unit", "server", "client", "lint", "valgrind", "fuzz")
