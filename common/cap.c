@@ -28,6 +28,7 @@ static const struct {
 } cap_table[] = {
 	{ "echo-message",	CAP_ECHO_MESSAGE, CAP_NATTERD | CAP_NATTER },
 	{ "invite-notify",	CAP_INVITE_NOTIFY, CAP_NATTERD },
+	{ "message-tags",	CAP_MESSAGE_TAGS, CAP_NATTERD },
 	{ "multi-prefix",	CAP_MULTI_PREFIX, CAP_NATTERD },
 	{ "server-time",	CAP_SERVER_TIME, CAP_NATTERD | CAP_NATTER },
 	{ "userhost-in-names",	CAP_USERHOST_IN_NAMES, CAP_NATTERD },

@@ -30,6 +30,7 @@
 #define CAP_USERHOST_IN_NAMES	0x4
 #define CAP_MULTI_PREFIX	0x8
 #define CAP_INVITE_NOTIFY	0x10
+#define CAP_MESSAGE_TAGS	0x20
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */

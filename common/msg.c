@@ -333,3 +333,86 @@ msg_tag(const struct msg *m, const char *key, char *buf, size_t size)
 	}
 	return (NULL);
 }
+
+/* ASCII letters and digits, whatever the locale. */
+static int
+msg_alnum(unsigned char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'));
+}
+
+/* Whether the len bytes at key make a client-only tag name: +[vendor/]name. */
+static int
+msg_ctag_key_ok(const char *key, size_t len)
+{
+	const char	*slash;
+	size_t		 i, start = 1;
+
+	if (len < 2 || key[0] != '+')
+		return (0);
+	slash = memchr(key, '/', len);
+	if (slash != NULL) {
+		/* The vendor is a host name. */
+		for (i = 1; key + i < slash; i++) {
+			if (!msg_alnum(key[i]) &&
+			    key[i] != '.' && key[i] != '-')
+				return (0);
+		}
+		if (i == 1)
+			return (0);
+		start = slash - key + 1;
+	}
+	if (start == len)
+		return (0);
+	for (i = start; i < len; i++) {
+		if (!msg_alnum(key[i]) && key[i] != '-')
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Copy the client-only tags (+name, +vendor/name) of a tags section, as
+ * they were escaped, into out (size bytes), ';'-separated; drop the
+ * others, any with a bad name, and all but the last of one name. Return
+ * the length, or -1 if they do not fit.
+ */
+int
+msg_client_tags(const char *tags, char *out, size_t size)
+{
+	const char	*p, *next, *q, *qnext;
+	size_t		 len = 0, klen, qlen, n;
+	int		 later;
+
+	if (size == 0)
+		return (-1);
+	out[0] = '\0';
+	if (tags == NULL)
+		return (0);
+	for (p = tags; *p != '\0'; p = *next == ';' ? next + 1 : next) {
+		next = p + strcspn(p, ";");
+		klen = strcspn(p, "=;");
+		if (!msg_ctag_key_ok(p, klen))
+			continue;
+		/* The last of the same name wins. */
+		later = 0;
+		for (q = *next == ';' ? next + 1 : next; *q != '\0' && !later;
+		    q = *qnext == ';' ? qnext + 1 : qnext) {
+			qnext = q + strcspn(q, ";");
+			qlen = strcspn(q, "=;");
+			later = qlen == klen && memcmp(p, q, klen) == 0;
+		}
+		if (later)
+			continue;
+		n = next - p;
+		if (len + (len > 0) + n >= size)
+			return (-1);
+		if (len > 0)
+			out[len++] = ';';
+		memcpy(out + len, p, n);
+		len += n;
+		out[len] = '\0';
+	}
+	return ((int)len);
+}

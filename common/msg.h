@@ -24,6 +24,7 @@
 #define MSG_MAXPARAMS	15
 #define MSG_LINELEN	512	/* with CR LF, without tags (RFC 1459) */
 #define MSG_TAGSLEN	8191	/* IRCv3 message-tags, with the '@' and ' ' */
+#define MSG_CTAGSLEN	4094	/* tag data a client may send, without them */
 
 struct msg {
 	char		*tags;		/* without '@'; NULL if none */
@@ -41,5 +42,6 @@ int	 msg_param_ok(const char *, int);
 size_t	 msg_room(const char *, const char *, int, const char *const *);
 const char *msg_last(const struct msg *);
 const char *msg_tag(const struct msg *, const char *, char *, size_t);
+int	 msg_client_tags(const char *, char *, size_t);
 
 #endif

@@ -482,6 +482,7 @@ channel_prepare(struct chanmsg *cm, char *line, size_t size, struct out *o)
 	if (n < 0)
 		return (-1);
 	out_init(o, line, n, &cm->time, cm->msgid);
+	o->ctags = cm->ctags;
 	return (0);
 }
 
@@ -514,7 +515,7 @@ channel_deliver(struct chanmsg *cm)
 			continue;
 		out_send(m->client, &o);
 	}
-	if (echo != NULL)
+	if (echo != NULL && (cm->caps == 0 || (echo->caps & cm->caps)))
 		out_send(echo, &o);
 	return (0);
 }
@@ -533,18 +534,23 @@ channel_send_line(struct channel *ch, struct client *c, const char *cmd,
 }
 
 /*
- * A PRIVMSG or NOTICE from c to ch, already checked. Return -1 if the
- * line would not fit in 512 bytes with c's prefix.
+ * A PRIVMSG, NOTICE or TAGMSG (text NULL) from c to ch, already checked,
+ * with the client-only tags ctags (or NULL); a TAGMSG goes only to those
+ * who asked for message-tags. Return -1 if the line would not fit in 512
+ * bytes with c's prefix.
  */
 int
 channel_message(struct channel *ch, struct client *c, const char *cmd,
-    const char *text)
+    const char *text, const char *ctags)
 {
 	struct chanmsg	 cm;
 
-	channel_msg_init(&cm, ch, c, cmd, 2, (const char *[]){ ch->name,
-	    text });
+	channel_msg_init(&cm, ch, c, cmd, text != NULL ? 2 : 1,
+	    (const char *[]){ ch->name, text });
 	cm.flags = CHANMSG_ECHO;
+	cm.ctags = ctags;
+	if (text == NULL)
+		cm.caps = CAP_MESSAGE_TAGS;
 	return (channel_deliver(&cm));
 }
 

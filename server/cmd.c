@@ -62,6 +62,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "PRIVMSG",	irc_privmsg,	0, CMD_REGISTERED },
 	{ "QUIT",	irc_quit,	0, 0 },
 	{ "REHASH",	irc_rehash,	0, CMD_REGISTERED },
+	{ "TAGMSG",	irc_tagmsg,	0, CMD_REGISTERED },
 	{ "TIME",	irc_time,	0, CMD_REGISTERED },
 	{ "TOPIC",	irc_topic,	1, CMD_REGISTERED },
 	{ "USER",	irc_user,	4, 0 },

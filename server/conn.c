@@ -324,12 +324,15 @@ conn_line(struct client *c, char *line, size_t len)
 		reply(c, ERR_NULLINE_MSG);
 		return (0);
 	}
-	/* The limit applies without the tags, which have their own. */
+	/*
+	 * The limit applies without the tags, which have their own: a
+	 * client may send MSG_CTAGSLEN bytes of them, without '@' and ' '.
+	 */
 	if (line[0] == '@') {
 		body = strchr(line, ' ');
 		tagslen = body == NULL ? len : (size_t)(body - line) + 1;
 	}
-	if (tagslen > MSG_TAGSLEN || len - tagslen + 2 > MSG_LINELEN) {
+	if (tagslen > MSG_CTAGSLEN + 2 || len - tagslen + 2 > MSG_LINELEN) {
 		reply(c, ERR_INPUTTOOLONG_MSG);
 		return (0);
 	}

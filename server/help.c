@@ -42,8 +42,8 @@ static const char *const help_away[] = {
 static const char *const help_cap[] = {
 	"CAP LS [<version>] | LIST | REQ <cap>{ <cap>} | END",
 	"Negotiates capabilities, before or after registration.",
-	"Offered: echo-message, invite-notify, multi-prefix,",
-	"server-time and userhost-in-names.",
+	"Offered: echo-message, invite-notify, message-tags,",
+	"multi-prefix, server-time and userhost-in-names.",
 	"REQ is all or nothing: ACK, or NAK and no change; -<cap> disables.",
 	"LS or REQ before registration holds it until CAP END.",
 	"An unknown subcommand gets 410, REQ without a list 461.",
@@ -276,6 +276,14 @@ static const char *const help_rehash[] = {
 	NULL
 };
 
+static const char *const help_tagmsg[] = {
+	"TAGMSG <target>{,<target>}",
+	"Sends only client-only tags (@+name=value, as a reaction or",
+	"+typing) to a channel or nick, and only to those who asked for",
+	"message-tags. Refused and answered as PRIVMSG is: 401, 403, 404.",
+	NULL
+};
+
 static const char *const help_time[] = {
 	"TIME",
 	"Answers 391 with the server's time in UTC.",
@@ -391,6 +399,7 @@ static const struct help_topic help_topics[] = {
 	{ "PRIVMSG",	help_privmsg },
 	{ "QUIT",	help_quit },
 	{ "REHASH",	help_rehash },
+	{ "TAGMSG",	help_tagmsg },
 	{ "TIME",	help_time },
 	{ "TOPIC",	help_topic },
 	{ "UMODES",	help_umodes },

@@ -49,21 +49,25 @@ message_too_long(struct client *c, const char *cmd, const char *target,
 static int
 message(struct client *c, struct msg *m, const char *cmd)
 {
-	char		*target, *last;
-	const char	*text, *why;
+	char		*target, *last, ctags[MSG_CTAGSLEN + 1];
+	const char	*text = NULL, *why;
 	struct channel	*ch;
 	struct client	*t;
-	int		 count = 0;
+	int		 count = 0, tagmsg = strcmp(cmd, "TAGMSG") == 0;
 
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		reply(c, ERR_NORECIPIENT_MSG, cmd);
 		return (0);
 	}
-	if (m->nparams < 2 || m->params[1][0] == '\0') {
+	if (!tagmsg && (m->nparams < 2 || m->params[1][0] == '\0')) {
 		reply(c, ERR_NOTEXTTOSEND_MSG);
 		return (0);
 	}
-	text = m->params[1];
+	if (!tagmsg)
+		text = m->params[1];
+	/* conn_line() kept the tags within MSG_CTAGSLEN. */
+	if (msg_client_tags(m->tags, ctags, sizeof ctags) < 0)
+		ctags[0] = '\0';
 	c->last_msg = time(NULL);
 	for (target = strtok_r(m->params[0], ",", &last); target != NULL;
 	    target = strtok_r(NULL, ",", &last)) {
@@ -83,9 +87,9 @@ message(struct client *c, struct msg *m, const char *cmd)
 				    why);
 				continue;
 			}
-			if (channel_message(ch, c, cmd, text) != 0)
+			if (channel_message(ch, c, cmd, text, ctags) != 0)
 				message_too_long(c, cmd, ch->name,
-				    strlen(text));
+				    text != NULL ? strlen(text) : 0);
 			continue;
 		}
 		if ((t = user_find(target)) == NULL ||
@@ -93,11 +97,12 @@ message(struct client *c, struct msg *m, const char *cmd)
 			reply(c, ERR_NOSUCHNICK_MSG, reply_param(target));
 			continue;
 		}
-		if (user_message(c, t, cmd, text) != 0) {
-			message_too_long(c, cmd, t->nick, strlen(text));
+		if (user_message(c, t, cmd, text, ctags) != 0) {
+			message_too_long(c, cmd, t->nick,
+			    text != NULL ? strlen(text) : 0);
 			continue;
 		}
-		if (t->away != NULL)
+		if (t->away != NULL && !tagmsg)
 			reply(c, RPL_AWAY_MSG, t->nick, t->away);
 	}
 	if (count == 0)		/* only commas */
@@ -113,13 +118,15 @@ message(struct client *c, struct msg *m, const char *cmd)
 static int
 notice(struct client *c, struct msg *m)
 {
-	char		*target, *last;
+	char		*target, *last, ctags[MSG_CTAGSLEN + 1];
 	struct channel	*ch;
 	struct client	*t;
 	int		 count = 0;
 
 	if (m->nparams < 2 || m->params[1][0] == '\0')
 		return (0);
+	if (msg_client_tags(m->tags, ctags, sizeof ctags) < 0)
+		ctags[0] = '\0';
 	c->last_msg = time(NULL);
 	for (target = strtok_r(m->params[0], ",", &last); target != NULL &&
 	    ++count <= NATTERD_MAXTARGETS;
@@ -127,10 +134,11 @@ notice(struct client *c, struct msg *m)
 		if (name_is_chan(target)) {
 			if ((ch = channel_find(target)) != NULL &&
 			    message_refused(ch, c) == NULL)
-				channel_message(ch, c, "NOTICE", m->params[1]);
+				channel_message(ch, c, "NOTICE", m->params[1],
+				    ctags);
 		} else if ((t = user_find(target)) != NULL &&
 		    (t->flags & CLIENT_REGISTERED))
-			user_message(c, t, "NOTICE", m->params[1]);
+			user_message(c, t, "NOTICE", m->params[1], ctags);
 	}
 	return (0);
 }
@@ -157,6 +165,16 @@ int
 irc_privmsg(struct client *c, struct msg *m)
 {
 	return (message(c, m, "PRIVMSG"));
+}
+
+/*
+ * TAGMSG target: only client-only tags (a reaction, "typing..."), to
+ * those who asked for message-tags; refused and answered as PRIVMSG is.
+ */
+int
+irc_tagmsg(struct client *c, struct msg *m)
+{
+	return (message(c, m, "TAGMSG"));
 }
 
 int

@@ -236,6 +236,7 @@ struct chanmsg {
 #define CHANMSG_OPS		0x2	/* only to channel operators */
 #define CHANMSG_NOTSELF		0x4	/* never to the sender */
 	int			 caps;		/* only to these CAP_*, or 0 */
+	const char		*ctags;		/* client-only tags, or NULL */
 };
 
 /*
@@ -243,7 +244,7 @@ struct chanmsg {
  * most once more for each set of tags a recipient asked for.
  */
 #define OUT_TAG_TIME	0x1	/* server-time */
-#define OUT_TAG_MSGID	0x2	/* message-tags */
+#define OUT_TAG_MSGID	0x2	/* message-tags: msgid, client tags */
 #define OUT_TAGSETS	4
 #define OUT_TAGSLEN	64	/* "@time=...;msgid=... " */
 struct out {
@@ -251,9 +252,10 @@ struct out {
 	size_t			 len;
 	const struct timeval	*time;
 	const char		*msgid;
+	const char		*ctags;		/* client-only tags, or NULL */
 	size_t			 tlen[OUT_TAGSETS];	/* 0: not made yet */
 	char			 tagged[OUT_TAGSETS][OUT_TAGSLEN +
-				     MSG_LINELEN];
+				     MSG_CTAGSLEN + 1 + MSG_LINELEN];
 };
 
 /* Words for one client, packed into as few numerics as fit: reply.c. */
@@ -359,7 +361,7 @@ void	 user_set_oper(struct client *, int);
 int	 user_wallops(struct client *, const char *);
 void	 user_rename(struct client *, const char *);
 int	 user_message(struct client *, struct client *, const char *,
-	     const char *);
+	     const char *, const char *);
 void	 user_quit(struct client *, const char *);
 void	 user_part_all(struct client *, int);
 
@@ -394,7 +396,7 @@ int	 channel_deliver(struct chanmsg *);
 void	 channel_send_line(struct channel *, struct client *, const char *,
 	     int, const char *const *);
 int	 channel_message(struct channel *, struct client *, const char *,
-	     const char *);
+	     const char *, const char *);
 void	 channel_names(struct client *, struct channel *);
 void	 channel_names_list(struct client *, struct channel *);
 void	 channel_init(void);
@@ -446,6 +448,7 @@ int	 irc_topic(struct client *, struct msg *);
 /* irc-message.c */
 int	 irc_notice(struct client *, struct msg *);
 int	 irc_privmsg(struct client *, struct msg *);
+int	 irc_tagmsg(struct client *, struct msg *);
 
 /* irc-info.c */
 int	 irc_away(struct client *, struct msg *);

@@ -155,6 +155,7 @@ out_init(struct out *o, const char *line, size_t len,
 	o->len = len;
 	o->time = time;
 	o->msgid = msgid;
+	o->ctags = NULL;
 	for (i = 0; i < OUT_TAGSETS; i++)
 		o->tlen[i] = 0;
 }
@@ -167,6 +168,8 @@ out_tags(struct client *c)
 
 	if (c->caps & CAP_SERVER_TIME)
 		tags |= OUT_TAG_TIME;
+	if (c->caps & CAP_MESSAGE_TAGS)
+		tags |= OUT_TAG_MSGID;
 	return (tags);
 }
 
@@ -188,9 +191,14 @@ out_make(struct out *o, int set)
 		n += snprintf(buf + n, OUT_TAGSLEN - n, ".%03ldZ",
 		    (long)o->time->tv_usec / 1000);
 	}
-	if (set & OUT_TAG_MSGID)
+	if (set & OUT_TAG_MSGID) {
 		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s",
 		    n > 0 ? ';' : '@', o->msgid);
+		/* Checked to fit, MSG_CTAGSLEN at most. */
+		if (o->ctags != NULL && *o->ctags != '\0')
+			n += snprintf(buf + n, MSG_CTAGSLEN + 2, ";%s",
+			    o->ctags);
+	}
 	buf[n++] = ' ';
 	memcpy(buf + n, o->line, o->len);
 	o->tlen[set] = n + o->len;

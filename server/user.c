@@ -189,24 +189,31 @@ user_rename(struct client *c, const char *nick)
 }
 
 /*
- * A PRIVMSG or NOTICE from c to the user t, already checked; c sees its
- * own with echo-message. Return -1 if the line would not fit in 512
- * bytes with c's prefix.
+ * A PRIVMSG, NOTICE or TAGMSG (text NULL) from c to the user t, already
+ * checked, with the client-only tags ctags (or NULL); c sees its own
+ * with echo-message. Return -1 if the line would not fit in 512 bytes
+ * with c's prefix.
  */
 int
 user_message(struct client *c, struct client *t, const char *cmd,
-    const char *text)
+    const char *text, const char *ctags)
 {
 	char		 line[MSG_LINELEN + 1];
 	struct chanmsg	 cm;
 	struct out	 o;
+	int		 need;
 
-	channel_msg_init(&cm, NULL, c, cmd, 2, (const char *[]){ t->nick,
-	    text });
+	channel_msg_init(&cm, NULL, c, cmd, text != NULL ? 2 : 1,
+	    (const char *[]){ t->nick, text });
+	cm.ctags = ctags;
 	if (channel_prepare(&cm, line, sizeof line, &o) != 0)
 		return (-1);
-	out_send(t, &o);
-	if ((c->caps & CAP_ECHO_MESSAGE) && t != c)
+	/* A TAGMSG (no text) is only for those who asked for tags. */
+	need = text == NULL ? CAP_MESSAGE_TAGS : 0;
+	if ((t->caps & need) == need)
+		out_send(t, &o);
+	if ((c->caps & (CAP_ECHO_MESSAGE | need)) ==
+	    (CAP_ECHO_MESSAGE | need) && t != c)
 		out_send(c, &o);
 	return (0);
 }

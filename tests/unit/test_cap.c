@@ -47,7 +47,8 @@ test_all(void **state)
 {
 	(void)state;
 	assert_int_equal(cap_all(CAP_NATTERD), CAP_ECHO_MESSAGE |
-	    CAP_INVITE_NOTIFY | CAP_MULTI_PREFIX | CAP_SERVER_TIME |
+	    CAP_INVITE_NOTIFY | CAP_MESSAGE_TAGS | CAP_MULTI_PREFIX |
+	    CAP_SERVER_TIME |
 	    CAP_USERHOST_IN_NAMES);
 	assert_int_equal(cap_all(CAP_NATTER), CAP_ECHO_MESSAGE |
 	    CAP_SERVER_TIME);
