@@ -87,6 +87,7 @@ SERVER_OBJS = \
 	$(B)/server/irc-message.o \
 	$(B)/server/irc-mode.o \
 	$(B)/server/irc-oper.o \
+	$(B)/server/label.o \
 	$(B)/server/listen.o \
 	$(B)/server/monitor.o \
 	$(B)/server/motd.o \

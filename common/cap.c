@@ -26,8 +26,10 @@ static const struct {
 	int		 flag;
 	int		 sides;
 } cap_table[] = {
+	{ "batch",		CAP_BATCH, CAP_NATTERD },
 	{ "echo-message",	CAP_ECHO_MESSAGE, CAP_NATTERD | CAP_NATTER },
 	{ "invite-notify",	CAP_INVITE_NOTIFY, CAP_NATTERD },
+	{ "labeled-response",	CAP_LABELED_RESPONSE, CAP_NATTERD },
 	{ "message-tags",	CAP_MESSAGE_TAGS, CAP_NATTERD },
 	{ "multi-prefix",	CAP_MULTI_PREFIX, CAP_NATTERD },
 	{ "server-time",	CAP_SERVER_TIME, CAP_NATTERD | CAP_NATTER },

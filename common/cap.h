@@ -31,6 +31,8 @@
 #define CAP_MULTI_PREFIX	0x8
 #define CAP_INVITE_NOTIFY	0x10
 #define CAP_MESSAGE_TAGS	0x20
+#define CAP_BATCH		0x40
+#define CAP_LABELED_RESPONSE	0x80
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */

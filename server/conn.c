@@ -196,6 +196,10 @@ conn_write(struct client *c, const char *buf, size_t len)
 
 	if (c->flags & (CLIENT_CLOSING | CLIENT_DEFERCLOSE | CLIENT_DEAD))
 		return;
+	if (c == label_client) {
+		label_hold(buf, len);
+		return;
+	}
 	out = bufferevent_get_output(c->bev);
 	evbuffer_add(out, buf, len);
 	if (evbuffer_get_length(out) > conf.sendq)
@@ -306,7 +310,7 @@ conn_line(struct client *c, char *line, size_t len)
 	struct msg	 m;
 	const char	*errstr, *body;
 	size_t		 tagslen = 0;
-	int		 valid;
+	int		 valid, rv;
 
 	/*
 	 * A line taken off the buffer is a sign of life too: a throttled
@@ -346,7 +350,10 @@ conn_line(struct client *c, char *line, size_t len)
 		    "Line is not valid UTF-8 and was dropped");
 		return (0);
 	}
-	return (cmd_dispatch(c, &m));
+	label_begin(c, &m);
+	rv = cmd_dispatch(c, &m);
+	label_end(c, rv != 0 || (c->flags & CLIENT_CLOSING));
+	return (rv);
 }
 
 /* Token bucket: a line costs one token; tokens come at flood_rate. */

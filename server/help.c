@@ -42,8 +42,8 @@ static const char *const help_away[] = {
 static const char *const help_cap[] = {
 	"CAP LS [<version>] | LIST | REQ <cap>{ <cap>} | END",
 	"Negotiates capabilities, before or after registration.",
-	"Offered: echo-message, invite-notify, message-tags,",
-	"multi-prefix, server-time and userhost-in-names.",
+	"Offered: batch, echo-message, invite-notify, labeled-response,",
+	"message-tags, multi-prefix, server-time, userhost-in-names.",
 	"REQ is all or nothing: ACK, or NAK and no change; -<cap> disables.",
 	"LS or REQ before registration holds it until CAP END.",
 	"An unknown subcommand gets 410, REQ without a list 461.",

@@ -250,6 +250,7 @@ main(int argc, char **argv)
 	conn_exit();
 	channel_free_all();
 	monitor_free_all();
+	label_free();
 	motd_free();
 	tls_exit();
 	if (stop_timer != NULL)

@@ -412,6 +412,13 @@ const struct help_topic *help_topic_at(size_t);
 int	 irc_help(struct client *, struct msg *);
 int	 irc_info(struct client *, struct msg *);
 
+/* label.c */
+extern struct client	*label_client;
+void	 label_begin(struct client *, const struct msg *);
+void	 label_hold(const char *, size_t);
+void	 label_end(struct client *, int);
+void	 label_free(void);
+
 /* monitor.c */
 void	 monitor_tell(struct client *, int);
 void	 monitor_clear(struct client *);

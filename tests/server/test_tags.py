@@ -90,3 +90,57 @@ def test_client_tag_limit(clients, size, ok):
     else:
         assert a.expect("417").params[1] == "Input line was too long"
         b.quiet("PRIVMSG")
+
+
+LABELED = ("labeled-response", "batch", "message-tags")
+
+
+def test_labeled_response(clients):
+    """A command sent with a label is answered with it: one line labeled,
+    several in a labeled-response batch, none with an ACK."""
+    a = clients("alice", caps=LABELED + ("echo-message",)).join("#t")
+    b = clients("bob").join("#t")
+    a.send("@label=p1 PING :x")
+    m = a.expect("PONG")
+    assert m.tags == {"label": "p1"}
+    assert m.params[-1] == "x"
+    a.send("@label=w\\s2 WHOIS bob")
+    start = a.expect("BATCH")
+    assert start.tags == {"label": "w\\s2"}    # given back escaped
+    ref = start.params[0][1:]
+    assert start.params == ["+" + ref, "labeled-response"]
+    got = []
+    while True:
+        m = a.recv()
+        if m.command == "BATCH":
+            assert m.params == ["-" + ref]
+            break
+        assert m.tags == {"batch": ref}, m
+        got.append(m.command)
+    assert got[0] == "311" and got[-1] == "318"
+    # Nothing to say: an ACK. The echo of one's own message is the reply.
+    a.send("@label=m3 JOIN #t")
+    m = a.expect("ACK")
+    assert m.tags == {"label": "m3"} and m.prefix == "natterd"
+    a.send("@label=m4 PRIVMSG #t :hi")
+    m = a.expect("PRIVMSG")
+    assert m.tags["label"] == "m4" and "msgid" in m.tags
+    assert "label" not in b.expect("PRIVMSG").tags
+    # Without a label, or a label too long, nothing changes.
+    a.send("@label=%s PING :y" % ("z" * 65))
+    assert a.expect("PONG").tags == {}
+
+
+def test_labeled_response_without_batch(clients):
+    a = clients("alice", caps=("labeled-response",))
+    clients("bob")
+    a.send("@label=one PING :x")
+    assert a.expect("PONG").tags == {"label": "one"}
+    a.send("@label=two WHOIS bob")
+    m = a.expect("311")
+    assert m.tags == {}
+    a.expect("318")
+    # Without the capability, the label is ignored.
+    c = clients("carol")
+    c.send("@label=no PING :x")
+    assert c.expect("PONG").tags == {}

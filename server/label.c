@@ -1,0 +1,174 @@
+/*
+ * Copyright (c) 2026 The natter authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * IRCv3 labeled-response: a command sent with a label tag is answered
+ * with it. What the server writes to the client while the command runs
+ * is held, then sent as one labeled line, in a labeled-response batch,
+ * or as an ACK if there was nothing.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "natterd.h"
+
+#define LABEL_LEN	64	/* the label bytes the spec asks servers take */
+
+struct client		*label_client;	/* whose writes are held, or NULL */
+static struct evbuffer	*label_held;
+static char		 label_tag[6 + 2 * LABEL_LEN + 1];	/* label=... */
+static unsigned long	 label_batches;
+
+static void	label_send(struct client *, const char *, const char *,
+		    size_t);
+
+/* Copy value escaped as a tag value (IRCv3 message-tags) into out. */
+static void
+label_escape(char *out, const char *value)
+{
+	for (; *value != '\0'; value++) {
+		switch (*value) {
+		case ';':
+			*out++ = '\\';
+			*out++ = ':';
+			break;
+		case ' ':
+			*out++ = '\\';
+			*out++ = 's';
+			break;
+		case '\\':
+			*out++ = '\\';
+			*out++ = '\\';
+			break;
+		case '\r':
+			*out++ = '\\';
+			*out++ = 'r';
+			break;
+		case '\n':
+			*out++ = '\\';
+			*out++ = 'n';
+			break;
+		default:
+			*out++ = *value;
+			break;
+		}
+	}
+	*out = '\0';
+}
+
+/*
+ * Before m runs: if c asked for labeled-response and m has a label (of
+ * at most LABEL_LEN bytes; a longer one is ignored), hold c's output.
+ */
+void
+label_begin(struct client *c, const struct msg *m)
+{
+	char	 value[LABEL_LEN + 1];
+
+	if (!(c->caps & CAP_LABELED_RESPONSE) ||
+	    msg_tag(m, "label", value, sizeof value) == NULL ||
+	    value[0] == '\0')
+		return;
+	if (label_held == NULL && (label_held = evbuffer_new()) == NULL)
+		fatal("evbuffer_new");
+	memcpy(label_tag, "label=", 6);
+	label_escape(label_tag + 6, value);
+	label_client = c;
+}
+
+/* A line c's command wrote, held until label_end(). */
+void
+label_hold(const char *buf, size_t len)
+{
+	evbuffer_add(label_held, buf, len);
+}
+
+/* Queue line (len bytes, with CR LF) for c with tag added to its tags. */
+static void
+label_send(struct client *c, const char *tag, const char *line,
+    size_t len)
+{
+	char	 buf[MSG_TAGSLEN + MSG_LINELEN + 1];
+	int	 n;
+
+	if (line[0] == '@')
+		n = snprintf(buf, sizeof buf, "@%s;%.*s", tag,
+		    (int)len - 1, line + 1);
+	else
+		n = snprintf(buf, sizeof buf, "@%s %.*s", tag, (int)len,
+		    line);
+	if (n > 0 && (size_t)n < sizeof buf)
+		conn_write(c, buf, n);
+}
+
+/*
+ * After the command: send what it wrote, labeled. One line carries the
+ * label; more are a labeled-response batch if c asked for batch, else
+ * go as they are; none is an ACK. If c was closed, it is all dropped.
+ */
+void
+label_end(struct client *c, int closed)
+{
+	char		 ref[24], line[MSG_TAGSLEN + MSG_LINELEN + 1], tag[32];
+	size_t		 len, total, nlines = 0, i;
+	unsigned char	*p, *eol;
+	int		 n;
+
+	if (label_client != c)
+		return;
+	label_client = NULL;
+	total = evbuffer_get_length(label_held);
+	if (closed) {
+		evbuffer_drain(label_held, total);
+		return;
+	}
+	p = evbuffer_pullup(label_held, -1);
+	for (i = 0; i < total; i++)
+		nlines += p[i] == '\n';
+	if (nlines == 0) {
+		n = snprintf(line, sizeof line, ":%s ACK\r\n", conf.name);
+		label_send(c, label_tag, line, n);
+	} else if (nlines == 1)
+		label_send(c, label_tag, (char *)p, total);
+	else if (!(c->caps & CAP_BATCH))
+		conn_write(c, (char *)p, total);
+	else {
+		snprintf(ref, sizeof ref, "L%lu", ++label_batches);
+		n = snprintf(line, sizeof line, ":%s BATCH +%s "
+		    "labeled-response\r\n", conf.name, ref);
+		label_send(c, label_tag, line, n);
+		snprintf(tag, sizeof tag, "batch=%s", ref);
+		for (; total > 0; total -= len, p += len) {
+			eol = memchr(p, '\n', total);
+			len = eol != NULL ? (size_t)(eol - p) + 1 : total;
+			label_send(c, tag, (char *)p, len);
+		}
+		n = snprintf(line, sizeof line, ":%s BATCH -%s\r\n",
+		    conf.name, ref);
+		conn_write(c, line, n);
+	}
+	evbuffer_drain(label_held, evbuffer_get_length(label_held));
+}
+
+/* At exit. */
+void
+label_free(void)
+{
+	if (label_held != NULL)
+		evbuffer_free(label_held);
+	label_held = NULL;
+}
