@@ -27,6 +27,15 @@
 #include "name.h"
 
 static void	command_away(struct window *, char *);
+static void	command_ban(struct window *, char *);
+static void	command_deop(struct window *, char *);
+static void	command_devoice(struct window *, char *);
+static void	command_invite(struct window *, char *);
+static void	command_kick(struct window *, char *);
+static void	command_mode(struct window *, char *);
+static void	command_op(struct window *, char *);
+static void	command_unban(struct window *, char *);
+static void	command_voice(struct window *, char *);
 static void	command_clear(struct window *, char *);
 static void	command_close(struct window *, char *);
 static void	command_debug(struct window *, char *);
@@ -48,28 +57,42 @@ static void	command_whois(struct window *, char *);
 static const struct command commands[] = {
 	{ "/away", command_away, COMMAND_NET, "[message]",
 	  "mark yourself away with a message, or back without one" },
+	{ "/ban", command_ban, COMMAND_NET, "mask",
+	  "ban nick, or nick!user@host with * and ?, from this room" },
 	{ "/clear", command_clear, 0, "",
 	  "clear this window's scrollback" },
 	{ "/close", command_close, 0, "",
 	  "close this window, leaving its room" },
 	{ "/debug", command_debug, 0, "",
 	  "open a window showing the raw traffic with the server" },
+	{ "/deop", command_deop, COMMAND_NET, "nick ...",
+	  "make members of this room no longer operators" },
+	{ "/devoice", command_devoice, COMMAND_NET, "nick ...",
+	  "take the voice of members of this room" },
 	{ "/help", command_help, 0, "[command]",
 	  "list the commands, or explain one" },
-	{ "/join", command_join, COMMAND_NET, "room",
+	{ "/invite", command_invite, COMMAND_NET, "nick [room]",
+	  "invite nick to this room, or to room" },
+	{ "/join", command_join, COMMAND_NET, "room [key]",
 	  "join a room in a window of its own; 7 means #7" },
+	{ "/kick", command_kick, COMMAND_NET, "nick [reason]",
+	  "remove nick from this room" },
 	{ "/list", command_list, COMMAND_NET, "",
 	  "list the rooms on the server" },
 	{ "/me", command_me, COMMAND_NET, "action",
 	  "say what you are doing, as in * alice waves" },
 	{ "/members", command_members, COMMAND_NET, "",
 	  "list who is in this room" },
+	{ "/mode", command_mode, COMMAND_NET, "[modes [args]]",
+	  "show this room's modes, or change them, as +i or +k key" },
 	{ "/msg", command_whisper, COMMAND_NET, "nick message",
 	  "whisper to nick (same as /whisper)" },
 	{ "/names", command_members, COMMAND_NET, "",
 	  "list who is in this room (same as /members)" },
 	{ "/nick", command_nick, COMMAND_NET, "nick",
 	  "change your nickname" },
+	{ "/op", command_op, COMMAND_NET, "nick ...",
+	  "make members of this room operators" },
 	{ "/part", command_part, 0, "[reason]",
 	  "leave this room and close its window" },
 	{ "/query", command_query, 0, "nick",
@@ -82,6 +105,10 @@ static const struct command commands[] = {
 	  "change your nickname (same as /nick)" },
 	{ "/topic", command_topic, COMMAND_NET, "[text]",
 	  "show this room's topic, or set it" },
+	{ "/unban", command_unban, COMMAND_NET, "mask",
+	  "lift a ban from this room" },
+	{ "/voice", command_voice, COMMAND_NET, "nick ...",
+	  "give members of this room a voice, to speak when it is +m" },
 	{ "/w", command_whisper, COMMAND_NET, "nick message",
 	  "whisper to nick (same as /whisper)" },
 	{ "/whisper", command_whisper, COMMAND_NET, "nick message",
@@ -332,6 +359,171 @@ command_away(struct window *w, char *args)
 		net_send("AWAY");
 }
 
+/* The room w is, or NULL after saying that name works only in one. */
+static const char *
+command_in_room(struct window *w, const char *name)
+{
+	if (w->type != WINDOW_CHANNEL) {
+		window_printf(w, LINE_ERROR, "-!- %s works in a room", name);
+		return (NULL);
+	}
+	return (w->name);
+}
+
+/*
+ * MODE +x or -x (sign, letter) for each nick in args, at most four to a
+ * line as natterd's MODES=4 allows.
+ */
+static void
+command_status(struct window *w, char *args, const char *name, char sign,
+    char letter)
+{
+	const char	*room, *nicks[4];
+	char		*rest, modes[10];
+	int		 n = 0, i;
+
+	if ((room = command_in_room(w, name)) == NULL)
+		return;
+	if (*args == '\0') {
+		command_usage(name);
+		return;
+	}
+	while (*args != '\0') {
+		rest = command_word(args);
+		if (command_nick_ok(args))
+			nicks[n++] = args;
+		args = rest;
+		if (n < 4 && *args != '\0')
+			continue;
+		if (n == 0)
+			continue;
+		modes[0] = sign;
+		for (i = 0; i < n; i++)
+			modes[1 + i] = letter;
+		modes[1 + n] = '\0';
+		net_send("MODE %s %s %s%s%s%s%s%s%s", room, modes, nicks[0],
+		    n > 1 ? " " : "", n > 1 ? nicks[1] : "",
+		    n > 2 ? " " : "", n > 2 ? nicks[2] : "",
+		    n > 3 ? " " : "", n > 3 ? nicks[3] : "");
+		n = 0;
+	}
+}
+
+static void
+command_ban(struct window *w, char *args)
+{
+	const char	*room;
+
+	if ((room = command_in_room(w, "/ban")) == NULL)
+		return;
+	command_word(args);
+	if (*args == '\0') {
+		command_usage("/ban");
+		return;
+	}
+	net_send("MODE %s +b %s", room, args);
+}
+
+static void
+command_unban(struct window *w, char *args)
+{
+	const char	*room;
+
+	if ((room = command_in_room(w, "/unban")) == NULL)
+		return;
+	command_word(args);
+	if (*args == '\0') {
+		command_usage("/unban");
+		return;
+	}
+	net_send("MODE %s -b %s", room, args);
+}
+
+static void
+command_op(struct window *w, char *args)
+{
+	command_status(w, args, "/op", '+', 'o');
+}
+
+static void
+command_deop(struct window *w, char *args)
+{
+	command_status(w, args, "/deop", '-', 'o');
+}
+
+static void
+command_voice(struct window *w, char *args)
+{
+	command_status(w, args, "/voice", '+', 'v');
+}
+
+static void
+command_devoice(struct window *w, char *args)
+{
+	command_status(w, args, "/devoice", '-', 'v');
+}
+
+static void
+command_invite(struct window *w, char *args)
+{
+	char	*rest, *room, *cause;
+
+	rest = command_word(args);
+	if (*args == '\0') {
+		command_usage("/invite");
+		return;
+	}
+	if (!command_nick_ok(args))
+		return;
+	if (*rest != '\0') {
+		if (command_room(rest, &room, &cause) != 0) {
+			window_printf(window_cur, LINE_ERROR, "-!- %s", cause);
+			free(cause);
+			return;
+		}
+		net_send("INVITE %s %s", args, room);
+		free(room);
+		return;
+	}
+	if (command_in_room(w, "/invite without a room") != NULL)
+		net_send("INVITE %s %s", args, w->name);
+}
+
+static void
+command_kick(struct window *w, char *args)
+{
+	const char	*room;
+	char		*reason;
+
+	if ((room = command_in_room(w, "/kick")) == NULL)
+		return;
+	reason = command_word(args);
+	if (*args == '\0') {
+		command_usage("/kick");
+		return;
+	}
+	if (!command_nick_ok(args))
+		return;
+	if (*reason != '\0')
+		net_send("KICK %s %s :%s", room, args, reason);
+	else
+		net_send("KICK %s %s", room, args);
+}
+
+/* /mode: this room's modes; "/mode +k key" changes them. */
+static void
+command_mode(struct window *w, char *args)
+{
+	const char	*room;
+
+	if ((room = command_in_room(w, "/mode")) == NULL)
+		return;
+	if (*args == '\0')
+		net_send("MODE %s", room);
+	else
+		net_send("MODE %s %s", room, args);
+}
+
 static void
 command_clear(struct window *w, char *args)
 {
@@ -418,7 +610,7 @@ static void
 command_join(struct window *w, char *args)
 {
 	struct window	*room;
-	char		*name, *cause;
+	char		*name, *cause, *key;
 
 	(void)w;
 	if (command_room(args, &name, &cause) != 0) {
@@ -426,10 +618,14 @@ command_join(struct window *w, char *args)
 		free(cause);
 		return;
 	}
+	key = command_word(args);
+	key[strcspn(key, " ")] = '\0';
 	/* A room with a window already: go there (and in again if need be). */
 	if ((room = window_find(name)) != NULL)
 		window_switch(room);
-	if (room == NULL || !room->joined)
+	if ((room == NULL || !room->joined) && *key != '\0')
+		net_send("JOIN %s %s", name, key);
+	else if (room == NULL || !room->joined)
 		net_send("JOIN %s", name);
 	free(name);
 }

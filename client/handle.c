@@ -62,6 +62,9 @@ static void	handle_privmsg(struct msg *, time_t);
 static void	handle_quit(struct msg *, time_t);
 static void	handle_topic(struct msg *, time_t);
 static void	handle_default(struct msg *, time_t);
+static void	handle_invite(struct msg *, time_t);
+static void	handle_refused(struct msg *, time_t);
+static void	handle_chanmodes(struct msg *, time_t);
 static void	handle_message(struct msg *, time_t, int);
 
 /* The server window said that whisper windows are full. */
@@ -85,22 +88,34 @@ static const struct handler handlers[] = {
 	{ "321",	handle_list },
 	{ "322",	handle_list },
 	{ "323",	handle_list },
-	{ "324",	handle_ignore },
+	{ "324",	handle_chanmodes },
 	{ "329",	handle_ignore },
 	{ "331",	handle_notopic },
 	{ "332",	handle_topic_reply },
 	{ "333",	handle_topic_who },
+	{ "341",	handle_refused },
 	{ "353",	handle_names },
 	{ "366",	handle_endofnames },
+	{ "367",	handle_chanmodes },
+	{ "368",	handle_chanmodes },
 	{ "372",	handle_motd },
 	{ "375",	handle_motd },
 	{ "376",	handle_motd },
 	{ "422",	handle_motd },
 	{ "432",	login_nick_error },
 	{ "433",	login_nick_error },
+	{ "441",	handle_refused },
+	{ "442",	handle_refused },
+	{ "443",	handle_refused },
 	{ "464",	login_badpass },
+	{ "471",	handle_refused },
+	{ "473",	handle_refused },
+	{ "474",	handle_refused },
+	{ "475",	handle_refused },
+	{ "482",	handle_refused },
 	{ "CAP",	login_cap },
 	{ "ERROR",	handle_error },
+	{ "INVITE",	handle_invite },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
 	{ "MODE",	handle_mode },
@@ -871,6 +886,117 @@ handle_sent(const char *target, const char *text)
 	m.params[1] = (char *)text;
 	handle_message(&m, time(NULL), 0);
 	free(prefix);
+}
+
+/*
+ * What a channel operator hears back, said as a sentence in the window
+ * of the room it concerns (else where the user is looking).
+ */
+static void
+handle_refused(struct msg *m, time_t when)
+{
+	struct window	*w;
+	const char	*a, *b;
+	int		 num = atoi(m->cmd);
+
+	(void)when;
+	if (m->nparams < 3) {
+		handle_default(m, when);
+		return;
+	}
+	a = m->params[1];
+	b = m->params[2];
+	/* The room is the second parameter of 341 and 441, 443. */
+	w = window_find(num == 341 || num == 441 || num == 443 ? b : a);
+	if (w == NULL)
+		w = window_cur;
+	switch (num) {
+	case 341:
+		window_printf(w, 0, "-!- %s is invited to %s", a, b);
+		break;
+	case 441:
+		window_printf(w, LINE_ERROR, "-!- %s is not in %s", a, b);
+		break;
+	case 442:
+		window_printf(w, LINE_ERROR, "-!- you are not in %s", a);
+		break;
+	case 443:
+		window_printf(w, LINE_ERROR, "-!- %s is already in %s", a, b);
+		break;
+	case 471:
+		window_printf(w, LINE_ERROR, "-!- cannot join %s: it is full "
+		    "(+l)", a);
+		break;
+	case 473:
+		window_printf(w, LINE_ERROR, "-!- cannot join %s: it is "
+		    "invite only (+i); an operator there can /invite you", a);
+		break;
+	case 474:
+		window_printf(w, LINE_ERROR, "-!- cannot join %s: you are "
+		    "banned from it (+b)", a);
+		break;
+	case 475:
+		window_printf(w, LINE_ERROR, "-!- cannot join %s: it needs a "
+		    "key (+k): /join %s key", a, a);
+		break;
+	case 482:
+		window_printf(w, LINE_ERROR, "-!- you are not an operator of "
+		    "%s", a);
+		break;
+	}
+}
+
+/* 324, a room's modes (/mode), and 367, 368, its bans (/mode b). */
+static void
+handle_chanmodes(struct msg *m, time_t when)
+{
+	struct window	*w;
+	char		*all, *next;
+	int		 i;
+
+	(void)when;
+	if (m->nparams < 3)
+		return;
+	if ((w = window_find(m->params[1])) == NULL)
+		w = window_cur;
+	if (strcmp(m->cmd, "367") == 0) {
+		window_printf(w, 0, "-!- %s bans %s (set by %s)", m->params[1],
+		    m->params[2], m->nparams > 3 ? m->params[3] : "?");
+		return;
+	}
+	if (strcmp(m->cmd, "368") == 0) {
+		window_printf(w, 0, "-!- end of the bans of %s",
+		    m->params[1]);
+		return;
+	}
+	all = xstrdup("");
+	for (i = 2; i < m->nparams; i++) {
+		xasprintf(&next, "%s%s%s", all, i > 2 ? " " : "",
+		    m->params[i]);
+		free(all);
+		all = next;
+	}
+	window_printf(w, 0, "-!- %s modes: %s", m->params[1], all);
+	free(all);
+}
+
+/* INVITE: someone asks us into a room (or, with invite-notify, another). */
+static void
+handle_invite(struct msg *m, time_t when)
+{
+	char		 buf[NAME_NICKMAX + 1];
+	const char	*nick;
+
+	(void)when;
+	if (m->nparams < 2)
+		return;
+	nick = handle_nick_of(m, buf, sizeof buf);
+	if (handle_is_me(m->params[0]))
+		window_printf(window_cur, LINE_MENTION, "-!- %s invites you "
+		    "to %s: /join %s", nick, m->params[1], m->params[1]);
+	else
+		window_printf(window_server, 0, "-!- %s invited %s to %s",
+		    nick, m->params[0], m->params[1]);
 }
 
 /* Anything else: errors where the user is looking, the rest to server. */

@@ -168,7 +168,7 @@ def test_scripted_server(tui):
         c.send(":fake 433 bob alice :Nickname is already in use")
         t.wait(r"alice is already in use")
         c.send(":fake 482 bob #7 :You're not channel operator")
-        t.wait(r"#7: You're not channel operator")
+        t.wait(r"you are not an operator of #7")
 
         c.send("ERROR :Closing link (test over)")
         c.sock.close()

@@ -314,7 +314,7 @@ def test_commands_and_help(srv, peer, tui):
     t.wait(r"\* bob waves 손")
     # natterd's rooms are +t: only an operator sets the topic.
     t.enter("/topic 새 주제")
-    t.wait(r"#7: You're not channel operator")
+    t.wait(r"you are not an operator of #7")
     alice.send("MODE #7 +o bob")
     t.wait(r"alice sets mode \+o bob")
     assert sidebar(t) == ["@alice", "@bob"]
