@@ -409,34 +409,32 @@ command_status(struct window *w, char *args, const char *name, char sign,
 	}
 }
 
+/* MODE +b or -b (sign) mask in w's room. */
 static void
-command_ban(struct window *w, char *args)
+command_banmask(struct window *w, char *args, const char *name, char sign)
 {
 	const char	*room;
 
-	if ((room = command_in_room(w, "/ban")) == NULL)
+	if ((room = command_in_room(w, name)) == NULL)
 		return;
 	command_word(args);
 	if (*args == '\0') {
-		command_usage("/ban");
+		command_usage(name);
 		return;
 	}
-	net_send("MODE %s +b %s", room, args);
+	net_send("MODE %s %cb %s", room, sign, args);
+}
+
+static void
+command_ban(struct window *w, char *args)
+{
+	command_banmask(w, args, "/ban", '+');
 }
 
 static void
 command_unban(struct window *w, char *args)
 {
-	const char	*room;
-
-	if ((room = command_in_room(w, "/unban")) == NULL)
-		return;
-	command_word(args);
-	if (*args == '\0') {
-		command_usage("/unban");
-		return;
-	}
-	net_send("MODE %s -b %s", room, args);
+	command_banmask(w, args, "/unban", '-');
 }
 
 static void
