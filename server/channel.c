@@ -499,21 +499,30 @@ channel_deliver(struct chanmsg *cm)
 	char		 line[MSG_LINELEN + 1];
 	struct out	 o;
 	struct member	*m;
-	struct client	*echo = NULL;
+	struct client	*echo = NULL, *skip = NULL;
 
 	if (channel_prepare(cm, line, sizeof line, &o) != 0)
 		return (-1);
 	if ((cm->flags & CHANMSG_ECHO) && cm->sender != NULL &&
 	    (cm->sender->caps & CAP_ECHO_MESSAGE))
 		echo = cm->sender;
-	TAILQ_FOREACH(m, &cm->channel->members, centry) {
-		if (m->client == cm->sender &&
-		    (cm->flags & (CHANMSG_ECHO | CHANMSG_NOTSELF)))
-			continue;
-		if ((cm->caps != 0 && !(m->client->caps & cm->caps)) ||
-		    ((cm->flags & CHANMSG_OPS) && !(m->flags & MEMBER_OP)))
-			continue;
-		out_send(m->client, &o);
+	if (cm->flags & (CHANMSG_ECHO | CHANMSG_NOTSELF))
+		skip = cm->sender;
+	if (cm->caps == 0 && !(cm->flags & CHANMSG_OPS)) {
+		/* The common case, with nothing to filter on. */
+		TAILQ_FOREACH(m, &cm->channel->members, centry) {
+			if (m->client != skip)
+				out_send(m->client, &o);
+		}
+	} else {
+		TAILQ_FOREACH(m, &cm->channel->members, centry) {
+			if (m->client == skip ||
+			    (cm->caps != 0 && !(m->client->caps & cm->caps)) ||
+			    ((cm->flags & CHANMSG_OPS) &&
+			    !(m->flags & MEMBER_OP)))
+				continue;
+			out_send(m->client, &o);
+		}
 	}
 	if (echo != NULL && (cm->caps == 0 || (echo->caps & cm->caps)))
 		out_send(echo, &o);

@@ -211,6 +211,7 @@ irc_cap(struct client *c, struct msg *m)
 			return (0);
 		}
 		c->caps = caps;
+		c->tagset = out_tagset(caps);
 		reply_raw(c, "CAP %s ACK :%s", reply_nick(c), m->params[1]);
 		return (0);
 	}

@@ -139,6 +139,7 @@ struct client {
 #define CLIENT_WALLOPS		0x8000	/* user mode +w: gets WALLOPS */
 #define CLIENT_BOT		0x10000	/* user mode +B: a bot */
 	int			 caps;		/* CAP_* from cap.h */
+	int			 tagset;	/* OUT_TAG_* those caps ask for */
 
 	time_t			 signon;
 	time_t			 last_rx;	/* any input: liveness */
@@ -336,6 +337,7 @@ void	 reply_fail(struct client *, const char *, const char *,
 const char *reply_nick(struct client *);
 void	 out_init(struct out *, const char *, size_t,
 	     const struct timeval *, const char *);
+int	 out_tagset(int);
 void	 out_send(struct client *, struct out *);
 const char *reply_param(const char *);
 void	 words_init(struct words *, struct client *, size_t,

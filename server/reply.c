@@ -160,15 +160,18 @@ out_init(struct out *o, const char *line, size_t len,
 		o->tlen[i] = 0;
 }
 
-/* The tags c asked for: OUT_TAG_* flags. */
-static int
-out_tags(struct client *c)
+/*
+ * The tags a client with caps gets: OUT_TAG_* flags, kept in the client
+ * when its caps change so out_send() need not work them out each time.
+ */
+int
+out_tagset(int caps)
 {
 	int	 tags = 0;
 
-	if (c->caps & CAP_SERVER_TIME)
+	if (caps & CAP_SERVER_TIME)
 		tags |= OUT_TAG_TIME;
-	if (c->caps & CAP_MESSAGE_TAGS)
+	if (caps & CAP_MESSAGE_TAGS)
 		tags |= OUT_TAG_MSGID;
 	return (tags);
 }
@@ -214,7 +217,7 @@ out_send(struct client *c, struct out *o)
 {
 	int	 set;
 
-	if ((set = out_tags(c)) == 0) {
+	if ((set = c->tagset) == 0) {
 		conn_write(c, o->line, o->len);
 		return;
 	}
