@@ -483,6 +483,7 @@ channel_prepare(struct chanmsg *cm, char *line, size_t size, struct out *o)
 		return (-1);
 	out_init(o, line, n, &cm->time, cm->msgid);
 	o->ctags = cm->ctags;
+	o->bot = cm->sender != NULL && (cm->sender->flags & CLIENT_BOT);
 	return (0);
 }
 

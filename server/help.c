@@ -306,7 +306,7 @@ static const char *const help_umodes[] = {
 	"    with you",
 	"+o  IRC operator: only OPER sets it; -o gives it up",
 	"+w  receives WALLOPS",
-	"+B  bot: marked B in WHO and with 335 in WHOIS",
+	"+B  bot: marked B in WHO, 335 in WHOIS, a bot tag on messages",
 	"An unknown mode letter gets 501, another user's nick 502.",
 	NULL
 };

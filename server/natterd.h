@@ -254,6 +254,7 @@ struct out {
 	const struct timeval	*time;
 	const char		*msgid;
 	const char		*ctags;		/* client-only tags, or NULL */
+	int			 bot;		/* from a +B user: "bot" tag */
 	size_t			 tlen[OUT_TAGSETS];	/* 0: not made yet */
 	char			 tagged[OUT_TAGSETS][OUT_TAGSLEN +
 				     MSG_CTAGSLEN + 1 + MSG_LINELEN];

@@ -156,6 +156,7 @@ out_init(struct out *o, const char *line, size_t len,
 	o->time = time;
 	o->msgid = msgid;
 	o->ctags = NULL;
+	o->bot = 0;
 	for (i = 0; i < OUT_TAGSETS; i++)
 		o->tlen[i] = 0;
 }
@@ -177,7 +178,7 @@ out_tagset(int caps)
 }
 
 /* The longest tags out_make() writes fit in OUT_TAGSLEN. */
-_Static_assert(sizeof "@time=YYYY-MM-DDThh:mm:ss.mmmZ;msgid=" - 1 +
+_Static_assert(sizeof "@time=YYYY-MM-DDThh:mm:ss.mmmZ;msgid=;bot" - 1 +
     CHANMSG_IDLEN + 1 <= OUT_TAGSLEN, "OUT_TAGSLEN too small");
 
 /* Make o's line with the tags in set, from the message's own stamp. */
@@ -195,8 +196,8 @@ out_make(struct out *o, int set)
 		    (long)o->time->tv_usec / 1000);
 	}
 	if (set & OUT_TAG_MSGID) {
-		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s",
-		    n > 0 ? ';' : '@', o->msgid);
+		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s%s",
+		    n > 0 ? ';' : '@', o->msgid, o->bot ? ";bot" : "");
 		/* Checked to fit, MSG_CTAGSLEN at most. */
 		if (o->ctags != NULL && *o->ctags != '\0')
 			n += snprintf(buf + n, MSG_CTAGSLEN + 2, ";%s",

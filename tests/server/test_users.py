@@ -292,3 +292,20 @@ def test_bot_mode(clients):
     a.send("WHOIS robot")
     got = a.sync()
     assert "335" not in [m.command for m in got]
+
+
+def test_bot_tag(clients):
+    """IRCv3 bot-mode: what a +B user sends carries a bot tag, for
+    clients that asked for message-tags."""
+    r = clients("robot").join("#b")
+    t = clients("tagged", caps=("message-tags",)).join("#b")
+    p = clients("plain").join("#b")
+    r.send("MODE robot +B")
+    r.expect("MODE")
+    r.send("PRIVMSG #b :beep")
+    m = t.expect("PRIVMSG")
+    assert "bot" in m.tags and m.tags["bot"] == ""
+    assert p.expect("PRIVMSG").tags == {}
+    p.send("PRIVMSG #b :human")
+    m = t.expect("PRIVMSG")
+    assert m.params[1] == "human" and "bot" not in m.tags
