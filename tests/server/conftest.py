@@ -451,6 +451,12 @@ class Client:
         self.closed = True
 
 
+def isupport(c):
+    """The KEY=VALUE tokens of the 005 lines c got at registration."""
+    return dict(t.split("=", 1) for line in c.lines if " 005 " in line
+                for t in line.split(" :")[0].split()[3:] if "=" in t)
+
+
 def check_lusers(cmds):
     """The LUSERS numerics of a reply or a welcome burst: 251, 255, 265
     and 266 always, 252 to 254 as the server sees fit (they may be left

@@ -5,6 +5,8 @@ import time
 
 import pytest
 
+from conftest import isupport
+
 
 @pytest.fixture
 def room(clients):
@@ -361,8 +363,7 @@ def test_limit(clients):
 
 def test_chanmodes_isupport(clients):
     a = clients("alice")
-    tok = dict(t.split("=", 1) for l in a.lines if " 005 " in l
-               for t in l.split(" :")[0].split()[3:] if "=" in t)
+    tok = isupport(a)
     assert tok["CHANMODES"] == "beI,k,l,imnpst"
     assert tok["MAXLIST"] == "beI:100"
     assert tok["EXCEPTS"] == "e" and tok["INVEX"] == "I"

@@ -1,10 +1,7 @@
 """MONITOR (IRCv3): 730 when a watched nickname comes online, 731 when it
 goes; L lists, S tells every state, C clears; 734 past MONITOR=100."""
 
-
-def isupport(c):
-    return dict(t.split("=", 1) for line in c.lines if " 005 " in line
-                for t in line.split(" :")[0].split()[3:] if "=" in t)
+from conftest import isupport
 
 
 def test_monitor_add_and_status(clients):

@@ -3,7 +3,7 @@ ERROR to the quitter) and AWAY."""
 
 import pytest
 
-from conftest import Client
+from conftest import Client, isupport
 
 
 # --- NICK -----------------------------------------------------------------
@@ -274,9 +274,7 @@ def test_away_in_who_flags(clients):
 def test_bot_mode(clients):
     """+B marks a bot: BOT=B in 005, 335 in WHOIS, B in WHO flags."""
     a = clients("alice")
-    tok = dict(t.split("=", 1) for line in a.lines if " 005 " in line
-               for t in line.split(" :")[0].split()[3:] if "=" in t)
-    assert tok["BOT"] == "B"
+    assert isupport(a)["BOT"] == "B"
     r = clients("robot").join("#b")
     r.send("MODE robot +B")
     assert r.expect("MODE").params == ["robot", "+B"]
