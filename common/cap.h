@@ -33,6 +33,9 @@
 #define CAP_MESSAGE_TAGS	0x20
 #define CAP_BATCH		0x40
 #define CAP_LABELED_RESPONSE	0x80
+#define CAP_CHATHISTORY		0x100	/* draft/chathistory */
+#define CAP_EVENT_PLAYBACK	0x200	/* draft/event-playback */
+#define CAP_SEARCH		0x400	/* soju.im/search */
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */
