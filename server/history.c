@@ -456,6 +456,11 @@ hist_thread_start(void)
 		return;
 	}
 	sqlite3_busy_timeout(db, 0);
+	/* Until it reads the file a connection does not know it is WAL. */
+	if (sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		log_warnx("history: %s: checkpoints: %s", hist_path,
+		    sqlite3_errmsg(db));
 	hist_quit = hist_wake = 0;
 	if (pthread_create(&hist_thread, NULL, hist_checkpointer, db) != 0) {
 		log_warnx("history: no checkpoint thread");
