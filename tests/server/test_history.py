@@ -771,3 +771,19 @@ def test_disk_full_while_running(natterd):
     assert texts(got)[-1] == "later"
     fails = [l for l in s.log[mark:] if l and "failed" in l]
     assert len(fails) == 1, fails
+
+
+def test_wal_is_checkpointed(srv, clients):
+    """The checkpoint thread copies the WAL into the database while
+    natterd runs (it checkpoints at least every second)."""
+    a = clients("alice", caps=HIST).join("#wal")
+    say(a, "#wal", 500)
+    db = os.path.join(srv.state, "natterd.db")
+    end = time.monotonic() + TIMEOUT
+    while os.path.getsize(db) < 64 * 1024:
+        assert time.monotonic() < end, "natterd.db stays %d bytes" % (
+            os.path.getsize(db))
+        time.sleep(0.1)
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    con.close()
