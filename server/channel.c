@@ -436,25 +436,29 @@ channel_init(void)
 /*
  * A new message id: 8 characters that are random for each run of natterd,
  * then a counter, all URL-safe. The counter makes ids unique within a
- * run and 48 random bits make them unique across restarts.
+ * run and 48 random bits make them unique across restarts. It is 11
+ * digits of 6 bits in an alphabet in ASCII order, so that a run's ids
+ * sort in the order they were made: new ones go at the end of history's
+ * msgid index instead of anywhere in it.
  */
 void
 channel_new_msgid(char *buf)
 {
+	static const char	 digits[] = "-0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
 	static uint64_t		 counter;
-	unsigned char		 num[8];
 	uint64_t		 n;
-	size_t			 i, skip;
+	int			 i;
 
 	if (channel_boot[0] == '\0')
 		channel_init();
 	n = ++counter;
-	for (i = 0; i < sizeof num; i++)
-		num[i] = (unsigned char)(n >> (8 * (sizeof num - 1 - i)));
-	for (skip = 0; skip < sizeof num - 1 && num[skip] == 0; skip++)
-		;
 	memcpy(buf, channel_boot, 8);
-	channel_id64(buf + 8, num + skip, sizeof num - skip);
+	for (i = 18; i >= 8; i--) {
+		buf[i] = digits[n & 0x3f];
+		n >>= 6;
+	}
+	buf[19] = '\0';
 }
 
 /*

@@ -232,7 +232,7 @@ RB_PROTOTYPE(ipcounts, ipcount, entry, ipcount_cmp);
  * user_message(); then it is formatted once for each set of tags its
  * recipients asked for.
  */
-#define CHANMSG_IDLEN	20	/* 8 for the boot, up to 11 for a counter */
+#define CHANMSG_IDLEN	20	/* 8 for the boot, 11 for a counter */
 struct chanmsg {
 	struct channel		*channel;	/* NULL: a user's peers */
 	struct client		*sender;	/* NULL: from another node */

@@ -102,6 +102,8 @@ def test_latest(room):
     assert start.params[1:] == ["chathistory", "#h"]
     assert texts(got) == ["m5", "m6", "m7", "m8", "m9"]
     assert [m.tags["msgid"] for m in got] == ids[5:]
+    # A run's ids sort as they were made (appended to the msgid index).
+    assert ids == sorted(ids) and len(set(ids)) == 10
     for m in got:
         assert m.command == "PRIVMSG" and m.params[0] == "#h"
         assert m.prefix.startswith("alice!")
