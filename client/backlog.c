@@ -58,13 +58,12 @@ struct request {
 	enum request_kind	 kind;
 	char			*room;
 	char			*words;		/* REQ_SEARCH */
-	char			*before;	/* REQ_OLDER: above this msgid */
+	char			*before;	/* REQ_OLDER: above this id */
 	size_t			 at;		/* REQ_CATCHUP: insert here */
 	size_t			 asked;
 	size_t			 got;		/* REQ_CATCHUP: over pages */
-	int			 latest;	/* LATEST *: a room never seen */
+	int			 latest;	/* LATEST *: room never seen */
 	int			 divided;	/* the divider is in */
-	int			 by_id;		/* asked AFTER a msgid */
 	time_t			 sent;
 	TAILQ_ENTRY(request)	 entry;
 };
@@ -267,7 +266,6 @@ backlog_catchup(struct window *w, struct request *r)
 	r->asked = page;
 	if (w->seen_id != NULL && by_msgid && !r->latest) {
 		xasprintf(&ref, "msgid=%s", w->seen_id);
-		r->by_id = 1;
 		backlog_ask(r, "AFTER", ref);
 	} else if (w->seen_time != NULL && by_time && !r->latest &&
 	    strcmp(w->seen_time, "-") != 0) {
@@ -496,9 +494,10 @@ backlog_batch_find(const char *ref)
 void
 backlog_batch(struct msg *m)
 {
-	struct batch	*b;
+	struct batch	*b, *parent = NULL;
 	struct request	*r = NULL;
 	const char	*ref;
+	char		 pref[BATCH_REFMAX + 1];
 
 	if (m->nparams < 1 || (m->params[0][0] != '+' &&
 	    m->params[0][0] != '-'))
@@ -521,7 +520,16 @@ backlog_batch(struct msg *m)
 		backlog_batch_free(TAILQ_FIRST(&batches));
 	b = xcalloc(1, sizeof *b);
 	b->ref = xstrdup(ref);
-	if (strcmp(m->params[1], "chathistory") == 0 && m->nparams >= 3) {
+	if (msg_tag(m, "batch", pref, sizeof pref) != NULL)
+		parent = backlog_batch_find(pref);
+	if (parent != NULL && parent->kind != BATCH_OTHER) {
+		/*
+		 * Inside history: natter asks for no event-playback, so
+		 * this is not asked for either; its lines are dropped.
+		 */
+		b->kind = parent->kind;
+	} else if (strcmp(m->params[1], "chathistory") == 0 &&
+	    m->nparams >= 3) {
 		b->kind = BATCH_HISTORY;
 		b->room = xstrdup(m->params[2]);
 		r = backlog_request(b->room, 0);
@@ -544,7 +552,8 @@ backlog_batched(struct msg *m, time_t when)
 	struct line	 l;
 	char		 ref[BATCH_REFMAX + 1];
 
-	if (!(net.caps & CAP_BATCH) ||
+	/* A batch inside one is opened by backlog_batch(), swallowing. */
+	if (!(net.caps & CAP_BATCH) || strcmp(m->cmd, "BATCH") == 0 ||
 	    msg_tag(m, "batch", ref, sizeof ref) == NULL ||
 	    (b = backlog_batch_find(ref)) == NULL || b->kind == BATCH_OTHER)
 		return (0);
@@ -751,9 +760,9 @@ backlog_end(struct batch *b)
 {
 	struct request	*r;
 
-	if (b->kind == BATCH_HISTORY)
+	if (b->kind == BATCH_HISTORY && b->room != NULL)
 		backlog_history_end(b);
-	else if (b->kind == BATCH_SEARCH &&
+	else if (b->kind == BATCH_SEARCH && b->room != NULL &&
 	    (r = backlog_request(NULL, 1)) != NULL) {
 		search_show(r->room, r->words, b->lines, b->n, NULL);
 		b->n = 0;

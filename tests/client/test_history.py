@@ -14,7 +14,7 @@ import re
 import pytest
 
 from conftest import TIMEOUT, Client, joined
-from test_fake_server import Conn, serve
+from test_fake_server import Conn, memcheck, quit_clean, serve
 
 DIVIDER = "\u2014 new since you left \u2014"
 CAPS = "batch message-tags server-time draft/chathistory soju.im/search " \
@@ -27,7 +27,7 @@ def stamp(i):
 
 
 def hist_connect(tui, tmp_path, caps=CAPS, isupport="CHATHISTORY=50 "
-                 "MSGREFTYPES=msgid,timestamp", rows=30, env=None):
+                 "MSGREFTYPES=msgid,timestamp", rows=30, env=None, wrap=()):
     """natter -n bob -r 7 against a scripted server that offers caps,
     with XDG_STATE_HOME in tmp_path; up to the JOIN of #7 and its names:
     (tui, conn, listener, the CAP REQ natter sent)."""
@@ -37,7 +37,8 @@ def hist_connect(tui, tmp_path, caps=CAPS, isupport="CHATHISTORY=50 "
     state.mkdir(exist_ok=True)
     e = {"XDG_STATE_HOME": str(state), "TZ": "UTC"}
     e.update(env or {})
-    t = tui("-n", "bob", "-r", "7", "-p", str(port), env=e, rows=rows)
+    t = tui("-n", "bob", "-r", "7", "-p", str(port), env=e, rows=rows,
+            wrap=wrap)
     sock, _ = ls.accept()
     c = Conn(sock)
     c.expect("CAP", "LS", "302")
@@ -248,9 +249,10 @@ def test_hostile_batches(tui, tmp_path):
     """A batch that never ends, BATCH - for an unknown ref, history for a
     room not joined, bad time tags, a page longer than asked, escapes in
     msgids: natter stays up, shows what it asked for only, and goes on."""
-    t, c, ls, _ = hist_connect(tui, tmp_path, isupport="CHATHISTORY=4")
+    t, c, ls, _ = hist_connect(tui, tmp_path, isupport="CHATHISTORY=4",
+                               wrap=memcheck(tmp_path))
     try:
-        c.expect("CHATHISTORY")
+        c.expect("CHATHISTORY", timeout=TIMEOUT * 2)
         c.send(":fake BATCH -nosuch")
         c.send(":fake BATCH +forever chathistory #7")
         for i in range(3):
@@ -268,6 +270,10 @@ def test_hostile_batches(tui, tmp_path):
                "PRIVMSG #7 :bad year")
         c.send("@batch=open19;msgid=z2 :eve!u@h JOIN #7")
         c.send("@batch=open19;msgid=z3 :eve!u@h PRIVMSG #other :elsewhere")
+        # A batch inside it (natter asked for no event-playback).
+        c.send("@batch=open19 :fake BATCH +n1 netsplit a b")
+        c.send("@batch=n1;msgid=z4 :eve!u@h PRIVMSG #7 :nested")
+        c.send("@batch=open19 :fake BATCH -n1")
         for i in range(10):
             c.send("@batch=open19;time=%s;msgid=p%d :eve!u@h PRIVMSG #7 "
                    ":page %d" % (stamp(i), i, i))
@@ -276,11 +282,13 @@ def test_hostile_batches(tui, tmp_path):
         scr = t.screen()
         assert "never ends" not in scr and "other room" not in scr
         assert "elsewhere" not in scr and "has joined" not in scr
+        assert "nested" not in scr
         # Asked for 4: no more than that many lines were kept.
         assert len(rows_of(t, r"<eve> (bad time|bad year|page \d)")) <= 4
         c.send(":alice!u@h PRIVMSG #7 :still alive")
         t.wait(r"<alice> still alive")
         assert t.dead() is None
+        quit_clean(t, c, tmp_path)
     finally:
         c.close()
         ls.close()
