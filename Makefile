@@ -65,6 +65,8 @@ EVENT_EXTRA_LIBS = $(call once,EVENT_EXTRA_LIBS,--libs,libevent_extra)
 CURSES_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE%, \
 	$(call once,CURSES_CFLAGS,--cflags,ncursesw))
 CURSES_LIBS = $(call once,CURSES_LIBS,--libs,ncursesw)
+SQLITE_CFLAGS = $(call once,SQLITE_CFLAGS,--cflags,sqlite3)
+SQLITE_LIBS = $(call once,SQLITE_LIBS,--libs,sqlite3)
 CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs,cmocka)
 
 COMMON_OBJS = \
@@ -81,7 +83,9 @@ SERVER_OBJS = \
 	$(B)/server/config.o \
 	$(B)/server/conn.o \
 	$(B)/server/help.o \
+	$(B)/server/history.o \
 	$(B)/server/irc-channel.o \
+	$(B)/server/irc-history.o \
 	$(B)/server/irc-info.o \
 	$(B)/server/irc-login.o \
 	$(B)/server/irc-message.o \
@@ -150,11 +154,12 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 $(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
     $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(SQLITE_CFLAGS) \
+	    $(CFLAGS) -pthread -c -o $@ $<
 
 $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
-	$(CC) $(LDFLAGS) -o $@ $(SERVER_OBJS) $(B)/libnatter.a $(TLS_LIBS) \
-	    $(EVENT_LIBS) $(CRYPT_LIBS)
+	$(CC) $(LDFLAGS) -pthread -o $@ $(SERVER_OBJS) $(B)/libnatter.a \
+	    $(TLS_LIBS) $(EVENT_LIBS) $(CRYPT_LIBS) $(SQLITE_LIBS)
 
 $(B)/natter-bench: bench/natter-bench.c $(B)/.flags
 	@mkdir -p $(@D)
@@ -209,8 +214,8 @@ build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
     common/*.c $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
-	    -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c $(TLS_LIBS) \
-	    $(EVENT_LIBS) $(CRYPT_LIBS)
+	    -pthread -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c \
+	    $(TLS_LIBS) $(EVENT_LIBS) $(CRYPT_LIBS) $(SQLITE_LIBS)
 
 fuzz-build: $(FUZZERS)
 

@@ -27,6 +27,7 @@ static const struct {
 	int		 sides;
 } cap_table[] = {
 	{ "batch",		CAP_BATCH, CAP_NATTERD | CAP_NATTER },
+	/* natterd offers these three only with history: server_caps(). */
 	{ "draft/chathistory",	CAP_CHATHISTORY, CAP_NATTER },
 	{ "draft/event-playback", CAP_EVENT_PLAYBACK, 0 },
 	{ "echo-message",	CAP_ECHO_MESSAGE, CAP_NATTERD | CAP_NATTER },

@@ -37,7 +37,6 @@
 struct channels	 channels = RB_INITIALIZER(&channels);
 int		 channel_count;
 
-static void	channel_msgid(char *);
 static void	channel_id64(char *, const unsigned char *, size_t);
 static int	channel_list_find(struct channel *, int, const char *);
 static int	channel_list_match(struct channel *, int, struct client *);
@@ -60,6 +59,18 @@ channel_find(const char *name)
 	return (RB_FIND(channels, &channels, &find));
 }
 
+/* The channel whose folded name is fold, or NULL. */
+struct channel *
+channel_find_fold(const char *fold)
+{
+	struct channel	 find;
+
+	if (snprintf(find.fold, sizeof find.fold, "%s", fold) >=
+	    (int)sizeof find.fold)
+		return (NULL);
+	return (RB_FIND(channels, &channels, &find));
+}
+
 /* Create a channel with the default modes, +nt. The name is valid. */
 struct channel *
 channel_create(const char *name)
@@ -74,6 +85,7 @@ channel_create(const char *name)
 	TAILQ_INIT(&ch->members);
 	RB_INSERT(channels, &channels, ch);
 	channel_count++;
+	history_channel_new(ch);
 	return (ch);
 }
 
@@ -84,6 +96,7 @@ channel_destroy(struct channel *ch)
 
 	RB_REMOVE(channels, &channels, ch);
 	channel_count--;
+	history_channel_free(ch);
 	free(ch->topic);
 	free(ch->key);
 	free(ch->invited);
@@ -425,8 +438,8 @@ channel_init(void)
  * then a counter, all URL-safe. The counter makes ids unique within a
  * run and 48 random bits make them unique across restarts.
  */
-static void
-channel_msgid(char *buf)
+void
+channel_new_msgid(char *buf)
 {
 	static uint64_t		 counter;
 	unsigned char		 num[8];
@@ -464,6 +477,27 @@ channel_msg_init(struct chanmsg *cm, struct channel *ch, struct client *c,
 }
 
 /*
+ * Now, for a message's stamp: never before the last stamp, nor before
+ * the newest stored in history, so that the order of the stamps is the
+ * order of the messages even if the clock is set back.
+ */
+static void
+channel_stamp(struct timeval *tv)
+{
+	static struct timeval	 last;
+	int64_t			 ms;
+
+	evutil_gettimeofday(tv, NULL);
+	if (last.tv_sec == 0 && (ms = history_last_ms()) > 0) {
+		last.tv_sec = (time_t)(ms / 1000);
+		last.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	}
+	if (timercmp(tv, &last, <))
+		*tv = last;
+	last = *tv;
+}
+
+/*
  * Stamp cm with the time and a message id unless it came with them,
  * format it into line (size bytes) and make o of it. Return -1 if it
  * does not fit in one line.
@@ -474,9 +508,9 @@ channel_prepare(struct chanmsg *cm, char *line, size_t size, struct out *o)
 	int	 n;
 
 	if (cm->time.tv_sec == 0)
-		evutil_gettimeofday(&cm->time, NULL);
+		channel_stamp(&cm->time);
 	if (cm->msgid[0] == '\0')
-		channel_msgid(cm->msgid);
+		channel_new_msgid(cm->msgid);
 	n = msg_format(line, size, cm->prefix, cm->cmd, cm->nparams,
 	    cm->params);
 	if (n < 0)
@@ -504,6 +538,8 @@ channel_deliver(struct chanmsg *cm)
 
 	if (channel_prepare(cm, line, sizeof line, &o) != 0)
 		return (-1);
+	if (cm->channel->history != NULL)
+		history_record(cm->channel, cm, line, o.len);
 	if ((cm->flags & CHANMSG_ECHO) && cm->sender != NULL &&
 	    (cm->sender->caps & CAP_ECHO_MESSAGE))
 		echo = cm->sender;

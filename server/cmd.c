@@ -37,6 +37,7 @@ struct cmd_entry {
 static const struct cmd_entry cmd_table[] = {
 	{ "AWAY",	irc_away,	0, CMD_REGISTERED },
 	{ "CAP",	irc_cap,	1, 0 },
+	{ "CHATHISTORY", irc_chathistory, 1, CMD_REGISTERED },
 	{ "DIE",	irc_die,	0, CMD_REGISTERED },
 	{ "HELP",	irc_help,	0, CMD_REGISTERED },
 	{ "HELPOP",	irc_help,	0, CMD_REGISTERED },
@@ -62,6 +63,7 @@ static const struct cmd_entry cmd_table[] = {
 	{ "PRIVMSG",	irc_privmsg,	0, CMD_REGISTERED },
 	{ "QUIT",	irc_quit,	0, 0 },
 	{ "REHASH",	irc_rehash,	0, CMD_REGISTERED },
+	{ "SEARCH",	irc_search,	0, CMD_REGISTERED },
 	{ "TAGMSG",	irc_tagmsg,	0, CMD_REGISTERED },
 	{ "TIME",	irc_time,	0, CMD_REGISTERED },
 	{ "TOPIC",	irc_topic,	1, CMD_REGISTERED },

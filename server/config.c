@@ -34,6 +34,7 @@
 
 enum config_type {
 	CONFIG_FLAG,		/* -h, -V: an action, no value */
+	CONFIG_BOOL,		/* --name alone; in a file, yes or no */
 	CONFIG_STRING,
 	CONFIG_INT,
 	CONFIG_SIZE,
@@ -83,6 +84,19 @@ static const struct config_opt config_opts[] = {
 	  "hash for an oper line and exit" },
 	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  "show this help" },
+	{ "history-db", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
+	  F(history_db), 0, "keep room history in this SQLite database, "
+	  "or in memory only with :memory:; without it natterd.db in the "
+	  "state directory" },
+	{ "history-max-days", 0, CONFIG_INT, "DAYS", "30", 0, 36500,
+	  F(history_max_days), CONFIG_RELOAD, "forget events older than "
+	  "this, 0 = never" },
+	{ "history-max-lines", 0, CONFIG_INT, "N", "10000", 0, 1000000000,
+	  F(history_max_lines), CONFIG_RELOAD, "events kept for one room, "
+	  "0 = no limit" },
+	{ "history-replay", 0, CONFIG_INT, "N", "0", 0, HISTORY_MAX,
+	  F(history_replay), CONFIG_RELOAD, "send the last N messages of a "
+	  "room on JOIN to clients without draft/chathistory" },
 	{ "listen", 0, CONFIG_LISTEN, "HOST:PORT", "127.0.0.1:6667", 0, 0,
 	  0, CONFIG_REPEAT | CONFIG_RELOAD,
 	  "listen there: IPv6 as [::1]:6667, port 0 picks a free port; "
@@ -105,6 +119,8 @@ static const struct config_opt config_opts[] = {
 	{ "password", 0, CONFIG_STRING, "PASS", NULL, 0, 0,
 	  F(password), CONFIG_RELOAD, "clients must send PASS before "
 	  "registering" },
+	{ "no-history", 0, CONFIG_BOOL, NULL, NULL, 0, 0, F(no_history), 0,
+	  "keep no room history; in a file: no-history yes" },
 	{ "oper", 0, CONFIG_OPER, "NAME HASH [MASK]", NULL, 0, 0, 0,
 	  CONFIG_REPEAT | CONFIG_RELOAD | CONFIG_FILEONLY, "an IRC operator: "
 	  "OPER NAME and the password whose crypt(3) hash natterd "
@@ -123,6 +139,10 @@ static const struct config_opt config_opts[] = {
 	{ "sendq", 0, CONFIG_SIZE, "BYTES", "1048576", 4096, 1 << 30,
 	  F(sendq), CONFIG_RELOAD, "output queued to one client before it is "
 	  "disconnected" },
+	{ "state-dir", 0, CONFIG_STRING, "DIR", NULL, 0, 0,
+	  F(state_dir), 0, "where natterd.db goes; without it "
+	  "$STATE_DIRECTORY, else /var/lib/natterd as root, else "
+	  "$XDG_STATE_HOME/natterd or ~/.local/state/natterd" },
 	{ "tls-cert", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(tls_cert), CONFIG_RELOAD, "PEM certificate chain for TLS" },
 	{ "tls-key", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
@@ -206,6 +226,16 @@ config_set(struct config *cf, const struct config_opt *o, const char *v,
 	}
 	switch (o->type) {
 	case CONFIG_FLAG:
+		break;
+	case CONFIG_BOOL:
+		if (strcmp(v, "yes") == 0)
+			*(int *)((char *)cf + o->off) = 1;
+		else if (strcmp(v, "no") == 0)
+			*(int *)((char *)cf + o->off) = 0;
+		else {
+			snprintf(why, size, "yes or no, not '%s'", v);
+			return (-1);
+		}
 		break;
 	case CONFIG_STRING:
 		if (o->max > 0 && ((long long)strlen(v) < o->min ||
@@ -621,8 +651,8 @@ config_parse(int argc, char **argv)
 		if (o->flags & CONFIG_FILEONLY)
 			continue;
 		longopts[n].name = o->name;
-		longopts[n].has_arg = o->type == CONFIG_FLAG ? no_argument :
-		    required_argument;
+		longopts[n].has_arg = o->type == CONFIG_FLAG ||
+		    o->type == CONFIG_BOOL ? no_argument : required_argument;
 		longopts[n++].val = o->letter != 0 ? o->letter : 256 + (int)i;
 	}
 	/*
@@ -655,6 +685,9 @@ config_parse(int argc, char **argv)
 			config_given_listeners++;
 		if (ch == 'f')
 			path = optarg;
+		/* --no-history on the command line: "no-history yes". */
+		if (o->type == CONFIG_BOOL)
+			optarg = (char *)"yes";
 		if (config_set(&scratch, o, optarg, why, sizeof why) != 0)
 			config_usage_error("--%s: %s", o->name, why);
 		config_given[config_ngiven] = o;
@@ -747,6 +780,7 @@ config_same(const struct config_opt *o, const struct config *a,
 		sb = *(char *const *)((const char *)b + o->off);
 		return (sa == sb || (sa != NULL && sb != NULL &&
 		    strcmp(sa, sb) == 0));
+	case CONFIG_BOOL:
 	case CONFIG_INT:
 	case CONFIG_LEVEL:
 		return (*(const int *)((const char *)a + o->off) ==
@@ -796,6 +830,7 @@ config_take(const struct config_opt *o, struct config *a, struct config *b)
 		*sa = *sb;
 		*sb = tmp;
 		break;
+	case CONFIG_BOOL:
 	case CONFIG_INT:
 	case CONFIG_LEVEL:
 		*(int *)((char *)a + o->off) = *(int *)((char *)b + o->off);

@@ -43,10 +43,28 @@ static const char *const help_cap[] = {
 	"CAP LS [<version>] | LIST | REQ <cap>{ <cap>} | END",
 	"Negotiates capabilities, before or after registration.",
 	"Offered: batch, echo-message, invite-notify, labeled-response,",
-	"message-tags, multi-prefix, server-time, userhost-in-names.",
+	"message-tags, multi-prefix, server-time, userhost-in-names, and",
+	"with history draft/chathistory, draft/event-playback and",
+	"soju.im/search.",
 	"REQ is all or nothing: ACK, or NAK and no change; -<cap> disables.",
 	"LS or REQ before registration holds it until CAP END.",
 	"An unknown subcommand gets 410, REQ without a list 461.",
+	NULL
+};
+
+static const char *const help_chathistory[] = {
+	"CHATHISTORY LATEST <#channel> <*|ref> <limit>",
+	"CHATHISTORY BEFORE|AFTER|AROUND <#channel> <ref> <limit>",
+	"CHATHISTORY BETWEEN <#channel> <ref> <ref> <limit>",
+	"CHATHISTORY TARGETS timestamp=<time> timestamp=<time> <limit>",
+	"Sends a room's stored messages as they were sent, oldest first,",
+	"with their time and msgid, in a chathistory batch with batch.",
+	"<ref> is msgid=<id> or timestamp=YYYY-MM-DDThh:mm:ss.sssZ; the",
+	"refs are excluded, but AROUND includes its own. At most 1000.",
+	"With draft/event-playback JOIN, PART, QUIT, KICK, NICK, TOPIC",
+	"and MODE too. Only rooms you are in; private messages are not",
+	"kept. Errors are FAIL CHATHISTORY INVALID_PARAMS, INVALID_TARGET,",
+	"INVALID_MSGREFTYPE or MESSAGE_ERROR.",
 	NULL
 };
 
@@ -276,6 +294,18 @@ static const char *const help_rehash[] = {
 	NULL
 };
 
+static const char *const help_search[] = {
+	"SEARCH text=<words>[;in=<#channel>][;from=<nick>][;after=<time>]",
+	"       [;before=<time>][;limit=<n>]",
+	"Finds stored messages with every word (as word prefixes, any",
+	"case) in a room you are in, or in all of them without in=: the",
+	"newest <limit> (100, at most 1000), oldest first, in a",
+	"soju.im/search batch. Values are escaped as tag values (\\s).",
+	"Errors are FAIL SEARCH INVALID_PARAMS, INVALID_TARGET or",
+	"MESSAGE_ERROR.",
+	NULL
+};
+
 static const char *const help_tagmsg[] = {
 	"TAGMSG <target>{,<target>}",
 	"Sends only client-only tags (@+name=value, as a reaction or",
@@ -373,6 +403,7 @@ static const char *const help_whowas[] = {
 static const struct help_topic help_topics[] = {
 	{ "AWAY",	help_away },
 	{ "CAP",	help_cap },
+	{ "CHATHISTORY", help_chathistory },
 	{ "CHMODES",	help_chmodes },
 	{ "DIE",	help_die },
 	{ "HELP",	help_help },
@@ -399,6 +430,7 @@ static const struct help_topic help_topics[] = {
 	{ "PRIVMSG",	help_privmsg },
 	{ "QUIT",	help_quit },
 	{ "REHASH",	help_rehash },
+	{ "SEARCH",	help_search },
 	{ "TAGMSG",	help_tagmsg },
 	{ "TIME",	help_time },
 	{ "TOPIC",	help_topic },

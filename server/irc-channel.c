@@ -111,6 +111,7 @@ irc_join(struct client *c, struct msg *m)
 		if (ch->topic != NULL)
 			chan_topic_reply(c, ch);
 		channel_names(c, ch);
+		history_replay(c, ch);
 	}
 	if (count == 0)		/* only commas */
 		reply(c, ERR_NEEDMOREPARAMS_MSG, "JOIN");

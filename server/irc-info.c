@@ -34,12 +34,17 @@ void
 info_isupport(struct client *c)
 {
 	char	 a[400], b[400];
+	char	 hist[64] = "";
 
+	if (history_enabled())
+		snprintf(hist, sizeof hist, " CHATHISTORY=%d", HISTORY_MAX);
 	snprintf(a, sizeof a, "AWAYLEN=%d BOT=B CASEMAPPING=ascii "
 	    "CHANLIMIT=#:%d CHANMODES=beI,k,l,imnpst CHANNELLEN=%d "
-	    "CHANTYPES=# EXCEPTS=e INVEX=I KICKLEN=%d MAXLIST=beI:%d",
+	    "CHANTYPES=#%s EXCEPTS=e INVEX=I KICKLEN=%d MAXLIST=beI:%d%s",
 	    NATTERD_AWAYLEN,
-	    conf.max_channels, NAME_CHANLEN, NATTERD_KICKLEN, NATTERD_BANS);
+	    conf.max_channels, NAME_CHANLEN, hist, NATTERD_KICKLEN,
+	    NATTERD_BANS, history_enabled() ?
+	    " MSGREFTYPES=msgid,timestamp" : "");
 	snprintf(b, sizeof b, "MAXTARGETS=%d MODES=%d MONITOR=%d "
 	    "NETWORK=%s NICKLEN=%d "
 	    "PREFIX=(ov)@+ TARGMAX=JOIN:,KICK:%d,NAMES:,NOTICE:%d,PART:,"

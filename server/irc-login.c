@@ -174,7 +174,7 @@ irc_cap(struct client *c, struct msg *m)
 	if (strcmp(sub, "LS") == 0) {
 		if (!(c->flags & CLIENT_REGISTERED))
 			c->flags |= CLIENT_CAPNEG;
-		cap_list(cap_all(CAP_NATTERD), list, sizeof list);
+		cap_list(server_caps(), list, sizeof list);
 		reply_raw(c, "CAP %s LS :%s", reply_nick(c), list);
 		return (0);
 	}
@@ -195,8 +195,7 @@ irc_cap(struct client *c, struct msg *m)
 		for (tok = strtok_r(copy, " ", &last); tok != NULL;
 		    tok = strtok_r(NULL, " ", &last)) {
 			name = tok[0] == '-' ? tok + 1 : tok;
-			flag = cap_find(name, strlen(name)) &
-			    cap_all(CAP_NATTERD);
+			flag = cap_find(name, strlen(name)) & server_caps();
 			if (flag == 0)
 				break;
 			if (tok[0] == '-')

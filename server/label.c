@@ -116,9 +116,35 @@ label_send(struct client *c, const char *tag, const char *line,
 }
 
 /*
+ * Whether the total bytes at p are one batch of the server's, from its
+ * BATCH + line to its BATCH - line: a CHATHISTORY answer. Its start
+ * then carries the label, and no labeled-response batch goes around it.
+ */
+static int
+label_one_batch(const unsigned char *p, size_t total)
+{
+	char		 start[128], end[128];
+	const char	*ref;
+	size_t		 n, rlen, elen;
+
+	n = snprintf(start, sizeof start, ":%s BATCH +", conf.name);
+	if (n >= sizeof start || total < n || memcmp(p, start, n) != 0)
+		return (0);
+	ref = (const char *)p + n;
+	rlen = strcspn(ref, " \r\n");
+	elen = snprintf(end, sizeof end, ":%s BATCH -%.*s\r\n", conf.name,
+	    (int)rlen, ref);
+	if (elen >= sizeof end || total < elen)
+		return (0);
+	return (memcmp(p + total - elen, end, elen) == 0 &&
+	    (total == elen || p[total - elen - 1] == '\n'));
+}
+
+/*
  * After the command: send what it wrote, labeled. One line carries the
- * label; more are a labeled-response batch if c asked for batch, else
- * go as they are; none is an ACK. If c was closed, it is all dropped.
+ * label; so does the start of one batch the command sent; more lines
+ * are a labeled-response batch if c asked for batch, else go as they
+ * are; none is an ACK. If c was closed, it is all dropped.
  */
 void
 label_end(struct client *c, int closed)
@@ -146,6 +172,12 @@ label_end(struct client *c, int closed)
 		label_send(c, label_tag, (char *)p, total);
 	else if (!(c->caps & CAP_BATCH))
 		conn_write(c, (char *)p, total);
+	else if (label_one_batch(p, total)) {
+		eol = memchr(p, '\n', total);
+		len = (size_t)(eol - p) + 1;
+		label_send(c, label_tag, (char *)p, len);
+		conn_write(c, (char *)p + len, total - len);
+	}
 	else {
 		snprintf(ref, sizeof ref, "L%lu", ++label_batches);
 		n = snprintf(line, sizeof line, ":%s BATCH +%s "

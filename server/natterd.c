@@ -81,6 +81,13 @@ stop_timeout(evutil_socket_t fd, short events, void *arg)
 	event_base_loopexit(base, NULL);
 }
 
+/* The capabilities this server offers: history's only with history. */
+int
+server_caps(void)
+{
+	return (cap_all(CAP_NATTERD) | history_caps());
+}
+
 /* Called when a connection is freed: the last one ends a shutdown. */
 void
 server_client_gone(void)
@@ -215,6 +222,8 @@ main(int argc, char **argv)
 	mallopt(M_TOP_PAD, 1024 * 1024);
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A file size limit makes a write fail, history says so. */
+	signal(SIGXFSZ, SIG_IGN);
 	raise_nofile();
 	event_set_log_callback(libevent_log);
 	if ((base = event_base_new()) == NULL)
@@ -232,8 +241,10 @@ main(int argc, char **argv)
 			    "tls-listen" : "listen", why);
 	}
 
+	history_prepare();
 	if (conf.user != NULL)
 		drop_privileges(conf.user);
+	history_open();
 
 	sigint = evsignal_new(base, SIGINT, signal_stop, NULL);
 	sigterm = evsignal_new(base, SIGTERM, signal_stop, NULL);
@@ -249,6 +260,7 @@ main(int argc, char **argv)
 	listen_close();
 	conn_exit();
 	channel_free_all();
+	history_close();
 	monitor_free_all();
 	label_free();
 	motd_free();

@@ -56,6 +56,8 @@
 #define NATTERD_MASKLEN		100	/* one ban mask, bytes */
 #define NATTERD_WHOWAS		1000	/* nicknames WHOWAS remembers */
 #define NATTERD_MONITOR		100	/* nicknames one user may MONITOR */
+#define HISTORY_MAX		1000	/* events one CHATHISTORY returns */
+#define HISTORY_WINDOW		128	/* a channel's events kept in memory */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -90,11 +92,18 @@ struct config {
 	int		 reg_timeout;	/* seconds to register */
 	int		 ping_interval;	/* idle seconds before PING */
 	int		 ping_timeout;	/* seconds to answer it */
+	char		*history_db;	/* FILE, ":memory:" or NULL */
+	char		*state_dir;
+	int		 no_history;
+	int		 history_max_lines;	/* a room; 0: no limit */
+	int		 history_max_days;	/* 0: no limit */
+	int		 history_replay;	/* lines on JOIN */
 };
 
 struct member;
 struct channel;
 struct watch;
+struct hist_ring;
 
 /* A mask on a channel's +b, +e or +I list, who set it and when. */
 struct chanmask {
@@ -201,6 +210,7 @@ struct channel {
 	int			 limit;		/* +l, or 0 */
 	int			 nmembers;
 	TAILQ_HEAD(, member)	 members;
+	struct hist_ring	*history;	/* NULL: history is off */
 	RB_ENTRY(channel)	 entry;
 };
 RB_HEAD(channels, channel);
@@ -260,6 +270,25 @@ struct out {
 				     MSG_CTAGSLEN + 1 + MSG_LINELEN];
 };
 
+/* A stored event, as history_fetch() returns it. */
+struct hist_item {
+	int64_t			 id;		/* order, with ms */
+	int64_t			 ms;		/* Unix time, milliseconds */
+	char			 msgid[CHANMSG_IDLEN + 1];
+	int			 kind;
+#define HIST_MESSAGE		0		/* PRIVMSG, NOTICE */
+#define HIST_EVENT		1		/* JOIN, PART, ... MODE */
+	int			 bot;
+	char			*line;		/* ":prefix CMD ...", no CR LF */
+	char			*tags;		/* client-only tags, or NULL */
+};
+
+/* A place in a room's history: before, at or after an event. */
+struct hist_bound {
+	int64_t			 ms;
+	int64_t			 id;
+};
+
 /* Words for one client, packed into as few numerics as fit: reply.c. */
 struct words {
 	struct client		*c;
@@ -279,6 +308,7 @@ extern struct event_base	*base;
 extern time_t			 server_started;
 extern int			 server_stopping;
 void	 server_client_gone(void);
+int	 server_caps(void);
 void	 server_stop(void);
 int	 server_reload(void);
 
@@ -372,6 +402,8 @@ void	 user_part_all(struct client *, int);
 extern struct channels	 channels;
 extern int		 channel_count;
 struct channel *channel_find(const char *);
+struct channel *channel_find_fold(const char *);
+void	 channel_new_msgid(char *);
 struct channel *channel_create(const char *);
 struct member *channel_member(struct channel *, struct client *);
 struct member *channel_add(struct channel *, struct client *);
@@ -404,6 +436,32 @@ void	 channel_names(struct client *, struct channel *);
 void	 channel_names_list(struct client *, struct channel *);
 void	 channel_init(void);
 void	 channel_free_all(void);
+
+/* history.c */
+int	 history_enabled(void);
+int	 history_caps(void);
+int64_t	 history_last_ms(void);
+void	 history_prepare(void);
+void	 history_open(void);
+void	 history_close(void);
+void	 history_trim_all(void);
+void	 history_time(char *, size_t, int64_t);
+void	 history_channel_new(struct channel *);
+void	 history_channel_free(struct channel *);
+void	 history_record(struct channel *, const struct chanmsg *,
+	     const char *, size_t);
+int	 history_find(struct channel *, const char *, struct hist_bound *);
+int	 history_fetch(struct channel *, const struct hist_bound *,
+	     const struct hist_bound *, int, int, int, struct hist_item **);
+void	 history_free(struct hist_item *, int);
+int64_t	 history_latest(struct channel *);
+int	 history_search(struct channel *, const char *, const char *,
+	     int64_t, int64_t, int, struct hist_item **);
+
+/* irc-history.c */
+int	 irc_chathistory(struct client *, struct msg *);
+int	 irc_search(struct client *, struct msg *);
+void	 history_replay(struct client *, struct channel *);
 
 /* help.c */
 struct help_topic {

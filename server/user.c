@@ -158,6 +158,8 @@ user_fanout(struct chanmsg *cm, int self)
 	if (self)
 		out_send(c, &o);
 	TAILQ_FOREACH(um, &c->channels, uentry) {
+		if (um->channel->history != NULL)
+			history_record(um->channel, cm, line, o.len);
 		TAILQ_FOREACH(m, &um->channel->members, centry) {
 			if (m->client->mark == user_mark)
 				continue;

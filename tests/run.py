@@ -19,6 +19,7 @@ suite must pass with both cores busy.
 """
 
 import argparse
+import atexit
 import glob
 import os
 import re
@@ -51,6 +52,10 @@ def record(name, ok, detail=""):
             print("    " + line)
 
 
+STATE_DIR = tempfile.mkdtemp(prefix="natter-tests-state-")
+atexit.register(shutil.rmtree, STATE_DIR, True)
+
+
 def env_for(build, san):
     env = dict(os.environ)
     env["LC_ALL"] = "C.UTF-8"
@@ -58,6 +63,10 @@ def env_for(build, san):
     env["NATTER_BUILD"] = os.path.join(TOP, build)
     env["NATTERD"] = os.path.join(TOP, build, "natterd")
     env["NATTER"] = os.path.join(TOP, build, "natter")
+    # A natterd a test starts by hand keeps its history here, never in
+    # /var/lib/natterd or ~/.local/state (the harness gives each server
+    # of its own a fresh directory).
+    env["STATE_DIRECTORY"] = STATE_DIR
     if san:
         env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=86"
         env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"

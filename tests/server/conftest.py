@@ -14,10 +14,12 @@ import itertools
 import os
 import re
 import select
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -57,18 +59,27 @@ VALGRIND_EXIT = 99
 class Server:
     """One natterd process, its address, port and log."""
 
-    def __init__(self, args, expect_exit=0, listen="127.0.0.1:0"):
+    def __init__(self, args, expect_exit=0, listen="127.0.0.1:0",
+                 state=None, ready=True):
         # listen=None: the listeners come from args (or a --config file).
         self.args = [NATTERD] + (["--listen", listen] if listen else []) + \
             list(args)
         self.expect_exit = expect_exit
         self.log = []
         self.cond = threading.Condition()
+        # The history database goes to $STATE_DIRECTORY (as under
+        # systemd): a fresh directory for each server unless one is given,
+        # to restart on the same history.
+        self.own_state = state is None
+        self.state = state or tempfile.mkdtemp(prefix="natterd-state-")
+        env = dict(os.environ, STATE_DIRECTORY=self.state)
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, env=env)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+        if not ready:
+            return
         m = self.wait_log(r"listening on (\[[^\]]+\]|[^\s:]+):(\d+)$")
         self.host = m.group(1).strip("[]")
         self.port = int(m.group(2))
@@ -148,6 +159,8 @@ class Server:
             problems.append("natterd did not exit within %ss of SIGTERM"
                             % TIMEOUT)
         self.reader.join(timeout=5)
+        if self.own_state:
+            shutil.rmtree(self.state, ignore_errors=True)
         if rc == VALGRIND_EXIT and self.expect_exit != VALGRIND_EXIT:
             problems.append("natterd exited %d: valgrind found errors"
                             % rc)
@@ -493,8 +506,10 @@ def natterd():
     of the test, which fails if one exits badly or a sanitizer spoke."""
     servers = []
 
-    def start(*args, expect_exit=0, listen="127.0.0.1:0"):
-        s = Server(args, expect_exit=expect_exit, listen=listen)
+    def start(*args, expect_exit=0, listen="127.0.0.1:0", state=None,
+              ready=True):
+        s = Server(args, expect_exit=expect_exit, listen=listen,
+                   state=state, ready=ready)
         servers.append(s)
         return s
 

@@ -11,6 +11,9 @@ from conftest import NATTERD, TIMEOUT, Client
 # Option, a value below its range, one above it, the last one allowed.
 RANGES = [
     ("--flood-burst", "0", "100001", "100000"),
+    ("--history-max-days", "-1", "36501", "36500"),
+    ("--history-max-lines", "-1", "1000000001", "0"),
+    ("--history-replay", "-1", "1001", "1000"),
     ("--max-channels", "0", "10001", "10000"),
     ("--max-clients", "0", "1000001", "1000000"),
     ("--max-per-ip", "-1", "1000001", "0"),
@@ -46,12 +49,15 @@ def test_help_lists_every_option_with_its_default():
     opts = help_options()
     assert opts == {
         "check-config": None, "config": None, "flood-burst": "20", "flood-rate": "4", "hash-password": None,
-        "help": None,
+        "help": None, "history-db": None, "history-max-days": "30",
+        "history-max-lines": "10000", "history-replay": "0",
         "listen": "127.0.0.1:6667", "log-level": "info",
         "max-channels": "20", "max-clients": "1024", "max-per-ip": "16",
         "motd": None, "name": "natterd", "network": "natter",
+        "no-history": None,
         "password": None, "ping-interval": "120", "ping-timeout": "60",
         "recvq": "16384", "reg-timeout": "60", "sendq": "1048576",
+        "state-dir": None,
         "tls-cert": None, "tls-key": None, "tls-listen": None, "user": None,
         "version": None}, opts
     assert run("-h").stdout == run("--help").stdout

@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 from conftest import NATTERD, TIMEOUT, TOP, Client
 
@@ -14,7 +15,20 @@ def test_user_drops_root(natterd):
         s = natterd("--user", "nobody")
         s.wait_log(r"--user nobody: not started as root")
         return
-    s = natterd("--user", "nobody")
+    # The state directory belongs to the service user, as systemd's
+    # StateDirectory= makes it.
+    state = tempfile.mkdtemp(prefix="natterd-nobody-")
+    nobody_uid = int(subprocess.run(["id", "-u", "nobody"],
+                                    capture_output=True, text=True).stdout)
+    os.chown(state, nobody_uid, -1)
+    try:
+        s = natterd("--user", "nobody", state=state)
+        user_dropped(s)
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def user_dropped(s):
     s.wait_log(r"running as nobody \(uid \d+")
     with open("/proc/%d/status" % s.pid) as f:
         uids = re.search(r"^Uid:\s+(.*)$", f.read(), re.M).group(1).split()
