@@ -10,10 +10,13 @@ history (natterd --no-history, ngircd) where nothing changes."""
 
 import os
 import re
+import socket
+import threading
 
 import pytest
 
 from conftest import TIMEOUT, Client, joined
+from test_link import ngircd  # noqa: F401 (a fixture)
 from test_fake_server import Conn, memcheck, quit_clean, serve
 
 DIVIDER = "\u2014 new since you left \u2014"
@@ -342,3 +345,272 @@ def test_seen_file_written_atomically(tui, tmp_path):
     finally:
         c.close()
         ls.close()
+
+
+def natter_log(t):
+    """natter's -v log so far."""
+    out = ""
+    for name in os.listdir(t.dir):
+        if name.startswith("natter-") and name.endswith(".log"):
+            with open(os.path.join(t.dir, name), errors="replace") as f:
+                out += f.read()
+    return out
+
+
+def test_ngircd_nothing_changes(ngircd, tui, tmp_path):
+    """Debian's ngircd keeps no history: natter asks for none, shows no
+    divider, PageUp only scrolls, /search looks in the scrollback."""
+    alice = Client(ngircd, "alice").join("#7")
+    try:
+        t = tui("-n", "bob", "-r", "7", "-p", str(ngircd),
+                env={"XDG_STATE_HOME": str(tmp_path / "state")})
+        joined(t, "#7", 2)
+        alice.expect("JOIN", "#7", timeout=TIMEOUT * 2)
+        alice.send("PRIVMSG #7 :plain old irc")
+        alice.send("PRIVMSG #7 :nothing else")
+        t.wait(r"<alice> nothing else")
+        t.keys("PageUp")
+        t.enter("/search OLD irc")
+        t.wait(r"search for \"OLD irc\" in #7 \(this window's scrollback\)")
+        t.wait(r"<alice> plain old irc")
+        t.wait(r"1 result")
+        t.enter("/quit")
+        assert t.wait_dead() == 0
+        log = natter_log(t)
+        assert ">> CHATHISTORY" not in log and ">> SEARCH" not in log
+        assert DIVIDER not in "\n".join(t.seen)
+        assert "loading" not in "\n".join(t.seen)
+        # Nothing with a msgid was seen: nothing to remember.
+        assert not (tmp_path / "state" / "natter" / "seen").exists()
+    finally:
+        alice.close()
+
+
+# --- Against the real natterd ----------------------------------------------
+
+class Proxy:
+    """A TCP relay in front of natterd, to cut natter's link without
+    stopping the server (which keeps the history). While held, a new
+    connection waits before it is relayed."""
+
+    def __init__(self, port):
+        self.port_to = port
+        self.ls = socket.socket()
+        self.ls.bind(("127.0.0.1", 0))
+        self.ls.listen(4)
+        self.port = self.ls.getsockname()[1]
+        self.socks = []
+        self.lock = threading.Lock()
+        self.go = threading.Event()
+        self.go.set()
+        self.accepts = 0
+        self.done = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.done:
+            try:
+                a, _ = self.ls.accept()
+            except OSError:
+                return
+            with self.lock:
+                self.accepts += 1
+            if not self.go.wait(TIMEOUT * 2) or self.done:
+                a.close()
+                continue
+            b = socket.create_connection(("127.0.0.1", self.port_to))
+            with self.lock:
+                self.socks += [a, b]
+            threading.Thread(target=self._pump, args=(a, b),
+                             daemon=True).start()
+            threading.Thread(target=self._pump, args=(b, a),
+                             daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cut(self):
+        """Drop every relayed connection; hold new ones until release()."""
+        self.go.clear()
+        with self.lock:
+            socks, self.socks = self.socks, []
+        for s in socks:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def release(self):
+        self.go.set()
+
+    def close(self):
+        self.done = True
+        self.go.set()
+        self.ls.close()
+        self.cut()
+
+
+@pytest.fixture
+def proxy():
+    made = []
+
+    def make(port):
+        p = Proxy(port)
+        made.append(p)
+        return p
+
+    yield make
+    for p in made:
+        p.close()
+
+
+def natter_on(tui, port, tmp_path, **kw):
+    return tui("-n", "bob", "-r", "7", "-p", str(port),
+               env={"XDG_STATE_HOME": str(tmp_path / "state"), "TZ": "UTC"},
+               **kw)
+
+
+def count_on_screen(t, text):
+    return sum(1 for l in t.lines() if text in l)
+
+
+def test_natterd_away_for_n_messages_reconnect(srv, peer, proxy, tui,
+                                               tmp_path):
+    """A client away for N messages gets exactly those N on reconnect:
+    the link is cut (the server keeps running), alice says N things, and
+    natter, back, shows each once, in order, under the divider, before
+    what is said live after."""
+    n = 7
+    alice = peer("alice").join("#7")
+    p = proxy(srv.port)
+    t = natter_on(tui, p.port, tmp_path)
+    joined(t, "#7", 2)
+    alice.expect("JOIN", "#7")
+    alice.send("PRIVMSG #7 :seen before")
+    t.wait(r"<alice> seen before")
+    p.cut()
+    t.wait(r"disconnected")
+    alice.expect("QUIT")
+    for i in range(1, n + 1):
+        alice.send("PRIVMSG #7 :away %d of %d" % (i, n))
+    alice.sync()
+    p.release()
+    alice.expect("JOIN", "#7", timeout=TIMEOUT * 2)
+    t.wait(r"<alice> away %d of %d" % (n, n))
+    alice.send("PRIVMSG #7 :live again")
+    t.wait(r"<alice> live again")
+    t.settle()
+    for i in range(1, n + 1):
+        assert count_on_screen(t, "away %d of %d" % (i, n)) == 1, t.screen()
+    assert count_on_screen(t, "seen before") == 1
+    assert count_on_screen(t, DIVIDER) == 1
+    rows = [rows_of(t, "away %d of" % i)[0] for i in range(1, n + 1)]
+    assert rows == sorted(rows)
+    assert rows_of(t, "seen before")[0] < rows_of(t, DIVIDER)[0] < rows[0]
+    assert rows[-1] < rows_of(t, "live again")[0]
+    # Exactly N came in the history batch.
+    log = natter_log(t)
+    assert len(re.findall(r"<< @batch=\S+ :alice!\S+ PRIVMSG #7 :away",
+                          log)) == n
+    assert not re.findall(r"<< @batch=\S+ :alice!\S+ PRIVMSG #7 :seen",
+                          log)
+
+
+def test_natterd_away_for_n_messages_restart(srv, peer, tui, tmp_path):
+    """The same across runs of natter: the seen file says where it was."""
+    n = 5
+    alice = peer("alice").join("#7")
+    t = natter_on(tui, srv.port, tmp_path)
+    joined(t, "#7", 2)
+    alice.send("PRIVMSG #7 :first run")
+    t.wait(r"<alice> first run")
+    t.enter("/quit")
+    assert t.wait_dead() == 0
+    alice.expect("QUIT")
+    for i in range(1, n + 1):
+        alice.send("PRIVMSG #7 :while gone %d" % i)
+    alice.sync()
+    t2 = natter_on(tui, srv.port, tmp_path)
+    t2.wait(r"<alice> while gone %d" % n)
+    t2.settle()
+    for i in range(1, n + 1):
+        assert count_on_screen(t2, "while gone %d" % i) == 1
+    assert count_on_screen(t2, "first run") == 0
+    assert count_on_screen(t2, DIVIDER) == 1
+
+
+def test_natterd_first_join_and_older_pages(srv, peer, tui, tmp_path):
+    """A room never seen: the latest 100, under the divider, dimmed; PageUp
+    past the top fetches the 30 before, then "start of history"."""
+    alice = peer("alice").join("#7")
+    for i in range(130):
+        alice.send("PRIVMSG #7 :said %03d" % i)
+    alice.sync()
+    t = natter_on(tui, srv.port, tmp_path)
+    joined(t, "#7", 2)
+    t.wait(r"<alice> said 129")
+    scr = t.screen(color=True).split("\n")
+    assert dim_at([l for l in scr if "said 129" in l][0], "said 129")
+    log = natter_log(t)
+    assert ">> CHATHISTORY LATEST #7 * 100" in log
+    page_up_until(t, r"<alice> said 029|loading", tries=30)
+    page_up_until(t, r"start of history", tries=30)
+    t.wait(r"<alice> said 000")
+    assert ">> CHATHISTORY BEFORE #7 msgid=" in natter_log(t)
+    rows = rows_of(t, r"start of history|said 000|said 001")
+    assert len(rows) == 3 and rows == sorted(rows)
+
+
+def test_natterd_search(srv, peer, tui, tmp_path):
+    alice = peer("alice").join("#7")
+    alice.send("PRIVMSG #7 :the quick brown fox")
+    alice.send("PRIVMSG #7 :a slow brown dog")
+    alice.sync()
+    t = natter_on(tui, srv.port, tmp_path)
+    joined(t, "#7", 2)
+    t.wait(r"<alice> a slow brown dog")
+    t.enter("/search quick fox")
+    t.wait(r"search for \"quick fox\" in #7:")
+    t.wait(r"\d{4}-\d\d-\d\d <alice> the quick brown fox")
+    t.wait(r"1 result")
+    assert "slow brown dog" not in t.screen()
+    # The log escapes the backslash of \s.
+    assert re.search(r">> SEARCH in=#7;text=quick\\+sfox;limit=100$",
+                     natter_log(t), re.M)
+
+
+def test_natterd_no_history_nothing_changes(natterd, peer, tui, tmp_path):
+    srv = natterd(args=("--flood-rate", "0", "--max-per-ip", "0",
+                        "--no-history"))
+    alice = Client(srv.port, "alice").join("#7")
+    try:
+        alice.send("PRIVMSG #7 :before natter came")
+        alice.sync()
+        t = natter_on(tui, srv.port, tmp_path)
+        joined(t, "#7", 2)
+        alice.send("PRIVMSG #7 :hello there")
+        t.wait(r"<alice> hello there")
+        assert "before natter came" not in t.screen()
+        t.keys("PageUp")
+        t.enter("/search HELLO")
+        t.wait(r"\(this window's scrollback\)")
+        t.wait(r"1 result")
+        log = natter_log(t)
+        assert ">> CHATHISTORY" not in log and ">> SEARCH" not in log
+        assert DIVIDER not in "\n".join(t.seen)
+    finally:
+        alice.close()
