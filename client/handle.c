@@ -929,11 +929,22 @@ handle_history(struct msg *m, time_t when, const char *room,
 	memset(out, 0, sizeof *out);
 	notice = strcmp(m->cmd, "NOTICE") == 0;
 	if ((!notice && strcmp(m->cmd, "PRIVMSG") != 0) || m->nparams < 2 ||
-	    m->prefix == NULL || strchr(m->prefix, '!') == NULL ||
 	    name_cmp(m->params[0], room) != 0)
 		return (-1);
 	nick = handle_nick_of(m, buf, sizeof buf);
 	text = m->params[1];
+	/* The server's own notice, such as natterd's on a gap in history. */
+	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL) {
+		if (!notice || text[0] == '\001')
+			return (-1);
+		out->time = when;
+		out->flags = LINE_NOTICE | LINE_HISTORY;
+		out->text = handle_compose(nick, text, strlen(text),
+		    COMPOSE_NOTICE, &out->indent);
+		if ((id = backlog_msgid(m, idbuf, sizeof idbuf)) != NULL)
+			out->msgid = xstrdup(id);
+		return (0);
+	}
 	if (text[0] == '\001') {
 		if (strncmp(text, "\001ACTION ", 8) != 0)
 			return (-1);

@@ -273,6 +273,10 @@ def test_hostile_batches(tui, tmp_path):
                "PRIVMSG #7 :bad year")
         c.send("@batch=open19;msgid=z2 :eve!u@h JOIN #7")
         c.send("@batch=open19;msgid=z3 :eve!u@h PRIVMSG #other :elsewhere")
+        # The server's own: a NOTICE is shown, a PRIVMSG or CTCP not.
+        c.send("@batch=open19;msgid=z5 :fake PRIVMSG #7 :server privmsg")
+        c.send("@batch=open19;msgid=z6 :fake NOTICE #7 :\x01VERSION\x01")
+        c.send("@batch=open19;msgid=z7 :fake NOTICE #7 :History is missing")
         # A batch inside it (natter asked for no event-playback).
         c.send("@batch=open19 :fake BATCH +n1 netsplit a b")
         c.send("@batch=n1;msgid=z4 :eve!u@h PRIVMSG #7 :nested")
@@ -281,13 +285,16 @@ def test_hostile_batches(tui, tmp_path):
             c.send("@batch=open19;time=%s;msgid=p%d :eve!u@h PRIVMSG #7 "
                    ":page %d" % (stamp(i), i, i))
         c.send(":fake BATCH -open19")
-        t.wait(r"<eve> page 1")
+        t.wait(r"<eve> page 0")
+        t.wait(r"-fake- History is missing")
         scr = t.screen()
         assert "never ends" not in scr and "other room" not in scr
         assert "elsewhere" not in scr and "has joined" not in scr
-        assert "nested" not in scr
+        assert "nested" not in scr and "server privmsg" not in scr
+        assert "VERSION" not in scr
         # Asked for 4: no more than that many lines were kept.
-        assert len(rows_of(t, r"<eve> (bad time|bad year|page \d)")) <= 4
+        assert len(rows_of(t, r"<eve> (bad time|bad year|page \d)|"
+                              r"-fake- History")) == 4
         c.send(":alice!u@h PRIVMSG #7 :still alive")
         t.wait(r"<alice> still alive")
         assert t.dead() is None
