@@ -54,6 +54,7 @@
 #define HISTORY_EXPIRE_ROWS	500	/* rows deleted in one statement */
 #define HISTORY_CHECKPOINT	1000	/* WAL pages that wake the thread */
 #define HISTORY_GAPS		1024	/* rooms remembered during a fault */
+#define HISTORY_INDEX_CHUNK	4096	/* rows indexed for search a turn */
 
 /* The newest HISTORY_WINDOW events of a channel, oldest first. */
 struct hist_ring {
@@ -75,6 +76,8 @@ enum {
 	ST_OLDEST,
 	ST_LATEST_MS,
 	ST_SEARCH,
+	ST_INDEX,
+	ST_INDEXED,
 	ST_COUNT
 };
 
@@ -107,6 +110,9 @@ static const char *const hist_sql[ST_COUNT] = {
 	    "e.time_ms > ?3 AND e.time_ms < ?4 AND (?5 IS NULL OR "
 	    "e.line LIKE ?5 ESCAPE '\\') ORDER BY e.time_ms DESC, e.id DESC "
 	    "LIMIT ?6",
+	[ST_INDEX] = "INSERT INTO event_text (rowid, text) SELECT id, text "
+	    "FROM event WHERE id > ?1 AND id <= ?2 AND text IS NOT NULL",
+	[ST_INDEXED] = "UPDATE text_indexed SET last_id = ?1",
 };
 
 /* Schema steps: migrations[v] takes a database from version v to v + 1. */
@@ -124,18 +130,21 @@ static const char *const hist_migrations[HISTORY_SCHEMA] = {
 	"  text TEXT);"			/* what was said, to search */
 	"CREATE INDEX event_target_time ON event (target, time_ms);"
 	"CREATE INDEX event_msgid ON event (msgid);",
-	/* 2: full-text search over what was said. */
+	/*
+	 * 2: full-text search over what was said. Rows are indexed in
+	 * batches at the end of a loop turn (a trigger per row costs three
+	 * times as much), up to text_indexed.last_id; only those indexed
+	 * are taken out of the index when they are deleted.
+	 */
 	"CREATE VIRTUAL TABLE event_text USING fts5 (text, content = event,"
 	"  content_rowid = id);"
-	"CREATE TRIGGER event_text_add AFTER INSERT ON event"
-	"  WHEN new.text IS NOT NULL BEGIN"
-	"  INSERT INTO event_text (rowid, text) VALUES (new.id, new.text);"
-	"  END;"
+	"CREATE TABLE text_indexed (last_id INTEGER NOT NULL);"
+	"INSERT INTO text_indexed VALUES (0);"
 	"CREATE TRIGGER event_text_del AFTER DELETE ON event"
-	"  WHEN old.text IS NOT NULL BEGIN"
+	"  WHEN old.text IS NOT NULL AND"
+	"  old.id <= (SELECT last_id FROM text_indexed) BEGIN"
 	"  INSERT INTO event_text (event_text, rowid, text)"
-	"  VALUES ('delete', old.id, old.text); END;"
-	"INSERT INTO event_text (event_text) VALUES ('rebuild');",
+	"  VALUES ('delete', old.id, old.text); END;",
 };
 
 static sqlite3		*hist_db;
@@ -143,6 +152,7 @@ static sqlite3_stmt	*hist_st[ST_COUNT];
 static char		*hist_path;		/* NULL: history is off */
 static int		 hist_lockfd = -1;
 static int64_t		 hist_next_id = 1;
+static int64_t		 hist_indexed;		/* text_indexed.last_id */
 static int64_t		 hist_max_ms;		/* the newest stamp stored */
 
 /* The open transaction, committed by hist_commit_ev. */
@@ -236,6 +246,8 @@ history_prepare(void)
 
 	if (conf.no_history)
 		return;
+	/* No memory statistics: they take a global mutex on every malloc. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (conf.history_db != NULL && strcmp(conf.history_db,
 	    ":memory:") == 0) {
 		hist_path = xstrdup(":memory:");
@@ -444,6 +456,11 @@ hist_thread_start(void)
 		return;
 	}
 	sqlite3_busy_timeout(db, 0);
+	/* Until it reads the file a connection does not know it is WAL. */
+	if (sqlite3_exec(db, "PRAGMA schema_version", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		log_warnx("history: %s: checkpoints: %s", hist_path,
+		    sqlite3_errmsg(db));
 	hist_quit = hist_wake = 0;
 	if (pthread_create(&hist_thread, NULL, hist_checkpointer, db) != 0) {
 		log_warnx("history: no checkpoint thread");
@@ -522,6 +539,8 @@ hist_open_db(int fatal)
 		hist_next_id = id + 1;
 	if ((id = hist_int("SELECT max(time_ms) FROM event")) > hist_max_ms)
 		hist_max_ms = id;
+	if ((hist_indexed = hist_int("SELECT last_id FROM text_indexed")) < 0)
+		hist_indexed = 0;
 	sqlite3_wal_hook(hist_db, hist_wal_hook, NULL);
 	return (0);
 fail:
@@ -859,7 +878,9 @@ history_record(struct channel *ch, const struct chanmsg *cm,
 		hist_gap_note(ch->fold);
 		return;
 	}
-	if (++r->since_trim >= HISTORY_TRIM_EVERY) {
+	/* A trim walks max_lines index entries: not more than 8 an insert. */
+	if (++r->since_trim >= HISTORY_TRIM_EVERY &&
+	    r->since_trim >= conf.history_max_lines / 8) {
 		r->since_trim = 0;
 		if ((rc = hist_trim(ch->fold)) != 0) {
 			hist_fail(rc, "DELETE");
@@ -886,13 +907,48 @@ hist_commit(void)
 	hist_intxn = 0;
 }
 
-/* The end of a loop turn: commit what it wrote. */
+/*
+ * Index for SEARCH what was written since the last time, at most chunk
+ * rows (0: all of them), in the open transaction.
+ */
+static int
+hist_index(int64_t chunk)
+{
+	sqlite3_stmt	*st;
+	int64_t		 upto = hist_next_id - 1;
+	int		 rc;
+
+	if (upto <= hist_indexed || hist_db == NULL || hist_broken)
+		return (0);
+	if (chunk > 0 && upto - hist_indexed > chunk)
+		upto = hist_indexed + chunk;
+	if (hist_begin() != 0)
+		return (-1);
+	st = hist_st[ST_INDEX];
+	sqlite3_bind_int64(st, 1, hist_indexed);
+	sqlite3_bind_int64(st, 2, upto);
+	if ((rc = hist_stmt_done(st)) == 0) {
+		st = hist_st[ST_INDEXED];
+		sqlite3_bind_int64(st, 1, upto);
+		rc = hist_stmt_done(st);
+	}
+	if (rc != 0) {
+		hist_fail(rc, "indexing");
+		return (-1);
+	}
+	hist_indexed = upto;
+	return (0);
+}
+
+/* The end of a loop turn: index and commit what it wrote. */
 static void
 hist_commit_cb(evutil_socket_t fd, short events, void *arg)
 {
 	(void)fd;
 	(void)events;
 	(void)arg;
+	if (hist_intxn && hist_index(HISTORY_INDEX_CHUNK) != 0)
+		return;
 	hist_commit();
 }
 
@@ -1284,6 +1340,9 @@ history_search(struct channel *ch, const char *query, const char *from,
 	*outp = NULL;
 	if (hist_db == NULL || limit <= 0)
 		return (hist_db == NULL ? -1 : 0);
+	/* What the last turns wrote and is not indexed yet, first. */
+	if (hist_index(0) != 0)
+		return (-1);
 	/* Each word quoted (FTS5 syntax is not the user's), as a prefix. */
 	fts = p = xmalloc(strlen(query) * 2 + 4 * strlen(query) + 1);
 	for (q = query; *q != '\0';) {

@@ -38,7 +38,8 @@ results = []          # (name, ok, detail)
 VALGRIND_TESTS = ["test_smoke.py", "test_registration.py", "test_channels.py",
                   "test_messages.py", "test_users.py", "test_robustness.py",
                   "test_seams.py", "test_options.py", "test_config.py",
-                  "test_monitor.py", "test_modes.py", "test_tags.py"]
+                  "test_monitor.py", "test_modes.py", "test_tags.py",
+                  "test_history.py"]
 
 
 SUITES = ("unit", "server", "client", "lint", "valgrind", "fuzz")
