@@ -102,6 +102,7 @@ SERVER_OBJS = \
 	$(B)/server/whowas.o
 
 CLIENT_OBJS = \
+	$(B)/client/backlog.o \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
 	$(B)/client/draw.o \
@@ -113,6 +114,8 @@ CLIENT_OBJS = \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \
 	$(B)/client/scroll.o \
+	$(B)/client/search.o \
+	$(B)/client/seen.o \
 	$(B)/client/sidebar.o \
 	$(B)/client/state.o \
 	$(B)/client/status.o \

@@ -49,6 +49,7 @@ static void	command_part(struct window *, char *);
 static void	command_query(struct window *, char *);
 static void	command_quit(struct window *, char *);
 static void	command_quote(struct window *, char *);
+static void	command_search(struct window *, char *);
 static void	command_topic(struct window *, char *);
 static void	command_whisper(struct window *, char *);
 static void	command_whois(struct window *, char *);
@@ -103,6 +104,9 @@ static const struct command commands[] = {
 	  "send a raw IRC line to the server" },
 	{ "/rename", command_nick, COMMAND_NET, "nick",
 	  "change your nickname (same as /nick)" },
+	{ "/search", command_search, 0, "words",
+	  "find messages of this room with all the words, in a window of "
+	  "their own" },
 	{ "/topic", command_topic, COMMAND_NET, "[text]",
 	  "show this room's topic, or set it" },
 	{ "/unban", command_unban, COMMAND_NET, "mask",
@@ -276,7 +280,8 @@ command_say(struct window *w, const char *text, int action)
 {
 	if (*text == '\0')
 		return (0);
-	if (w->type == WINDOW_SERVER || w->type == WINDOW_DEBUG) {
+	if (w->type == WINDOW_SERVER || w->type == WINDOW_DEBUG ||
+	    w->type == WINDOW_SEARCH) {
 		window_printf(w, LINE_ERROR, "-!- nobody to talk to here: "
 		    "/join a room or /query someone first");
 		return (-1);
@@ -542,6 +547,7 @@ command_close(struct window *w, char *args)
 		break;
 	case WINDOW_QUERY:
 	case WINDOW_DEBUG:
+	case WINDOW_SEARCH:
 		window_close(w);
 		break;
 	}
@@ -725,6 +731,33 @@ command_quote(struct window *w, char *args)
 		return;
 	}
 	net_send("%s", args);
+}
+
+/*
+ * /search words: the server searches the room where it can (the results
+ * come later), else the room's scrollback here.
+ */
+static void
+command_search(struct window *w, char *args)
+{
+	struct window	*room;
+
+	/* In the results window: the room searched last, again. */
+	if (w->type == WINDOW_SEARCH && w->topic != NULL &&
+	    (room = window_find(w->topic)) != NULL)
+		w = room;
+	if (command_in_room(w, "/search") == NULL)
+		return;
+	if (*args == '\0') {
+		command_usage("/search");
+		return;
+	}
+	if (net_ready() && w->joined && backlog_can_search()) {
+		window_printf(w, LINE_NOTICE, "-!- searching %s for \"%s\"",
+		    w->name, args);
+		backlog_search(w->name, args);
+	} else
+		search_local(w, args);
 }
 
 static void

@@ -35,6 +35,13 @@ struct handler {
 	void		(*fn)(struct msg *, time_t);
 };
 
+/* How handle_compose() shows a message. */
+#define COMPOSE_ACTION	0x1
+#define COMPOSE_NOTICE	0x2
+#define COMPOSE_SELF	0x4
+#define COMPOSE_MENTION	0x8
+#define COMPOSE_MARKED	0x10	/* a whisper out of its window: *nick* */
+
 static void	handle_isupport(struct msg *, time_t);
 static void	handle_away(struct msg *, time_t);
 static void	handle_to_current(struct msg *, time_t);
@@ -66,6 +73,10 @@ static void	handle_invite(struct msg *, time_t);
 static void	handle_refused(struct msg *, time_t);
 static void	handle_chanmodes(struct msg *, time_t);
 static void	handle_message(struct msg *, time_t, int);
+static void	handle_batch(struct msg *, time_t);
+static void	handle_fail(struct msg *, time_t);
+static char	*handle_compose(const char *, const char *, size_t, int,
+		    int *);
 
 /* The server window said that whisper windows are full. */
 static int	handle_full_said;
@@ -113,8 +124,10 @@ static const struct handler handlers[] = {
 	{ "474",	handle_refused },
 	{ "475",	handle_refused },
 	{ "482",	handle_refused },
+	{ "BATCH",	handle_batch },
 	{ "CAP",	login_cap },
 	{ "ERROR",	handle_error },
+	{ "FAIL",	handle_fail },
 	{ "INVITE",	handle_invite },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
@@ -207,6 +220,9 @@ handle(char *line)
 	if ((net.caps & CAP_SERVER_TIME) &&
 	    msg_tag(&m, "time", tag, sizeof tag) != NULL)
 		when = handle_time(tag, when);
+	/* A line of a history or search batch is kept, not shown live. */
+	if (backlog_batched(&m, when))
+		return;
 	h = bsearch(m.cmd, handlers, HANDLER_COUNT, sizeof handlers[0],
 	    handle_cmp);
 	if (h != NULL)
@@ -275,6 +291,7 @@ handle_isupport(struct msg *m, time_t when)
 
 	(void)when;
 	for (i = 1; i < m->nparams - 1; i++) {
+		backlog_isupport(m->params[i]);
 		if (strncmp(m->params[i], "PREFIX=(", 8) != 0)
 			continue;
 		modes = m->params[i] + 8;
@@ -543,6 +560,7 @@ handle_join(struct msg *m, time_t when)
 		if (created)
 			window_switch(w);
 		dirty |= DIRTY_STATUS | DIRTY_TOP;
+		backlog_joined(w);
 		return;
 	}
 	if ((w = window_find(chan)) == NULL)
@@ -755,9 +773,10 @@ handle_message(struct msg *m, time_t when, int notice)
 {
 	struct window	*w, *copyto = NULL;
 	char		 buf[NAME_NICKMAX + 1], *who, *body, *line, *copy;
-	const char	*nick, *target, *text, *peer;
+	char		 idbuf[BACKLOG_IDMAX + 1];
+	const char	*nick, *target, *text, *peer, *id;
 	size_t		 len;
-	int		 self, chan, flags = 0, action = 0, color;
+	int		 self, chan, flags = 0, action = 0, color, indent;
 	int		 marked = 0;
 
 	if (m->nparams < 2)
@@ -830,24 +849,21 @@ handle_message(struct msg *m, time_t when, int notice)
 	len = strlen(text);
 	if (action && len > 0 && text[len - 1] == '\001')
 		len--;
-	who = text_sanitize_str(nick, 0);
-	body = text_sanitize(text, len, TEXT_FORMAT);
-	color = text_nick_color(nick);
-	if (marked)
-		xasprintf(&line, "\003%02d*%s*\017 %s%s", color, who,
-		    action ? "* " : "", body);
-	else if (action)
-		xasprintf(&line, "%s* %s\003%02d%s\017 %s", self ? "\002" : "",
-		    flags & LINE_MENTION ? "\026" : "", color, who, body);
-	else if (notice)
-		xasprintf(&line, "\003%02d-%s-\017 %s", color, who, body);
-	else
-		xasprintf(&line, "%s%s\003%02d<%s>\017 %s",
-		    self ? "\002" : "", flags & LINE_MENTION ? "\026" : "",
-		    color, who, body);
-	window_add(w, when, flags, text_width(line) - text_width(body),
-	    line);
+	line = handle_compose(nick, text, len, (action ? COMPOSE_ACTION : 0) |
+	    (notice ? COMPOSE_NOTICE : 0) | (self ? COMPOSE_SELF : 0) |
+	    (flags & LINE_MENTION ? COMPOSE_MENTION : 0) |
+	    (marked ? COMPOSE_MARKED : 0), &indent);
+	id = NULL;
+	if (chan && w != window_server)
+		id = backlog_msgid(m, idbuf, sizeof idbuf);
+	window_add_id(w, when, flags, indent, line, id);
+	if (id != NULL)
+		backlog_seen(w, m);
+	free(line);
 	if (copyto != NULL) {
+		who = text_sanitize_str(nick, 0);
+		body = text_sanitize(text, len, TEXT_FORMAT);
+		color = text_nick_color(nick);
 		if (self) {
 			peer = text_sanitize_str(target, 0);
 			xasprintf(&copy, "-> *%s* %s", peer, body);
@@ -858,10 +874,120 @@ handle_message(struct msg *m, time_t when, int notice)
 		window_add(copyto, when, flags & ~LINE_SELF,
 		    text_width(copy) - text_width(body), copy);
 		free(copy);
+		free(who);
+		free(body);
 	}
-	free(line);
+}
+
+/*
+ * A message as a line of the pane: "<nick> text", "* nick action",
+ * "-nick- notice" or, for a whisper shown where it does not belong,
+ * "*nick* text". *indent is where the text starts, for wrapped rows.
+ */
+static char *
+handle_compose(const char *nick, const char *text, size_t len, int how,
+    int *indent)
+{
+	char	*who, *body, *line;
+	int	 color, self = how & COMPOSE_SELF;
+	int	 mention = how & COMPOSE_MENTION;
+
+	who = text_sanitize_str(nick, 0);
+	body = text_sanitize(text, len, TEXT_FORMAT);
+	color = text_nick_color(nick);
+	if (how & COMPOSE_MARKED)
+		xasprintf(&line, "\003%02d*%s*\017 %s%s", color, who,
+		    how & COMPOSE_ACTION ? "* " : "", body);
+	else if (how & COMPOSE_ACTION)
+		xasprintf(&line, "%s* %s\003%02d%s\017 %s", self ? "\002" : "",
+		    mention ? "\026" : "", color, who, body);
+	else if (how & COMPOSE_NOTICE)
+		xasprintf(&line, "\003%02d-%s-\017 %s", color, who, body);
+	else
+		xasprintf(&line, "%s%s\003%02d<%s>\017 %s", self ? "\002" : "",
+		    mention ? "\026" : "", color, who, body);
+	*indent = text_width(line) - text_width(body);
 	free(who);
 	free(body);
+	return (line);
+}
+
+/*
+ * A message of a history batch for room, as a line to insert: a PRIVMSG
+ * or NOTICE from someone to that room, or -1. Nothing else happens: no
+ * window opens, nobody is marked as having spoken, no bell rings.
+ */
+int
+handle_history(struct msg *m, time_t when, const char *room,
+    struct line *out)
+{
+	char		 buf[NAME_NICKMAX + 1], idbuf[BACKLOG_IDMAX + 1];
+	const char	*nick, *text, *id;
+	size_t		 len;
+	int		 notice, self, action = 0, how, flags;
+
+	memset(out, 0, sizeof *out);
+	notice = strcmp(m->cmd, "NOTICE") == 0;
+	if ((!notice && strcmp(m->cmd, "PRIVMSG") != 0) || m->nparams < 2 ||
+	    name_cmp(m->params[0], room) != 0)
+		return (-1);
+	nick = handle_nick_of(m, buf, sizeof buf);
+	text = m->params[1];
+	/* The server's own notice, such as natterd's on a gap in history. */
+	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL) {
+		if (!notice || text[0] == '\001')
+			return (-1);
+		out->time = when;
+		out->flags = LINE_NOTICE | LINE_HISTORY;
+		out->text = handle_compose(nick, text, strlen(text),
+		    COMPOSE_NOTICE, &out->indent);
+		if ((id = backlog_msgid(m, idbuf, sizeof idbuf)) != NULL)
+			out->msgid = xstrdup(id);
+		return (0);
+	}
+	if (text[0] == '\001') {
+		if (strncmp(text, "\001ACTION ", 8) != 0)
+			return (-1);
+		action = 1;
+		text += 8;
+	}
+	len = strlen(text);
+	if (action && len > 0 && text[len - 1] == '\001')
+		len--;
+	self = handle_is_me(nick);
+	flags = LINE_MESSAGE | LINE_HISTORY | (self ? LINE_SELF : 0);
+	if (!self && net.nick != NULL && handle_mentions(text, net.nick))
+		flags |= LINE_MENTION;
+	how = (action ? COMPOSE_ACTION : 0) | (notice ? COMPOSE_NOTICE : 0) |
+	    (self ? COMPOSE_SELF : 0) |
+	    (flags & LINE_MENTION ? COMPOSE_MENTION : 0);
+	out->time = when;
+	out->flags = flags;
+	out->text = handle_compose(nick, text, len, how, &out->indent);
+	if ((id = backlog_msgid(m, idbuf, sizeof idbuf)) != NULL)
+		out->msgid = xstrdup(id);
+	return (0);
+}
+
+/* BATCH +ref type [params] and BATCH -ref: backlog.c keeps them. */
+static void
+handle_batch(struct msg *m, time_t when)
+{
+	(void)when;
+	backlog_batch(m);
+}
+
+/* FAIL command code [context] :text, from IRCv3 standard replies. */
+static void
+handle_fail(struct msg *m, time_t when)
+{
+	if (backlog_fail(m) == 0)
+		return;
+	if (m->nparams >= 2)
+		window_printf(window_cur, LINE_ERROR, "-!- %s failed (%s): %s",
+		    m->params[0], m->params[1], msg_last(m));
+	else
+		handle_default(m, when);
 }
 
 /*

@@ -61,6 +61,7 @@ void
 login_start(void)
 {
 	memset(&login, 0, sizeof login);
+	backlog_reset();
 	net_send_now("CAP LS 302");
 	if (opt.password != NULL)
 		net_send_now("PASS :%s", opt.password);

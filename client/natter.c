@@ -338,6 +338,7 @@ main(int argc, char **argv)
 	event_free(ev_hup);
 	event_free(ev_int);
 	input_free();
+	backlog_free();
 	window_free_all();
 	net_free();
 	tls_free();

@@ -77,8 +77,10 @@ struct line {
 #define LINE_NOTICE	0x8	/* join, part, quit, nick: dimmed */
 #define LINE_ERROR	0x10	/* a local or server error */
 #define LINE_MESSAGE	0x20	/* counts as unread activity */
+#define LINE_HISTORY	0x40	/* replayed from the server: dimmed */
 	int	 indent;	/* columns before the text */
 	char	*text;		/* sanitised, with IRC codes */
+	char	*msgid;		/* IRCv3 msgid, or NULL */
 	int	 width;		/* rows are for this width */
 	int	 nrows;
 	size_t	*rows;		/* byte offsets of row starts */
@@ -149,6 +151,7 @@ enum window_type {
 	WINDOW_CHANNEL,
 	WINDOW_QUERY,
 	WINDOW_DEBUG,		/* raw traffic, while it is open */
+	WINDOW_SEARCH,		/* the results of the last /search */
 };
 
 struct window {
@@ -167,6 +170,9 @@ struct window {
 	int			 names_show;	/* print the next list */
 	unsigned int		 unread;
 	unsigned int		 mentions;
+	char			*seen_id;	/* newest msgid seen here */
+	char			*seen_time;	/* and its server-time */
+	int			 seen_start;	/* history has no more */
 	TAILQ_ENTRY(window)	 entry;
 };
 TAILQ_HEAD(windows, window);
@@ -205,6 +211,25 @@ struct net {
 	int		 fatal;		/* no retry: bad password */
 	char		 status[128];	/* why we are not connected */
 };
+
+/* backlog.c */
+#define BACKLOG_IDMAX	128	/* longest msgid kept */
+#define BACKLOG_PAGE	100	/* lines asked for at a time */
+void	 backlog_reset(void);
+void	 backlog_free(void);
+void	 backlog_isupport(const char *);
+const char *backlog_msgid(const struct msg *, char *, size_t);
+int	 backlog_id_ok(const char *);
+void	 backlog_joined(struct window *);
+void	 backlog_seen(struct window *, const struct msg *);
+int	 backlog_batched(struct msg *, time_t);
+void	 backlog_batch(struct msg *);
+int	 backlog_fail(struct msg *);
+void	 backlog_older(struct window *);
+int	 backlog_loading(const struct window *);
+int	 backlog_can_search(void);
+void	 backlog_search(const char *, const char *);
+void	 backlog_closed(struct window *);
 
 /* command.c */
 struct command {
@@ -263,6 +288,7 @@ int	 handle_check_table(void);
 void	 handle(char *);
 void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
+int	 handle_history(struct msg *, time_t, const char *, struct line *);
 
 /* input.c */
 void	 input_init(void);
@@ -316,6 +342,8 @@ void	 scroll_init(struct scroll *, size_t);
 void	 scroll_free(struct scroll *);
 void	 scroll_clear(struct scroll *);
 void	 scroll_push(struct scroll *, time_t, int, int, char *);
+void	 scroll_insert(struct scroll *, size_t, struct line *, size_t);
+int	 scroll_at_top(struct scroll *, int, int);
 struct line *scroll_line(struct scroll *, size_t);
 size_t	 scroll_first(const struct scroll *);
 int	 scroll_wrap(const char *, int, int, size_t **);
@@ -324,6 +352,18 @@ size_t	 scroll_view(struct scroll *, int, int, struct scroll_ref *);
 void	 scroll_up(struct scroll *, int, int, int);
 void	 scroll_down(struct scroll *, int, int);
 void	 scroll_bottom(struct scroll *);
+
+/* seen.c */
+int	 seen_get(const char *, const char *, const char **, const char **);
+void	 seen_set(const char *, const char *, const char *, const char *);
+int	 seen_changed(void);
+int	 seen_save(void);
+void	 seen_free(void);
+
+/* search.c */
+void	 search_local(struct window *, const char *);
+void	 search_show(const char *, const char *, struct line *, size_t,
+	     const char *);
 
 /* sidebar.c */
 void	 sidebar_draw(void *, int, int);
@@ -373,6 +413,7 @@ extern struct windows	 windows;
 extern struct window	*window_cur;
 extern struct window	*window_server;
 extern struct window	*window_debug;
+extern struct window	*window_search;
 void	 window_init(void);
 void	 window_free_all(void);
 struct window *window_find(const char *);
@@ -383,6 +424,8 @@ void	 window_switch(struct window *);
 void	 window_raw(const char *, const char *);
 struct window *window_nth(int);
 void	 window_add(struct window *, time_t, int, int, const char *);
+void	 window_add_id(struct window *, time_t, int, int, const char *,
+	     const char *);
 void	 window_printf(struct window *, int, const char *, ...)
 	     __printflike(3, 4);
 void	 window_rename(struct window *, const char *);

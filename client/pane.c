@@ -36,7 +36,7 @@ pane_base(const struct line *l, unsigned int *attr, int *fg)
 {
 	*attr = A_NORMAL;
 	*fg = -1;
-	if (l->flags & LINE_NOTICE)
+	if (l->flags & (LINE_NOTICE | LINE_HISTORY))
 		*attr |= A_DIM;
 	if (l->flags & LINE_MENTION)
 		*attr |= A_BOLD;
@@ -93,6 +93,14 @@ pane_draw(void *win, int h, int w)
 		draw_put(pw, l->text + start, end - start, attr, fg, &st);
 	}
 	free(refs);
+	/* An older page is on its way: say so where it will appear. */
+	if (backlog_loading(window_cur) && h > 1) {
+		wmove(pw, 0, 0);
+		wclrtoeol(pw);
+		wattr_set(pw, A_DIM, 0, NULL);
+		waddnstr(pw, "      -- loading\342\200\246 --", -1);
+		wattr_set(pw, A_NORMAL, 0, NULL);
+	}
 	if (!s->follow && h > 0) {
 		snprintf(more, sizeof more, " -- more below (%zu new) -- ",
 		    s->below);
@@ -111,17 +119,23 @@ pane_size(int h, int w)
 	pane_w = w;
 }
 
-/* PgUp (dir < 0) and PgDn: a page less one row, so context carries. */
+/*
+ * PgUp (dir < 0) and PgDn: a page less one row, so context carries.
+ * PgUp with the first line in view asks the server for the page before.
+ */
 void
 pane_scroll(int dir)
 {
-	int	 h = pane_h, textw = pane_w - PANE_TIME;
-	int	 page = h > 2 ? h - 1 : 1;
+	struct scroll	*s = &window_cur->scroll;
+	int		 h = pane_h, textw = pane_w - PANE_TIME;
+	int		 page = h > 2 ? h - 1 : 1;
 
 	if (textw < 1)
 		textw = 1;
-	if (dir < 0)
-		scroll_up(&window_cur->scroll, page, textw, h);
+	if (dir < 0 && scroll_at_top(s, textw, h))
+		backlog_older(window_cur);
+	else if (dir < 0)
+		scroll_up(s, page, textw, h);
 	else
 		scroll_down(&window_cur->scroll, page, textw);
 	dirty |= DIRTY_PANE;

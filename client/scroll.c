@@ -33,6 +33,7 @@
 
 static void	scroll_line_free(struct line *);
 static void	scroll_grow(struct scroll *);
+static void	scroll_reserve(struct scroll *, size_t);
 static void	scroll_anchor(struct scroll *, int);
 
 /*
@@ -56,12 +57,25 @@ scroll_init(struct scroll *s, size_t cap)
 static void
 scroll_grow(struct scroll *s)
 {
+	if (s->alloc >= s->cap || s->count < s->alloc)
+		return;
+	scroll_reserve(s, s->count + 1);
+}
+
+/* Make room for want lines (at most cap), doubling the ring. */
+static void
+scroll_reserve(struct scroll *s, size_t want)
+{
 	struct line	*ring;
 	size_t		 alloc, seq;
 
-	if (s->alloc >= s->cap || s->count < s->alloc)
+	if (want > s->cap)
+		want = s->cap;
+	if (s->alloc >= want)
 		return;
-	alloc = s->alloc == 0 ? SCROLL_FIRST : s->alloc * 2;
+	alloc = s->alloc == 0 ? SCROLL_FIRST : s->alloc;
+	while (alloc < want)
+		alloc *= 2;
 	if (alloc > s->cap)
 		alloc = s->cap;
 	ring = xcalloc(alloc, sizeof *ring);
@@ -76,6 +90,7 @@ static void
 scroll_line_free(struct line *l)
 {
 	free(l->text);
+	free(l->msgid);
 	free(l->rows);
 	memset(l, 0, sizeof *l);
 }
@@ -144,6 +159,87 @@ scroll_push(struct scroll *s, time_t t, int flags, int indent, char *text)
 			s->row = 0;
 		}
 	}
+}
+
+/*
+ * Insert n lines before line seq at (clamped to the lines kept), taking
+ * over their text and msgid: history that came after the lines below
+ * it. Lines at and after at move up n numbers, and a view on them moves
+ * with them. Past cap, the oldest lines go, inserted ones among them.
+ */
+void
+scroll_insert(struct scroll *s, size_t at, struct line *lines, size_t n)
+{
+	struct line	*l;
+	size_t		 first = scroll_first(s), drop, i, seq;
+
+	if (n == 0)
+		return;
+	if (at < first)
+		at = first;
+	if (at > s->end)
+		at = s->end;
+	if (s->count + n > s->cap) {
+		drop = s->count + n - s->cap;
+		/* The oldest lines kept, up to at, go first. */
+		for (seq = first; seq < at && drop > 0; seq++, drop--) {
+			scroll_line_free(&s->ring[seq % s->alloc]);
+			s->count--;
+		}
+		/* Then the oldest of those inserted. */
+		for (i = 0; i < drop; i++) {
+			free(lines[i].text);
+			free(lines[i].msgid);
+		}
+		lines += drop;
+		n -= drop;
+		if (n == 0)
+			return;
+	}
+	scroll_reserve(s, s->count + n);
+	for (seq = s->end; seq > at; seq--) {
+		l = &s->ring[(seq - 1) % s->alloc];
+		s->ring[(seq - 1 + n) % s->alloc] = *l;
+	}
+	for (i = 0; i < n; i++) {
+		l = &s->ring[(at + i) % s->alloc];
+		*l = lines[i];
+		l->rows = NULL;
+		l->width = 0;
+		l->nrows = 0;
+	}
+	s->end += n;
+	s->count += n;
+	if (!s->follow) {
+		if (s->at >= at)
+			s->at += n;
+		else
+			s->below += n;
+		if (s->at < scroll_first(s)) {
+			s->at = scroll_first(s);
+			s->row = 0;
+		}
+	}
+}
+
+/*
+ * Does a pane of width x height show the first row of the first line
+ * kept (or nothing at all)?
+ */
+int
+scroll_at_top(struct scroll *s, int width, int height)
+{
+	struct scroll_ref	*refs;
+	size_t			 n;
+	int			 top;
+
+	if (s->count == 0 || height <= 0)
+		return (1);
+	refs = xcalloc(height, sizeof *refs);
+	n = scroll_view(s, width, height, refs);
+	top = n > 0 && refs[0].seq == scroll_first(s) && refs[0].row == 0;
+	free(refs);
+	return (top);
 }
 
 /*

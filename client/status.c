@@ -129,6 +129,11 @@ status_draw_top(void *win, int cols)
 		status_add(&b, " debug | raw lines to (>>) and from (<<) the "
 		    "server");
 		break;
+	case WINDOW_SEARCH:
+		status_add(&b, " search | the results of /search%s%s",
+		    w->topic != NULL ? " in " : "",
+		    w->topic != NULL ? w->topic : "");
+		break;
 	}
 	status_line(win, b.s, cols);
 	free(name);

@@ -35,6 +35,7 @@ struct windows	 windows = TAILQ_HEAD_INITIALIZER(windows);
 struct window	*window_cur;
 struct window	*window_server;
 struct window	*window_debug;
+struct window	*window_search;
 
 static unsigned long	 window_clock;	/* orders speakers */
 static size_t		 window_nqueries;	/* whisper windows open */
@@ -62,6 +63,8 @@ window_free(struct window *w)
 	scroll_free(&w->scroll);
 	free(w->name);
 	free(w->topic);
+	free(w->seen_id);
+	free(w->seen_time);
 	free(w);
 }
 
@@ -74,7 +77,7 @@ window_free_all(void)
 		TAILQ_REMOVE(&windows, w, entry);
 		window_free(w);
 	}
-	window_cur = window_server = window_debug = NULL;
+	window_cur = window_server = window_debug = window_search = NULL;
 }
 
 /* A room or whisper window by name; the server window has none. */
@@ -102,6 +105,8 @@ window_open(enum window_type type, const char *name)
 		return (w);
 	if (type == WINDOW_DEBUG && window_debug != NULL)
 		return (window_debug);
+	if (type == WINDOW_SEARCH && window_search != NULL)
+		return (window_search);
 	w = xcalloc(1, sizeof *w);
 	w->type = type;
 	w->name = xstrdup(name);
@@ -110,6 +115,8 @@ window_open(enum window_type type, const char *name)
 	scroll_init(&w->scroll, opt.scrollback);
 	if (type == WINDOW_DEBUG)
 		window_debug = w;
+	if (type == WINDOW_SEARCH)
+		window_search = w;
 	if (type == WINDOW_QUERY)
 		window_nqueries++;
 	TAILQ_INSERT_TAIL(&windows, w, entry);
@@ -144,6 +151,9 @@ window_close(struct window *w)
 	TAILQ_REMOVE(&windows, w, entry);
 	if (w == window_debug)
 		window_debug = NULL;
+	if (w == window_search)
+		window_search = NULL;
+	backlog_closed(w);
 	window_free(w);
 	dirty |= DIRTY_ALL;
 }
@@ -192,7 +202,19 @@ void
 window_add(struct window *w, time_t t, int flags, int indent,
     const char *text)
 {
-	scroll_push(&w->scroll, t, flags, indent, xstrdup(text));
+	window_add_id(w, t, flags, indent, text, NULL);
+}
+
+/* Add a line with the msgid the server gave it (NULL: none). */
+void
+window_add_id(struct window *w, time_t t, int flags, int indent,
+    const char *text, const char *msgid)
+{
+	struct scroll	*s = &w->scroll;
+
+	scroll_push(s, t, flags, indent, xstrdup(text));
+	if (msgid != NULL)
+		scroll_line(s, s->end - 1)->msgid = xstrdup(msgid);
 	if (w == window_cur)
 		dirty |= DIRTY_PANE;
 	else {

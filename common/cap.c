@@ -26,17 +26,17 @@ static const struct {
 	int		 flag;
 	int		 sides;
 } cap_table[] = {
-	{ "batch",		CAP_BATCH, CAP_NATTERD },
+	{ "batch",		CAP_BATCH, CAP_NATTERD | CAP_NATTER },
 	/* natterd offers these three only with history: server_caps(). */
-	{ "draft/chathistory",	CAP_CHATHISTORY, 0 },
+	{ "draft/chathistory",	CAP_CHATHISTORY, CAP_NATTER },
 	{ "draft/event-playback", CAP_EVENT_PLAYBACK, 0 },
 	{ "echo-message",	CAP_ECHO_MESSAGE, CAP_NATTERD | CAP_NATTER },
 	{ "invite-notify",	CAP_INVITE_NOTIFY, CAP_NATTERD },
 	{ "labeled-response",	CAP_LABELED_RESPONSE, CAP_NATTERD },
-	{ "message-tags",	CAP_MESSAGE_TAGS, CAP_NATTERD },
+	{ "message-tags",	CAP_MESSAGE_TAGS, CAP_NATTERD | CAP_NATTER },
 	{ "multi-prefix",	CAP_MULTI_PREFIX, CAP_NATTERD },
 	{ "server-time",	CAP_SERVER_TIME, CAP_NATTERD | CAP_NATTER },
-	{ "soju.im/search",	CAP_SEARCH, 0 },
+	{ "soju.im/search",	CAP_SEARCH, CAP_NATTER },
 	{ "userhost-in-names",	CAP_USERHOST_IN_NAMES, CAP_NATTERD },
 };
 #define CAP_COUNT	(sizeof cap_table / sizeof cap_table[0])

@@ -338,7 +338,8 @@ def test_commands_and_help(srv, peer, tui):
 
 def test_debug_window(srv, peer, tui):
     alice = peer("alice").join("#7")
-    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port))
+    # Wide enough for a raw line with its time and msgid tags on one row.
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), cols=140)
     joined(t, "#7", 2)
     t.enter("/debug")
     t.wait(r"^ debug \| raw lines")

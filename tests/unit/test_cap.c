@@ -51,7 +51,8 @@ test_all(void **state)
 	    CAP_INVITE_NOTIFY | CAP_MESSAGE_TAGS | CAP_MULTI_PREFIX |
 	    CAP_SERVER_TIME |
 	    CAP_USERHOST_IN_NAMES);
-	assert_int_equal(cap_all(CAP_NATTER), CAP_ECHO_MESSAGE |
+	assert_int_equal(cap_all(CAP_NATTER), CAP_BATCH | CAP_CHATHISTORY |
+	    CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS | CAP_SEARCH |
 	    CAP_SERVER_TIME);
 }
 
