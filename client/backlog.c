@@ -888,36 +888,9 @@ backlog_can_search(void)
 static char *
 backlog_escape(const char *s)
 {
-	char	*out = xmalloc(2 * strlen(s) + 1), *p = out;
+	char	*out = xmalloc(2 * strlen(s) + 1);
 
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case ';':
-			*p++ = '\\';
-			*p++ = ':';
-			break;
-		case ' ':
-			*p++ = '\\';
-			*p++ = 's';
-			break;
-		case '\\':
-			*p++ = '\\';
-			*p++ = '\\';
-			break;
-		case '\r':
-			*p++ = '\\';
-			*p++ = 'r';
-			break;
-		case '\n':
-			*p++ = '\\';
-			*p++ = 'n';
-			break;
-		default:
-			*p++ = *s;
-			break;
-		}
-	}
-	*p = '\0';
+	msg_tag_escape(out, s);
 	return (out);
 }
 

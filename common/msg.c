@@ -281,8 +281,8 @@ msg_last(const struct msg *m)
 const char *
 msg_tag(const struct msg *m, const char *key, char *buf, size_t size)
 {
-	const char	*p, *next, *eq, *v;
-	size_t		 klen = strlen(key), off = 0;
+	const char	*p, *next, *eq;
+	size_t		 klen = strlen(key);
 
 	if (m->tags == NULL || size == 0)
 		return (NULL);
@@ -301,37 +301,97 @@ msg_tag(const struct msg *m, const char *key, char *buf, size_t size)
 			buf[0] = '\0';
 			return (buf);
 		}
-		for (v = eq + 1; v < next; v++) {
-			char c = *v;
-
-			if (c == '\\' && v + 1 < next) {
-				switch (*++v) {
-				case ':':
-					c = ';';
-					break;
-				case 's':
-					c = ' ';
-					break;
-				case 'r':
-					c = '\r';
-					break;
-				case 'n':
-					c = '\n';
-					break;
-				default:
-					c = *v;
-					break;
-				}
-			} else if (c == '\\')
-				continue;
-			if (off + 1 >= size)
-				return (NULL);
-			buf[off++] = c;
-		}
-		buf[off] = '\0';
+		if (msg_tag_unescape(buf, size, eq + 1, next - eq - 1) ==
+		    (size_t)-1)
+			return (NULL);
 		return (buf);
 	}
 	return (NULL);
+}
+
+/*
+ * Unescape len bytes of an IRCv3 tag value at v into out (size bytes,
+ * NUL-terminated; out may be v): \: \s \\ \r \n, another \x is x, a
+ * lone \ at the end is dropped. Return the length, or (size_t)-1 if it
+ * does not fit.
+ */
+size_t
+msg_tag_unescape(char *out, size_t size, const char *v, size_t len)
+{
+	const char	*end = v + len;
+	size_t		 off = 0;
+	char		 c;
+
+	for (; v < end; v++) {
+		c = *v;
+		if (c == '\\' && v + 1 < end) {
+			switch (*++v) {
+			case ':':
+				c = ';';
+				break;
+			case 's':
+				c = ' ';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'n':
+				c = '\n';
+				break;
+			default:
+				c = *v;
+				break;
+			}
+		} else if (c == '\\')
+			continue;
+		if (off + 1 >= size)
+			return ((size_t)-1);
+		out[off++] = c;
+	}
+	if (size == 0)
+		return ((size_t)-1);
+	out[off] = '\0';
+	return (off);
+}
+
+/*
+ * Escape value as an IRCv3 tag value into out, which has room for
+ * 2 * strlen(value) + 1 bytes. Return the length.
+ */
+size_t
+msg_tag_escape(char *out, const char *value)
+{
+	char	*p = out;
+
+	for (; *value != '\0'; value++) {
+		switch (*value) {
+		case ';':
+			*p++ = '\\';
+			*p++ = ':';
+			break;
+		case ' ':
+			*p++ = '\\';
+			*p++ = 's';
+			break;
+		case '\\':
+			*p++ = '\\';
+			*p++ = '\\';
+			break;
+		case '\r':
+			*p++ = '\\';
+			*p++ = 'r';
+			break;
+		case '\n':
+			*p++ = '\\';
+			*p++ = 'n';
+			break;
+		default:
+			*p++ = *value;
+			break;
+		}
+	}
+	*p = '\0';
+	return (p - out);
 }
 
 /* ASCII letters and digits, whatever the locale. */

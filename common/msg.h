@@ -42,6 +42,8 @@ int	 msg_param_ok(const char *, int);
 size_t	 msg_room(const char *, const char *, int, const char *const *);
 const char *msg_last(const struct msg *);
 const char *msg_tag(const struct msg *, const char *, char *, size_t);
+size_t	 msg_tag_unescape(char *, size_t, const char *, size_t);
+size_t	 msg_tag_escape(char *, const char *);
 int	 msg_client_tags(const char *, char *, size_t);
 
 #endif

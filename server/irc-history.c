@@ -500,41 +500,6 @@ irc_chathistory(struct client *c, struct msg *m)
 	return (0);
 }
 
-/* Unescape an IRCv3 tag value in place (\: \s \\ \r \n). */
-static void
-hist_unescape(char *s)
-{
-	char	*o = s;
-
-	for (; *s != '\0'; s++) {
-		if (*s != '\\') {
-			*o++ = *s;
-			continue;
-		}
-		switch (*++s) {
-		case ':':
-			*o++ = ';';
-			break;
-		case 's':
-			*o++ = ' ';
-			break;
-		case 'r':
-			*o++ = '\r';
-			break;
-		case 'n':
-			*o++ = '\n';
-			break;
-		case '\0':
-			s--;
-			break;
-		default:
-			*o++ = *s;
-			break;
-		}
-	}
-	*o = '\0';
-}
-
 static int
 hist_search_cmp(const void *a, const void *b)
 {
@@ -586,7 +551,7 @@ irc_search(struct client *c, struct msg *m)
 			*val++ = '\0';
 		else
 			val = attr + strlen(attr);
-		hist_unescape(val);
+		msg_tag_unescape(val, strlen(val) + 1, val, strlen(val));
 		if (strcmp(attr, "text") == 0)
 			text = val;
 		else if (strcmp(attr, "in") == 0)

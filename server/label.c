@@ -36,40 +36,6 @@ static unsigned long	 label_batches;
 static void	label_send(struct client *, const char *, const char *,
 		    size_t);
 
-/* Copy value escaped as a tag value (IRCv3 message-tags) into out. */
-static void
-label_escape(char *out, const char *value)
-{
-	for (; *value != '\0'; value++) {
-		switch (*value) {
-		case ';':
-			*out++ = '\\';
-			*out++ = ':';
-			break;
-		case ' ':
-			*out++ = '\\';
-			*out++ = 's';
-			break;
-		case '\\':
-			*out++ = '\\';
-			*out++ = '\\';
-			break;
-		case '\r':
-			*out++ = '\\';
-			*out++ = 'r';
-			break;
-		case '\n':
-			*out++ = '\\';
-			*out++ = 'n';
-			break;
-		default:
-			*out++ = *value;
-			break;
-		}
-	}
-	*out = '\0';
-}
-
 /*
  * Before m runs: if c asked for labeled-response and m has a label (of
  * at most LABEL_LEN bytes; a longer one is ignored), hold c's output.
@@ -86,7 +52,7 @@ label_begin(struct client *c, const struct msg *m)
 	if (label_held == NULL && (label_held = evbuffer_new()) == NULL)
 		fatal("evbuffer_new");
 	memcpy(label_tag, "label=", 6);
-	label_escape(label_tag + 6, value);
+	msg_tag_escape(label_tag + 6, value);
 	label_client = c;
 }
 

@@ -478,6 +478,30 @@ test_tag_escapes(void **state)
 	    "안녕 하세요");
 }
 
+/* Escaping and unescaping tag values undo each other; in place works. */
+static void
+test_tag_escape_round_trip(void **state)
+{
+	const char	*value = "a;b c\\d\re\nf";
+	char		 esc[64], back[64];
+	size_t		 n;
+
+	(void)state;
+	n = msg_tag_escape(esc, value);
+	assert_int_equal(n, strlen(esc));
+	assert_string_equal(esc, "a\\:b\\sc\\\\d\\re\\nf");
+	assert_int_equal(msg_tag_unescape(back, sizeof back, esc,
+	    strlen(esc)), strlen(value));
+	assert_string_equal(back, value);
+	/* In place; a lone backslash at the end is dropped, \x is x. */
+	snprintf(back, sizeof back, "%s", "x\\sy\\q\\");
+	msg_tag_unescape(back, sizeof back, back, strlen(back));
+	assert_string_equal(back, "x yq");
+	/* Too small a buffer. */
+	assert_int_equal(msg_tag_unescape(back, 3, "abc", 3), (size_t)-1);
+	assert_int_equal(msg_tag_escape(esc, ""), 0);
+}
+
 static void
 test_tag_buffer(void **state)
 {
@@ -852,6 +876,7 @@ main(void)
 		cmocka_unit_test(test_tag),
 		cmocka_unit_test(test_tag_escapes),
 		cmocka_unit_test(test_tag_buffer),
+		cmocka_unit_test(test_tag_escape_round_trip),
 		cmocka_unit_test(test_format_text),
 		cmocka_unit_test(test_format_round_trip),
 		cmocka_unit_test(test_format_refuse_crlf),
