@@ -217,8 +217,11 @@ def test_tags_and_spaces_tolerated(room, srv):
 # --- Peers that misbehave at the socket level -----------------------------
 
 def test_slow_reader_sendq_exceeded(natterd):
+    # Under ASan every message history stores leaves its freed buffers in
+    # the quarantine, resident: there the growth would be history's
+    # churn, not the sendq, so the sanitizer build measures without it.
     s = natterd("--sendq", "65536", "--flood-rate", "0", "--max-per-ip",
-                "0")
+                "0", *(("--no-history",) if SANITIZED else ()))
     flooder = Client(s.port, "flooder").join("#flood")
     slow = Client(s.port, "slow", rcvbuf=4096).join("#flood")
     flooder.expect("JOIN", "#flood")
