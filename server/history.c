@@ -55,6 +55,7 @@
 #define HISTORY_CHECKPOINT	1000	/* WAL pages that wake the thread */
 #define HISTORY_GAPS		1024	/* rooms remembered during a fault */
 #define HISTORY_INDEX_CHUNK	4096	/* rows indexed for search a turn */
+#define HISTORY_INDEX_MIN	512	/* rows that make a turn index them */
 
 /* The newest HISTORY_WINDOW events of a channel, oldest first. */
 struct hist_ring {
@@ -62,6 +63,7 @@ struct hist_ring {
 	int		 first;
 	int		 n;
 	int		 complete;	/* holds all the room's history */
+	int		 loaded;	/* filled from the store once */
 	int		 since_trim;
 };
 
@@ -78,6 +80,7 @@ enum {
 	ST_SEARCH,
 	ST_INDEX,
 	ST_INDEXED,
+	ST_EXISTS,
 	ST_COUNT
 };
 
@@ -108,11 +111,12 @@ static const char *const hist_sql[ST_COUNT] = {
 	    "e.tags, e.bot FROM event_text JOIN event e ON e.id = "
 	    "event_text.rowid WHERE event_text MATCH ?1 AND e.target = ?2 AND "
 	    "e.time_ms > ?3 AND e.time_ms < ?4 AND (?5 IS NULL OR "
-	    "e.line LIKE ?5 ESCAPE '\\') ORDER BY e.time_ms DESC, e.id DESC "
+	    "e.line LIKE ?5 ESCAPE '\\') ORDER BY event_text.rowid DESC "
 	    "LIMIT ?6",
 	[ST_INDEX] = "INSERT INTO event_text (rowid, text) SELECT id, text "
 	    "FROM event WHERE id > ?1 AND id <= ?2 AND text IS NOT NULL",
 	[ST_INDEXED] = "UPDATE text_indexed SET last_id = ?1",
+	[ST_EXISTS] = "SELECT 1 FROM event WHERE target = ?1 LIMIT 1",
 };
 
 /* Schema steps: migrations[v] takes a database from version v to v + 1. */
@@ -717,38 +721,65 @@ hist_item_row(struct hist_item *it, sqlite3_stmt *st)
 }
 
 /*
- * A channel is made: its window is filled from the store, so a room that
- * emptied has its history back, and the common request (the latest
- * events) is answered from memory.
+ * A channel is made: its window starts empty. Events go into it from now
+ * on; it is a true suffix of the room's history either way, so it
+ * answers what it can and the store the rest. For a room with history
+ * the first request loads it (hist_ring_load), so that a room that
+ * emptied has its latest events back in memory, without every JOIN that
+ * makes a channel paying for that.
  */
 void
 history_channel_new(struct channel *ch)
 {
 	struct hist_ring	*r;
-	sqlite3_stmt		*st = hist_st[ST_LOAD];
-	int			 n = 0, i;
-	struct hist_item	 tmp[HISTORY_WINDOW];
+	sqlite3_stmt		*st = hist_st[ST_EXISTS];
 
 	if (hist_path == NULL)
 		return;
-	r = ch->history = xcalloc(1, sizeof *r);
-	if (hist_db == NULL)
+	r = ch->history = xcalloc(1, sizeof *ch->history);
+	if (hist_db == NULL || hist_broken)
 		return;
-	r->complete = 1;
+	/* A room with no history yet: all it will have goes in the window. */
+	sqlite3_bind_text(st, 1, ch->fold, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		r->complete = r->loaded = 1;
+	sqlite3_reset(st);
+}
+
+/*
+ * Fill ch's window with the room's newest events from the store, which
+ * holds all it has (in the open transaction at worst). Not during a
+ * write fault: the window then has events the store does not.
+ */
+static void
+hist_ring_load(struct channel *ch)
+{
+	struct hist_ring	*r = ch->history;
+	sqlite3_stmt		*st = hist_st[ST_LOAD];
+	struct hist_item	 tmp[HISTORY_WINDOW];
+	int			 n = 0, i, complete = 1;
+
+	if (r->loaded || hist_db == NULL || hist_broken)
+		return;
 	sqlite3_bind_text(st, 1, ch->fold, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, HISTORY_WINDOW + 1);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (n == HISTORY_WINDOW) {
-			r->complete = 0;
+			complete = 0;
 			break;
 		}
 		hist_item_row(&tmp[n++], st);
 	}
 	sqlite3_reset(st);
+	for (i = 0; i < r->n; i++)
+		hist_item_free(RING_AT(r, i));
 	/* Newest first from the query; oldest first in the window. */
 	for (i = 0; i < n; i++)
 		r->items[i] = tmp[n - 1 - i];
+	r->first = 0;
 	r->n = n;
+	r->complete = complete;
+	r->loaded = 1;
 }
 
 void
@@ -940,14 +971,20 @@ hist_index(int64_t chunk)
 	return (0);
 }
 
-/* The end of a loop turn: index and commit what it wrote. */
+/*
+ * The end of a loop turn: commit what it wrote, indexing it for search
+ * first once HISTORY_INDEX_MIN rows wait (the tick indexes the rest each
+ * second). FTS5 makes a segment for each transaction that indexes: few
+ * big ones cost less to make and to merge than one a message.
+ */
 static void
 hist_commit_cb(evutil_socket_t fd, short events, void *arg)
 {
 	(void)fd;
 	(void)events;
 	(void)arg;
-	if (hist_intxn && hist_index(HISTORY_INDEX_CHUNK) != 0)
+	if (hist_intxn && hist_next_id - 1 - hist_indexed >=
+	    HISTORY_INDEX_MIN && hist_index(HISTORY_INDEX_CHUNK) != 0)
 		return;
 	hist_commit();
 }
@@ -977,11 +1014,18 @@ hist_gap_note(const char *fold)
 static void
 hist_fail(int rc, const char *what)
 {
+	struct channel	*ch;
+
 	if (hist_intxn)
 		sqlite3_exec(hist_db, "ROLLBACK", NULL, NULL, NULL);
 	hist_intxn = 0;
 	if (hist_broken)
 		return;
+	/* The windows now hold what the store may never have: keep them. */
+	RB_FOREACH(ch, channels, &channels) {
+		if (ch->history != NULL)
+			ch->history->loaded = 1;
+	}
 	hist_broken = 1;
 	hist_broken_ms = hist_txn_start.tv_sec != 0 ?
 	    hist_ms(&hist_txn_start) : hist_now_ms();
@@ -1120,6 +1164,8 @@ hist_tick(evutil_socket_t fd, short events, void *arg)
 			hist_gap_close();
 	}
 	hist_expire();
+	if (hist_index(HISTORY_INDEX_CHUNK) == 0)
+		hist_commit();
 }
 
 /* At start-up: every room to --history-max-lines. */
@@ -1182,6 +1228,7 @@ history_find(struct channel *ch, const char *msgid, struct hist_bound *b)
 
 	if (r == NULL)
 		return (-1);
+	hist_ring_load(ch);
 	for (i = r->n - 1; i >= 0; i--) {
 		if (strcmp(RING_AT(r, i)->msgid, msgid) == 0) {
 			b->ms = RING_AT(r, i)->ms;
@@ -1222,6 +1269,7 @@ history_fetch(struct channel *ch, const struct hist_bound *lo,
 	*outp = NULL;
 	if (r == NULL || limit <= 0)
 		return (0);
+	hist_ring_load(ch);
 	out = xcalloc(limit, sizeof *out);
 	if (backward) {
 		for (i = r->n - 1; i >= 0 && n < limit; i--) {
@@ -1307,6 +1355,7 @@ history_latest(struct channel *ch)
 
 	if (r == NULL)
 		return (-1);
+	hist_ring_load(ch);
 	for (i = r->n - 1; i >= 0; i--) {
 		if (RING_AT(r, i)->kind == HIST_MESSAGE)
 			return (RING_AT(r, i)->ms);
