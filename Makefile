@@ -239,7 +239,9 @@ check: deps-check
 	@$(PYTHON) tests/run.py --build build --san-build build-san \
 	    --fuzz-seconds 15
 
-# Compare natterd with ngIRCd, InspIRCd and the null relay (bench/run -h).
+# Compare natterd, with history and without, with ngIRCd, InspIRCd and
+# the null relay, then time natterd's history on a million messages
+# (bench/run -h, bench/history -h). About 13 minutes; BENCH_ARGS=--quick.
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/run $(BENCH_ARGS)
