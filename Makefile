@@ -241,7 +241,8 @@ check: deps-check
 
 # Compare natterd, with history and without, with ngIRCd, InspIRCd and
 # the null relay, then time natterd's history on a million messages
-# (bench/run -h, bench/history -h). About 13 minutes; BENCH_ARGS=--quick.
+# (bench/run -h, bench/history -h). About 13 minutes, 5 with
+# BENCH_ARGS=--quick.
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/run $(BENCH_ARGS)
