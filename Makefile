@@ -8,7 +8,8 @@
 #   make lint       mandoc -Tlint on the man pages, scripts/check-man.sh
 #                   (the pages and contrib/natterd.conf against natterd)
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
-#   make bench      compare natterd with ngIRCd and InspIRCd (BENCH_ARGS)
+#   make bench      compare natterd, history on and off, with ngIRCd and
+#                   InspIRCd, then time its history (BENCH_ARGS)
 #   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR, DATADIR as
 #                   usual; the sample natterd.conf goes to $(DATADIR)/natter
 #
