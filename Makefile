@@ -8,7 +8,8 @@
 #   make lint       mandoc -Tlint on the man pages, scripts/check-man.sh
 #                   (the pages and contrib/natterd.conf against natterd)
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
-#   make bench      compare natterd with ngIRCd and InspIRCd (BENCH_ARGS)
+#   make bench      compare natterd, history on and off, with ngIRCd and
+#                   InspIRCd, then time its history (BENCH_ARGS)
 #   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR, DATADIR as
 #                   usual; the sample natterd.conf goes to $(DATADIR)/natter
 #
@@ -242,7 +243,10 @@ check: deps-check
 	@$(PYTHON) tests/run.py --build build --san-build build-san \
 	    --fuzz-seconds 15
 
-# Compare natterd with ngIRCd, InspIRCd and the null relay (bench/run -h).
+# Compare natterd, with history and without, with ngIRCd, InspIRCd and
+# the null relay, then time natterd's history on a million messages
+# (bench/run -h, bench/history -h). About 13 minutes, 5 with
+# BENCH_ARGS=--quick.
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@$(PYTHON) bench/run $(BENCH_ARGS)
