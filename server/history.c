@@ -53,6 +53,7 @@
 #define HISTORY_TRIM_EVERY	256	/* inserts to a room between trims */
 #define HISTORY_EXPIRE_ROWS	500	/* rows deleted in one statement */
 #define HISTORY_CHECKPOINT	1000	/* WAL pages that wake the thread */
+#define HISTORY_WAL_MAX		16384	/* pages the loop checkpoints at */
 #define HISTORY_GAPS		1024	/* rooms remembered during a fault */
 #define HISTORY_INDEX_CHUNK	4096	/* rows indexed for search a turn */
 #define HISTORY_INDEX_MIN	512	/* rows that make a turn index them */
@@ -429,13 +430,22 @@ hist_checkpointer(void *arg)
 	return (NULL);
 }
 
-/* After a commit: a long WAL wakes the checkpoint thread. */
+/*
+ * After a commit: a long WAL wakes the checkpoint thread. Under writes
+ * that never pause the thread never finishes (a WAL starts again from its
+ * beginning only once all of it is copied): past HISTORY_WAL_MAX pages
+ * the loop copies the rest itself, between two transactions, and the
+ * next one starts the WAL again.
+ */
 static int
 hist_wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	(void)arg;
-	(void)db;
-	(void)name;
+	if (pages >= HISTORY_WAL_MAX) {
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		return (SQLITE_OK);
+	}
 	if (pages >= HISTORY_CHECKPOINT) {
 		pthread_mutex_lock(&hist_mtx);
 		hist_wake = 1;
