@@ -711,15 +711,22 @@ def test_memory_database(natterd):
     assert not os.listdir(s.state)
 
 
+def two_in_a_room(natterd, chan, n, fmt):
+    """A server; alice (history caps) and bob in chan, n lines said and
+    seen by both."""
+    s = natterd("--flood-rate", "0")
+    a = Client(s.port, "alice", caps=HIST).join(chan)
+    b = Client(s.port, "bob").join(chan)
+    say(a, chan, n, fmt=fmt)
+    b.sync()
+    return s, a, b
+
+
 def test_file_removed_while_running(natterd):
     """The database file is removed: that is noticed and logged once,
     chat goes on, a new file is made, and the history of the room says
     from when events are missing."""
-    s = natterd("--flood-rate", "0")
-    a = Client(s.port, "alice", caps=HIST).join("#rm")
-    b = Client(s.port, "bob").join("#rm")
-    say(a, "#rm", 3, fmt="before%d")
-    b.sync()
+    s, a, b = two_in_a_room(natterd, "#rm", 3, "before%d")
     mark = s.log_mark()
     path = os.path.join(s.state, "natterd.db")
     for suffix in ("", "-wal", "-shm"):
@@ -745,11 +752,7 @@ def test_disk_full_while_running(natterd):
     """Writes fail (a file size limit stands in for a full disk): logged
     once, chat goes on, and writing resumes when there is room."""
     import resource
-    s = natterd("--flood-rate", "0")
-    a = Client(s.port, "alice", caps=HIST).join("#full")
-    b = Client(s.port, "bob").join("#full")
-    say(a, "#full", 2, fmt="ok%d")
-    b.sync()
+    s, a, b = two_in_a_room(natterd, "#full", 2, "ok%d")
     mark = s.log_mark()
     # The soft limit only: lowering the hard one could not be undone
     # without privilege.
