@@ -41,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -57,6 +58,7 @@
 #define HISTORY_GAPS		1024	/* rooms remembered during a fault */
 #define HISTORY_INDEX_CHUNK	4096	/* rows indexed for search a turn */
 #define HISTORY_INDEX_MIN	512	/* rows that make a turn index them */
+#define HISTORY_SEARCH_MS	250	/* the longest a SEARCH may hold the loop */
 
 /* The newest HISTORY_WINDOW events of a channel, oldest first. */
 struct hist_ring {
@@ -1379,11 +1381,23 @@ history_latest(struct channel *ch)
 	return (ms);
 }
 
+/* SQLite's progress callback during a search: past its time, stop it. */
+static int
+hist_search_late(void *arg)
+{
+	const struct timespec	*end = arg;
+	struct timespec		 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec > end->tv_sec || (now.tv_sec == end->tv_sec &&
+	    now.tv_nsec > end->tv_nsec));
+}
+
 /*
  * Search ch's messages for the words of query (each a prefix, all of
  * them), said by from (a nick, or NULL), between the times after and
- * before: the newest limit, oldest first, into out. Return how many, or
- * -1 if the store failed.
+ * before: the newest limit, oldest first, into out. Return how many, -1
+ * if the store failed, -2 if it took longer than HISTORY_SEARCH_MS.
  */
 int
 history_search(struct channel *ch, const char *query, const char *from,
@@ -1391,6 +1405,7 @@ history_search(struct channel *ch, const char *query, const char *from,
 {
 	sqlite3_stmt	*st = hist_st[ST_SEARCH];
 	struct hist_item *out;
+	struct timespec	 end;
 	char		*fts, *like = NULL, *p;
 	const char	*q;
 	size_t		 len;
@@ -1447,11 +1462,25 @@ history_search(struct channel *ch, const char *query, const char *from,
 	else
 		sqlite3_bind_null(st, 5);
 	sqlite3_bind_int(st, 6, limit);
+	/*
+	 * Words common elsewhere and rare here make the walk long: it holds
+	 * the loop for HISTORY_SEARCH_MS at most.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += (long)HISTORY_SEARCH_MS * 1000000;
+	end.tv_sec += end.tv_nsec / 1000000000;
+	end.tv_nsec %= 1000000000;
+	sqlite3_progress_handler(hist_db, 1000, hist_search_late, &end);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < limit)
 		hist_item_row(&out[n++], st);
+	sqlite3_progress_handler(hist_db, 0, NULL, NULL);
 	sqlite3_reset(st);
 	free(fts);
 	free(like);
+	if (rc == SQLITE_INTERRUPT) {
+		history_free(out, n);
+		return (-2);
+	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_warnx("history: %s: searching %s: %s", hist_path,
 		    ch->name, sqlite3_errstr(rc));

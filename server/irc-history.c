@@ -607,7 +607,9 @@ irc_search(struct client *c, struct msg *m)
 			continue;
 		if ((n = history_search(mb->channel, text, from, after, before,
 		    limit, &items)) < 0) {
-			hist_search_fail(c, "MESSAGE_ERROR", "Messages could "
+			hist_search_fail(c, "MESSAGE_ERROR", n == -2 ?
+			    "The search took too long: narrow it with in=, "
+			    "from=, after= or more words" : "Messages could "
 			    "not be searched");
 			goto done;
 		}

@@ -795,3 +795,4 @@ def test_wal_is_checkpointed(srv, clients):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     con.close()
+
