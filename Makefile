@@ -103,6 +103,7 @@ SERVER_OBJS = \
 
 CLIENT_OBJS = \
 	$(B)/client/backlog.o \
+	$(B)/client/chatlog.o \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
 	$(B)/client/draw.o \

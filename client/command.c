@@ -42,6 +42,7 @@ static void	command_debug(struct window *, char *);
 static void	command_help(struct window *, char *);
 static void	command_join(struct window *, char *);
 static void	command_list(struct window *, char *);
+static void	command_log(struct window *, char *);
 static void	command_me(struct window *, char *);
 static void	command_members(struct window *, char *);
 static void	command_nick(struct window *, char *);
@@ -80,6 +81,9 @@ static const struct command commands[] = {
 	  "remove nick from this room" },
 	{ "/list", command_list, COMMAND_NET, "",
 	  "list the rooms on the server" },
+	{ "/log", command_log, 0, "[on|off]",
+	  "show where this window's chat log of today is, or turn logging "
+	  "on or off" },
 	{ "/me", command_me, COMMAND_NET, "action",
 	  "say what you are doing, as in * alice waves" },
 	{ "/members", command_members, COMMAND_NET, "",
@@ -800,4 +804,37 @@ command_whois(struct window *w, char *args)
 		return;
 	}
 	net_send("WHOIS %s", args);
+}
+
+/* /log [on|off]: where this window's log of today is, or goes. */
+static void
+command_log(struct window *w, char *args)
+{
+	char	*path;
+
+	command_word(args);
+	if (strcmp(args, "on") == 0)
+		opt.log = 1;
+	else if (strcmp(args, "off") == 0)
+		opt.log = 0;
+	else if (*args != '\0') {
+		command_usage("/log");
+		return;
+	}
+	if (w->type != WINDOW_CHANNEL && w->type != WINDOW_QUERY)
+		path = chatlog_dir();
+	else
+		path = chatlog_path(w->name, time(NULL));
+	if (path == NULL) {
+		window_printf(w, LINE_ERROR, "-!- no place for logs: set "
+		    "$HOME or a log directory");
+		return;
+	}
+	if (w->type != WINDOW_CHANNEL && w->type != WINDOW_QUERY)
+		window_printf(w, 0, "-!- logging is %s; the logs of rooms and "
+		    "whispers are under %s", opt.log ? "on" : "off", path);
+	else
+		window_printf(w, 0, "-!- logging is %s; today's log of %s: %s",
+		    opt.log ? "on" : "off", w->name, path);
+	free(path);
 }

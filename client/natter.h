@@ -54,6 +54,8 @@ struct options {
 	int		 tls_insecure;	/* do not check the certificate */
 	size_t		 scrollback;	/* lines kept per window */
 	int		 color;		/* 0 if NO_COLOR is set */
+	int		 log;		/* write chat logs */
+	char		*log_dir;	/* NULL: $XDG_STATE_HOME/natter/logs */
 };
 
 /* A style from IRC formatting codes. */
@@ -230,6 +232,11 @@ int	 backlog_loading(const struct window *);
 int	 backlog_can_search(void);
 void	 backlog_search(const char *, const char *);
 void	 backlog_closed(struct window *);
+
+/* chatlog.c */
+char	*chatlog_dir(void);
+char	*chatlog_path(const char *, time_t);
+void	 chatlog_add(const char *, time_t, const char *);
 
 /* command.c */
 struct command {
