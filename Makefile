@@ -109,6 +109,7 @@ CLIENT_OBJS = \
 	$(B)/client/draw.o \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \
+	$(B)/client/ignore.o \
 	$(B)/client/input.o \
 	$(B)/client/login.o \
 	$(B)/client/natter.o \

@@ -40,6 +40,7 @@ static void	command_clear(struct window *, char *);
 static void	command_close(struct window *, char *);
 static void	command_debug(struct window *, char *);
 static void	command_help(struct window *, char *);
+static void	command_ignore(struct window *, char *);
 static void	command_join(struct window *, char *);
 static void	command_list(struct window *, char *);
 static void	command_log(struct window *, char *);
@@ -52,6 +53,7 @@ static void	command_quit(struct window *, char *);
 static void	command_quote(struct window *, char *);
 static void	command_search(struct window *, char *);
 static void	command_topic(struct window *, char *);
+static void	command_unignore(struct window *, char *);
 static void	command_whisper(struct window *, char *);
 static void	command_whois(struct window *, char *);
 
@@ -73,6 +75,9 @@ static const struct command commands[] = {
 	  "take the voice of members of this room" },
 	{ "/help", command_help, 0, "[command]",
 	  "list the commands, or explain one" },
+	{ "/ignore", command_ignore, 0, "[mask]",
+	  "hide what nick, or nick!user@host with * and ?, says; "
+	  "alone, list who is ignored" },
 	{ "/invite", command_invite, COMMAND_NET, "nick [room]",
 	  "invite nick to this room, or to room" },
 	{ "/join", command_join, COMMAND_NET, "room [key]",
@@ -115,6 +120,8 @@ static const struct command commands[] = {
 	  "show this room's topic, or set it" },
 	{ "/unban", command_unban, COMMAND_NET, "mask",
 	  "lift a ban from this room" },
+	{ "/unignore", command_unignore, 0, "mask",
+	  "stop ignoring mask" },
 	{ "/voice", command_voice, COMMAND_NET, "nick ...",
 	  "give members of this room a voice, to speak when it is +m" },
 	{ "/w", command_whisper, COMMAND_NET, "nick message",
@@ -804,6 +811,77 @@ command_whois(struct window *w, char *args)
 		return;
 	}
 	net_send("WHOIS %s", args);
+}
+
+/* After /ignore or /unignore: the file, or why it could not be. */
+static void
+command_ignore_save(void)
+{
+	char	*cause;
+
+	if (ignore_save(&cause) != 0) {
+		window_printf(window_cur, LINE_ERROR, "-!- not kept for the "
+		    "next run: %s", cause);
+		free(cause);
+	}
+}
+
+static void
+command_ignore(struct window *w, char *args)
+{
+	const char	*mask;
+	char		*list, *next;
+	size_t		 i;
+
+	(void)w;
+	command_word(args);
+	if (*args == '\0') {
+		list = xstrdup("");
+		for (i = 0; (mask = ignore_list(i)) != NULL; i++) {
+			xasprintf(&next, "%s %s", list, mask);
+			free(list);
+			list = next;
+		}
+		if (*list == '\0')
+			window_printf(window_cur, 0, "-!- nobody is ignored");
+		else
+			window_printf(window_cur, 0, "-!- ignored:%s", list);
+		free(list);
+		return;
+	}
+	switch (ignore_set(args, 1)) {
+	case -1:
+		window_printf(window_cur, LINE_ERROR, "-!- %s: not a mask "
+		    "(or too many)", args);
+		return;
+	case 1:
+		window_printf(window_cur, 0, "-!- %s was ignored already",
+		    args);
+		break;
+	default:
+		window_printf(window_cur, 0, "-!- ignoring %s: its messages, "
+		    "notices, actions and invitations are not shown", args);
+		break;
+	}
+	command_ignore_save();
+}
+
+static void
+command_unignore(struct window *w, char *args)
+{
+	(void)w;
+	command_word(args);
+	if (*args == '\0') {
+		command_usage("/unignore");
+		return;
+	}
+	if (ignore_del(args) != 0) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s is not ignored "
+		    "(/ignore lists who is)", args);
+		return;
+	}
+	window_printf(window_cur, 0, "-!- no longer ignoring %s", args);
+	command_ignore_save();
 }
 
 /* /log [on|off]: where this window's log of today is, or goes. */

@@ -807,6 +807,9 @@ handle_message(struct msg *m, time_t when, int notice)
 	text = m->params[1];
 	chan = name_is_chan(target);
 	self = handle_is_me(nick);
+	/* Someone /ignore'd: not shown, not logged, CTCPs included. */
+	if (!self && m->prefix != NULL && ignore_match(m->prefix))
+		return;
 
 	if (text[0] == '\001') {
 		if (strncmp(text, "\001ACTION ", 8) == 0) {
@@ -1140,7 +1143,7 @@ handle_invite(struct msg *m, time_t when)
 	const char	*nick;
 
 	(void)when;
-	if (m->nparams < 2)
+	if (m->nparams < 2 || ignore_match(m->prefix))
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[0]))

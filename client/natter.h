@@ -297,6 +297,16 @@ void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 int	 handle_history(struct msg *, time_t, const char *, struct line *);
 
+/* ignore.c */
+int	 ignore_valid(const char *);
+int	 ignore_set(const char *, int);
+int	 ignore_add(const char *);
+int	 ignore_del(const char *);
+int	 ignore_match(const char *);
+const char *ignore_list(size_t);
+int	 ignore_save(char **);
+void	 ignore_free(void);
+
 /* input.c */
 void	 input_init(void);
 void	 input_free(void);
