@@ -38,6 +38,7 @@ static void	command_unban(struct window *, char *);
 static void	command_voice(struct window *, char *);
 static void	command_clear(struct window *, char *);
 static void	command_close(struct window *, char *);
+static void	command_connect(struct window *, char *);
 static void	command_debug(struct window *, char *);
 static void	command_help(struct window *, char *);
 static void	command_ignore(struct window *, char *);
@@ -51,6 +52,7 @@ static void	command_part(struct window *, char *);
 static void	command_query(struct window *, char *);
 static void	command_quit(struct window *, char *);
 static void	command_quote(struct window *, char *);
+static void	command_reconnect(struct window *, char *);
 static void	command_search(struct window *, char *);
 static void	command_topic(struct window *, char *);
 static void	command_unignore(struct window *, char *);
@@ -67,6 +69,8 @@ static const struct command commands[] = {
 	  "clear this window's scrollback" },
 	{ "/close", command_close, 0, "",
 	  "close this window, leaving its room" },
+	{ "/connect", command_connect, 0, "host [port]",
+	  "leave this server and connect to another, closing its rooms" },
 	{ "/debug", command_debug, 0, "",
 	  "open a window showing the raw traffic with the server" },
 	{ "/deop", command_deop, COMMAND_NET, "nick ...",
@@ -111,6 +115,8 @@ static const struct command commands[] = {
 	  "disconnect and exit" },
 	{ "/quote", command_quote, COMMAND_NET, "line",
 	  "send a raw IRC line to the server" },
+	{ "/reconnect", command_reconnect, 0, "",
+	  "drop the link and connect to the server again now" },
 	{ "/rename", command_nick, COMMAND_NET, "nick",
 	  "change your nickname (same as /nick)" },
 	{ "/search", command_search, 0, "words",
@@ -811,6 +817,58 @@ command_whois(struct window *w, char *args)
 		return;
 	}
 	net_send("WHOIS %s", args);
+}
+
+/*
+ * /connect host [port]: another server. The rooms and whispers of this
+ * one are closed, not taken along: the other server is another place.
+ * There natter joins the room it was started with (-r, or the one it
+ * asked for), as at the start.
+ */
+static void
+command_connect(struct window *w, char *args)
+{
+	struct window	*v, *next;
+	const char	*port;
+	char		*rest, *end;
+	long		 n;
+
+	(void)w;
+	rest = command_word(args);
+	rest[strcspn(rest, " ")] = '\0';
+	if (*args == '\0') {
+		command_usage("/connect");
+		return;
+	}
+	port = *rest != '\0' ? rest : opt.tls ? "6697" : "6667";
+	n = strtol(port, &end, 10);
+	if (*end != '\0' || n < 1 || n > 65535) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s: not a port "
+		    "number", port);
+		return;
+	}
+	TAILQ_FOREACH_SAFE(v, &windows, entry, next) {
+		if (v->type == WINDOW_CHANNEL || v->type == WINDOW_QUERY)
+			window_close(v);
+	}
+	window_switch(window_server);
+	window_rename(window_server, args);
+	window_printf(window_server, 0, "-!- leaving %s port %s for %s port "
+	    "%s", opt.host, opt.port, args, port);
+	net_server(args, port);
+	net_reconnect();
+}
+
+static void
+command_reconnect(struct window *w, char *args)
+{
+	(void)w;
+	(void)args;
+	if (net.state == NET_QUITTING)
+		return;
+	window_printf(window_cur, 0, "-!- reconnecting to %s port %s",
+	    opt.host, opt.port);
+	net_reconnect();
 }
 
 /* After /ignore or /unignore: the file, or why it could not be. */

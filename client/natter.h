@@ -336,6 +336,8 @@ extern struct net		 net;
 void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
+void	 net_reconnect(void);
+void	 net_server(const char *, const char *);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
 void	 net_say(const char *, const char *);

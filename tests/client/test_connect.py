@@ -1,0 +1,83 @@
+"""/connect HOST [PORT] leaves one server for another; /reconnect drops
+the link and connects again at once, rejoining the rooms, and retries
+after a refused certificate."""
+
+import re
+
+from conftest import joined
+from test_tls import ca, flex, pki, tls_natterd  # noqa: F401 (a fixture)
+
+
+def test_reconnect_same_server(srv, peer, tui):
+    t = tui("-n", "alice", "-r", "7", "-p", str(srv.port))
+    joined(t, "#7", 1)
+    t.enter("/join 8")
+    joined(t, "#8", 1)
+    bob = peer("bob").join("#7")
+    bob.join("#8")
+    joined(t, "#8", 2)
+    assert srv.count(r"registered \d+ alice!") == 1
+    t.enter("/reconnect")
+    t.wait(r"reconnecting to 127\.0\.0\.1 port %d" % srv.port)
+    q = bob.expect("QUIT")
+    assert q.nick == "alice" and q.params[0].endswith("reconnecting"), q
+    # A new connection, the same nick (the old one let go first), both
+    # rooms joined again.
+    joins = {bob.expect("JOIN").params[0], bob.expect("JOIN").params[0]}
+    assert joins == {"#7", "#8"}
+    srv.wait_log(r"registered \d+ alice!")
+    assert srv.count(r"registered \d+ alice!") == 2
+    t.wait(r"\[connected\] alice ")
+    joined(t, "#8", 2)
+    t.wait(r"2:#7 3:#8")
+    t.enter("back again")
+    assert bob.expect("PRIVMSG", "#8").params[1] == "back again"
+
+
+def test_connect_other_server(natterd, peer, tui):
+    one = natterd()
+    two = natterd()
+    t = tui("-n", "alice", "-r", "7", "-p", str(one.port))
+    joined(t, "#7", 1)
+    t.enter("/join 8")
+    joined(t, "#8", 1)
+    bob = peer("bob", port=one.port).join("#7")
+    carol = peer("carol", port=two.port).join("#7")
+    joined(t, "#8", 1)
+    t.enter("/connect 127.0.0.1 %d" % two.port)
+    assert bob.expect("QUIT").nick == "alice"
+    # On the new server: only the room natter was started with.
+    assert carol.expect("JOIN", "#7").nick == "alice"
+    joined(t, "#7", 2)
+    t.wait(r"\[connected\] alice \| 1:127\.0\.0\.1 2:#7$")
+    assert two.count(r"registered \d+ alice!") == 1
+    t.enter("on the other side")
+    assert carol.expect("PRIVMSG", "#7").params[1] == "on the other side"
+    t.keys("M-1")
+    t.wait(r"^ natter \S+ \| 127\.0\.0\.1 port %d$" % two.port)
+    t.wait(r"leaving 127\.0\.0\.1 port %d for 127\.0\.0\.1 port %d"
+           % (one.port, two.port))
+    t.enter("/connect")
+    t.wait(r"usage: /connect host \[port\]")
+    t.enter("/connect 127.0.0.1 70000")
+    t.wait(r"70000: not a port number")
+
+
+def test_reconnect_after_refused_certificate(natterd, pki, tui):
+    s, tport = tls_natterd(natterd, pki, cert="untrusted")
+    t = tui("--tls-ca", ca(pki), "-p", str(tport), "-n", "bob", "-r", "7",
+            "127.0.0.1")
+    t.wait(r"\[not connected: certificate refused\]")
+    t.wait(flex("/reconnect tries again, /quit leaves"))
+    t.wait(r"certificate verify failed")
+    s.wait_log(r"closing \d+ 127\.0\.0\.1: ")
+    assert s.count(r"closing \d+ 127\.0\.0\.1: ") == 1
+    mark = s.log_mark()
+    t.enter("/reconnect")
+    t.wait(r"reconnecting to 127\.0\.0\.1 port %d" % tport)
+    # Tried again, and refused again for the same reason.
+    s.wait_log(r"closing \d+ 127\.0\.0\.1: ", start=mark)
+    t.wait(r"\[not connected: certificate refused\]")
+    t.wait(r"certificate verify failed(.|\n)*reconnecting to(.|\n)*"
+           r"certificate verify failed")
+    assert s.count(r"registered \d+") == 0
