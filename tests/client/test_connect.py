@@ -2,9 +2,9 @@
 the link and connects again at once, rejoining the rooms, and retries
 after a refused certificate."""
 
-import re
+import time
 
-from conftest import joined
+from conftest import free_port, joined
 from test_tls import ca, flex, pki, tls_natterd  # noqa: F401 (a fixture)
 
 
@@ -81,3 +81,17 @@ def test_reconnect_after_refused_certificate(natterd, pki, tui):
     t.wait(r"certificate verify failed(.|\n)*reconnecting to(.|\n)*"
            r"certificate verify failed")
     assert s.count(r"registered \d+") == 0
+
+
+def test_reconnect_skips_the_back_off(natterd, tui):
+    """With the retries 8 seconds apart, /reconnect connects now."""
+    port = free_port()
+    t = tui("-n", "alice", "-r", "7", "-p", str(port))
+    t.wait(r"\[disconnected, retry in 8s\]", timeout=30)
+    srv = natterd(port)
+    asked = time.monotonic()
+    t.enter("/reconnect")
+    srv.wait_log(r"registered \d+ alice!")
+    joined(t, "#7", 1)
+    # Well before the next retry would have come.
+    assert time.monotonic() - asked < 6

@@ -146,3 +146,31 @@ def test_unwritable_log_said_once(srv, peer, tui, tmp_path):
         bob.send("PRIVMSG #7 :still here %d" % i)
     t.wait(r"<bob> still here 2")
     assert t.screen().count("cannot write the chat log") == 1
+
+
+def test_history_not_logged_twice(srv, peer, tui, tmp_path):
+    """Lines replayed from the room's history are shown, not logged: a
+    log holds what was said while natter was there, once, even across a
+    reconnect that replays it."""
+    logs = tmp_path / "logs"
+    bob = peer("bob").join("#7")
+    bob.send("PRIVMSG #7 :said before alice came")
+    bob.sync()
+    t = tui("-n", "alice", "-r", "7", "-p", str(srv.port), "--log",
+            "--log-dir", str(logs), env=env(tmp_path))
+    joined(t, "#7", 2)
+    t.wait(r"<bob> said before alice came")
+    bob.send("PRIVMSG #7 :said live")
+    t.wait(r"<bob> said live")
+    t.enter("/reconnect")
+    assert bob.expect("QUIT").nick == "alice"
+    bob.expect("JOIN", "#7")
+    t.wait(r"\[connected\] alice ")
+    joined(t, "#7", 2)
+    bob.send("PRIVMSG #7 :said after")
+    t.wait(r"<bob> said after")
+    path = day_file(str(logs / ("127.0.0.1-%d" % srv.port) / "#7"))
+    text = check_inert(open(path, "rb").read())
+    assert "said before alice came" not in text
+    assert text.count("said live") == 1, text
+    assert text.count("said after") == 1, text
