@@ -834,6 +834,8 @@ command_connect(struct window *w, char *args)
 	long		 n;
 
 	(void)w;
+	if (net.state == NET_QUITTING)
+		return;
 	rest = command_word(args);
 	rest[strcspn(rest, " ")] = '\0';
 	if (*args == '\0') {

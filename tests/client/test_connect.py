@@ -4,12 +4,21 @@ after a refused certificate."""
 
 import time
 
+import pytest
+
 from conftest import free_port, joined
 from test_tls import ca, flex, pki, tls_natterd  # noqa: F401 (a fixture)
 
 
-def test_reconnect_same_server(srv, peer, tui):
-    t = tui("-n", "alice", "-r", "7", "-p", str(srv.port))
+@pytest.fixture
+def state(tmp_path):
+    """natter's state and configuration in tmp_path, not in $HOME."""
+    return {"XDG_STATE_HOME": str(tmp_path / "state"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def test_reconnect_same_server(srv, peer, tui, state):
+    t = tui("-n", "alice", "-r", "7", "-p", str(srv.port), env=state)
     joined(t, "#7", 1)
     t.enter("/join 8")
     joined(t, "#8", 1)
@@ -34,10 +43,10 @@ def test_reconnect_same_server(srv, peer, tui):
     assert bob.expect("PRIVMSG", "#8").params[1] == "back again"
 
 
-def test_connect_other_server(natterd, peer, tui):
+def test_connect_other_server(natterd, peer, tui, state):
     one = natterd()
     two = natterd()
-    t = tui("-n", "alice", "-r", "7", "-p", str(one.port))
+    t = tui("-n", "alice", "-r", "7", "-p", str(one.port), env=state)
     joined(t, "#7", 1)
     t.enter("/join 8")
     joined(t, "#8", 1)
@@ -59,14 +68,21 @@ def test_connect_other_server(natterd, peer, tui):
            % (one.port, two.port))
     t.enter("/connect")
     t.wait(r"usage: /connect host \[port\]")
+    # Completion and /help know the commands from the table.
+    t.type("/reco")
+    t.keys("Tab")
+    t.wait(r"^\[127\.0\.0\.1\] /reconnect$")
+    t.keys("C-u")
+    t.enter("/help unignore")
+    t.wait(r"/unignore mask: stop ignoring mask")
     t.enter("/connect 127.0.0.1 70000")
     t.wait(r"70000: not a port number")
 
 
-def test_reconnect_after_refused_certificate(natterd, pki, tui):
+def test_reconnect_after_refused_certificate(natterd, pki, tui, state):
     s, tport = tls_natterd(natterd, pki, cert="untrusted")
     t = tui("--tls-ca", ca(pki), "-p", str(tport), "-n", "bob", "-r", "7",
-            "127.0.0.1")
+            "127.0.0.1", env=state)
     t.wait(r"\[not connected: certificate refused\]")
     t.wait(flex("/reconnect tries again, /quit leaves"))
     t.wait(r"certificate verify failed")
@@ -83,10 +99,10 @@ def test_reconnect_after_refused_certificate(natterd, pki, tui):
     assert s.count(r"registered \d+") == 0
 
 
-def test_reconnect_skips_the_back_off(natterd, tui):
+def test_reconnect_skips_the_back_off(natterd, tui, state):
     """With the retries 8 seconds apart, /reconnect connects now."""
     port = free_port()
-    t = tui("-n", "alice", "-r", "7", "-p", str(port))
+    t = tui("-n", "alice", "-r", "7", "-p", str(port), env=state)
     t.wait(r"\[disconnected, retry in 8s\]", timeout=30)
     srv = natterd(port)
     asked = time.monotonic()
