@@ -79,6 +79,7 @@ static char	*handle_compose(const char *, const char *, size_t, int,
 		    int *);
 static void	handle_event(struct window *, time_t, int, const char *, ...)
 		    __printflike(4, 5);
+static int	handle_ignored(const struct msg *);
 
 /* The server window said that whisper windows are full. */
 static int	handle_full_said;
@@ -188,6 +189,18 @@ static int
 handle_is_me(const char *nick)
 {
 	return (net.nick != NULL && name_cmp(nick, net.nick) == 0);
+}
+
+/*
+ * Is m from someone /ignore'd? Only people are: a server's own notices
+ * (a prefix without '!') always show, whatever the masks.
+ */
+static int
+handle_ignored(const struct msg *m)
+{
+	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL)
+		return (0);
+	return (ignore_match(m->prefix));
 }
 
 /* IRCv3 server-time: 2024-01-02T03:04:05.678Z. */
@@ -808,7 +821,7 @@ handle_message(struct msg *m, time_t when, int notice)
 	chan = name_is_chan(target);
 	self = handle_is_me(nick);
 	/* Someone /ignore'd: not shown, not logged, CTCPs included. */
-	if (!self && m->prefix != NULL && ignore_match(m->prefix))
+	if (!self && handle_ignored(m))
 		return;
 
 	if (text[0] == '\001') {
@@ -974,6 +987,9 @@ handle_history(struct msg *m, time_t when, const char *room,
 			out->msgid = xstrdup(id);
 		return (0);
 	}
+	self = handle_is_me(nick);
+	if (!self && handle_ignored(m))
+		return (-1);
 	if (text[0] == '\001') {
 		if (strncmp(text, "\001ACTION ", 8) != 0)
 			return (-1);
@@ -983,7 +999,6 @@ handle_history(struct msg *m, time_t when, const char *room,
 	len = strlen(text);
 	if (action && len > 0 && text[len - 1] == '\001')
 		len--;
-	self = handle_is_me(nick);
 	flags = LINE_MESSAGE | LINE_HISTORY | (self ? LINE_SELF : 0);
 	if (!self && net.nick != NULL && handle_mentions(text, net.nick))
 		flags |= LINE_MENTION;
@@ -1143,7 +1158,7 @@ handle_invite(struct msg *m, time_t when)
 	const char	*nick;
 
 	(void)when;
-	if (m->nparams < 2 || ignore_match(m->prefix))
+	if (m->nparams < 2 || handle_ignored(m))
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[0]))

@@ -84,11 +84,16 @@ def test_ignore_unignore_persist(srv, peer, tui, tmp_path):
     assert "hidden" not in log and "carol hidden" not in log
     assert not (logdir.parent / "bob").exists()
 
-    # The next run reads the file.
+    # The next run reads the file, and what the room's history replays
+    # from carol stays hidden too.
     t.enter("/quit")
     assert t.wait_dead() == 0
+    said(t, carol, [bob, dave], "carol while away")
+    said(t, bob, [carol, dave], "bob while away")
     t2 = tui(*args, env=env(tmp_path))
     joined(t2, "#7", 4)
+    t2.wait(r"<bob> bob while away")
+    assert "carol while away" not in t2.screen()
     t2.enter("/ignore")
     t2.wait(r"ignored: C\?R\*!\*@127\.\*")
     said(t2, carol, [bob, dave], "carol still hidden")
