@@ -659,7 +659,8 @@ handle_kick(struct msg *m, time_t when)
 	}
 	window_member_remove(w, m->params[1]);
 	handle_event(w, when, LINE_NOTICE,
-	    "-!- %s removed %s from %s (%s\017)", nick, m->params[1], w->name, reason);
+	    "-!- %s removed %s from %s (%s\017)", nick, m->params[1], w->name,
+	    reason);
 }
 
 /* Channel modes: follow prefix changes (+o, -o) for the sidebar. */

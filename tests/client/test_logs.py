@@ -123,6 +123,16 @@ def test_log_off_by_default_and_on(srv, peer, tui, tmp_path):
     t.wait(r"<bob> not logged")
     base = tmp_path / "state" / "natter" / "logs"
     assert not base.exists()
+    # In the server window, /log says where the logs go.
+    t.keys("M-1")
+    t.wait(r"^ natter ")
+    t.enter("/log")
+    t.wait(r"logging is off; the logs of rooms and whispers are under")
+    shown = re.sub(r"\s+", "", "".join(
+        l.split("\u2502")[0] for l in t.lines()))
+    assert str(base).replace(" ", "") in shown, shown
+    t.keys("M-2")
+    joined(t, "#7")
     t.enter("/log on")
     t.wait(r"logging is on; today's log of #7:")
     bob.send("PRIVMSG #7 :now logged")
