@@ -48,6 +48,7 @@ struct ignore {
 static TAILQ_HEAD(, ignore) ignores = TAILQ_HEAD_INITIALIZER(ignores);
 static size_t	 nignores;
 static int	 ignore_loaded;
+static int	 ignore_unread;		/* the file is there, unreadable */
 
 static char	*ignore_path(void);
 static void	 ignore_load(void);
@@ -213,8 +214,15 @@ ignore_load(void)
 	if ((path = ignore_path()) == NULL)
 		return;
 	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno != ENOENT)
+		if (errno != ENOENT) {
+			/* Said where it can be; and never written over. */
 			log_warn("%s", path);
+			if (window_server != NULL)
+				window_printf(window_server, LINE_ERROR, "-!- "
+				    "ignored masks not read: %s: %s", path,
+				    strerror(errno));
+			ignore_unread = 1;
+		}
 		free(path);
 		return;
 	}
@@ -269,6 +277,11 @@ ignore_save(char **cause)
 		*cause = xstrdup("no $HOME to keep it in");
 		return (-1);
 	}
+	if (ignore_unread) {
+		xasprintf(cause, "%s could not be read", path);
+		free(path);
+		return (-1);
+	}
 	xasprintf(&tmp, "%s.XXXXXX", path);
 	if (ignore_mkdirs(path) == -1 || (fd = mkstemp(tmp)) == -1)
 		goto fail;
@@ -313,5 +326,5 @@ ignore_free(void)
 		free(ig);
 	}
 	nignores = 0;
-	ignore_loaded = 0;
+	ignore_loaded = ignore_unread = 0;
 }
