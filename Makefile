@@ -104,11 +104,13 @@ SERVER_OBJS = \
 
 CLIENT_OBJS = \
 	$(B)/client/backlog.o \
+	$(B)/client/chatlog.o \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
 	$(B)/client/draw.o \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \
+	$(B)/client/ignore.o \
 	$(B)/client/input.o \
 	$(B)/client/login.o \
 	$(B)/client/natter.o \

@@ -38,10 +38,13 @@ static void	command_unban(struct window *, char *);
 static void	command_voice(struct window *, char *);
 static void	command_clear(struct window *, char *);
 static void	command_close(struct window *, char *);
+static void	command_connect(struct window *, char *);
 static void	command_debug(struct window *, char *);
 static void	command_help(struct window *, char *);
+static void	command_ignore(struct window *, char *);
 static void	command_join(struct window *, char *);
 static void	command_list(struct window *, char *);
+static void	command_log(struct window *, char *);
 static void	command_me(struct window *, char *);
 static void	command_members(struct window *, char *);
 static void	command_nick(struct window *, char *);
@@ -49,8 +52,10 @@ static void	command_part(struct window *, char *);
 static void	command_query(struct window *, char *);
 static void	command_quit(struct window *, char *);
 static void	command_quote(struct window *, char *);
+static void	command_reconnect(struct window *, char *);
 static void	command_search(struct window *, char *);
 static void	command_topic(struct window *, char *);
+static void	command_unignore(struct window *, char *);
 static void	command_whisper(struct window *, char *);
 static void	command_whois(struct window *, char *);
 
@@ -64,6 +69,8 @@ static const struct command commands[] = {
 	  "clear this window's scrollback" },
 	{ "/close", command_close, 0, "",
 	  "close this window, leaving its room" },
+	{ "/connect", command_connect, 0, "host [port]",
+	  "leave this server and connect to another, closing its rooms" },
 	{ "/debug", command_debug, 0, "",
 	  "open a window showing the raw traffic with the server" },
 	{ "/deop", command_deop, COMMAND_NET, "nick ...",
@@ -72,6 +79,9 @@ static const struct command commands[] = {
 	  "take the voice of members of this room" },
 	{ "/help", command_help, 0, "[command]",
 	  "list the commands, or explain one" },
+	{ "/ignore", command_ignore, 0, "[mask]",
+	  "hide what nick, or nick!user@host with * and ?, says; "
+	  "alone, list who is ignored" },
 	{ "/invite", command_invite, COMMAND_NET, "nick [room]",
 	  "invite nick to this room, or to room" },
 	{ "/join", command_join, COMMAND_NET, "room [key]",
@@ -80,6 +90,9 @@ static const struct command commands[] = {
 	  "remove nick from this room" },
 	{ "/list", command_list, COMMAND_NET, "",
 	  "list the rooms on the server" },
+	{ "/log", command_log, 0, "[on|off]",
+	  "show where this window's chat log of today is, or turn logging "
+	  "on or off" },
 	{ "/me", command_me, COMMAND_NET, "action",
 	  "say what you are doing, as in * alice waves" },
 	{ "/members", command_members, COMMAND_NET, "",
@@ -102,6 +115,8 @@ static const struct command commands[] = {
 	  "disconnect and exit" },
 	{ "/quote", command_quote, COMMAND_NET, "line",
 	  "send a raw IRC line to the server" },
+	{ "/reconnect", command_reconnect, 0, "",
+	  "drop the link and connect to the server again now" },
 	{ "/rename", command_nick, COMMAND_NET, "nick",
 	  "change your nickname (same as /nick)" },
 	{ "/search", command_search, 0, "words",
@@ -111,6 +126,8 @@ static const struct command commands[] = {
 	  "show this room's topic, or set it" },
 	{ "/unban", command_unban, COMMAND_NET, "mask",
 	  "lift a ban from this room" },
+	{ "/unignore", command_unignore, 0, "mask",
+	  "stop ignoring mask" },
 	{ "/voice", command_voice, COMMAND_NET, "nick ...",
 	  "give members of this room a voice, to speak when it is +m" },
 	{ "/w", command_whisper, COMMAND_NET, "nick message",
@@ -800,4 +817,162 @@ command_whois(struct window *w, char *args)
 		return;
 	}
 	net_send("WHOIS %s", args);
+}
+
+/*
+ * /connect host [port]: another server. The rooms and whispers of this
+ * one are closed, not taken along: the other server is another place.
+ * There natter joins the room it was started with (-r, or the one it
+ * asked for), as at the start.
+ */
+static void
+command_connect(struct window *w, char *args)
+{
+	struct window	*v, *next;
+	const char	*port;
+	char		*rest, *end;
+	long		 n;
+
+	(void)w;
+	if (net.state == NET_QUITTING)
+		return;
+	rest = command_word(args);
+	rest[strcspn(rest, " ")] = '\0';
+	if (*args == '\0') {
+		command_usage("/connect");
+		return;
+	}
+	port = *rest != '\0' ? rest : opt.tls ? "6697" : "6667";
+	n = strtol(port, &end, 10);
+	if (*end != '\0' || n < 1 || n > 65535) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s: not a port "
+		    "number", port);
+		return;
+	}
+	TAILQ_FOREACH_SAFE(v, &windows, entry, next) {
+		if (v->type == WINDOW_CHANNEL || v->type == WINDOW_QUERY)
+			window_close(v);
+	}
+	window_switch(window_server);
+	window_rename(window_server, args);
+	window_printf(window_server, 0, "-!- leaving %s port %s for %s port "
+	    "%s", opt.host, opt.port, args, port);
+	net_server(args, port);
+	net_reconnect();
+}
+
+static void
+command_reconnect(struct window *w, char *args)
+{
+	(void)w;
+	(void)args;
+	if (net.state == NET_QUITTING)
+		return;
+	window_printf(window_cur, 0, "-!- reconnecting to %s port %s",
+	    opt.host, opt.port);
+	net_reconnect();
+}
+
+/* After /ignore or /unignore: the file, or why it could not be. */
+static void
+command_ignore_save(void)
+{
+	char	*cause;
+
+	if (ignore_save(&cause) != 0) {
+		window_printf(window_cur, LINE_ERROR, "-!- not kept for the "
+		    "next run: %s", cause);
+		free(cause);
+	}
+}
+
+static void
+command_ignore(struct window *w, char *args)
+{
+	const char	*mask;
+	char		*list, *next;
+	size_t		 i;
+
+	(void)w;
+	command_word(args);
+	if (*args == '\0') {
+		list = xstrdup("");
+		for (i = 0; (mask = ignore_list(i)) != NULL; i++) {
+			xasprintf(&next, "%s %s", list, mask);
+			free(list);
+			list = next;
+		}
+		if (*list == '\0')
+			window_printf(window_cur, 0, "-!- nobody is ignored");
+		else
+			window_printf(window_cur, 0, "-!- ignored:%s", list);
+		free(list);
+		return;
+	}
+	switch (ignore_set(args, 1)) {
+	case -1:
+		window_printf(window_cur, LINE_ERROR, "-!- %s: not a mask "
+		    "(or too many)", args);
+		return;
+	case 1:
+		window_printf(window_cur, 0, "-!- %s was ignored already",
+		    args);
+		break;
+	default:
+		window_printf(window_cur, 0, "-!- ignoring %s: its messages, "
+		    "notices, actions and invitations are not shown", args);
+		break;
+	}
+	command_ignore_save();
+}
+
+static void
+command_unignore(struct window *w, char *args)
+{
+	(void)w;
+	command_word(args);
+	if (*args == '\0') {
+		command_usage("/unignore");
+		return;
+	}
+	if (ignore_del(args) != 0) {
+		window_printf(window_cur, LINE_ERROR, "-!- %s is not ignored "
+		    "(/ignore lists who is)", args);
+		return;
+	}
+	window_printf(window_cur, 0, "-!- no longer ignoring %s", args);
+	command_ignore_save();
+}
+
+/* /log [on|off]: where this window's log of today is, or goes. */
+static void
+command_log(struct window *w, char *args)
+{
+	char	*path;
+
+	command_word(args);
+	if (strcmp(args, "on") == 0)
+		opt.log = 1;
+	else if (strcmp(args, "off") == 0)
+		opt.log = 0;
+	else if (*args != '\0') {
+		command_usage("/log");
+		return;
+	}
+	if (w->type != WINDOW_CHANNEL && w->type != WINDOW_QUERY)
+		path = chatlog_dir();
+	else
+		path = chatlog_path(w->name, time(NULL));
+	if (path == NULL) {
+		window_printf(w, LINE_ERROR, "-!- no place for logs: set "
+		    "$HOME or a log directory");
+		return;
+	}
+	if (w->type != WINDOW_CHANNEL && w->type != WINDOW_QUERY)
+		window_printf(w, 0, "-!- logging is %s; the logs of rooms and "
+		    "whispers are under %s", opt.log ? "on" : "off", path);
+	else
+		window_printf(w, 0, "-!- logging is %s; today's log of %s: %s",
+		    opt.log ? "on" : "off", w->name, path);
+	free(path);
 }

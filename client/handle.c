@@ -77,6 +77,9 @@ static void	handle_batch(struct msg *, time_t);
 static void	handle_fail(struct msg *, time_t);
 static char	*handle_compose(const char *, const char *, size_t, int,
 		    int *);
+static void	handle_event(struct window *, time_t, int, const char *, ...)
+		    __printflike(4, 5);
+static int	handle_ignored(const struct msg *);
 
 /* The server window said that whisper windows are full. */
 static int	handle_full_said;
@@ -188,6 +191,18 @@ handle_is_me(const char *nick)
 	return (net.nick != NULL && name_cmp(nick, net.nick) == 0);
 }
 
+/*
+ * Is m from someone /ignore'd? Only people are: a server's own notices
+ * (a prefix without '!') always show, whatever the masks.
+ */
+static int
+handle_ignored(const struct msg *m)
+{
+	if (m->prefix == NULL || strchr(m->prefix, '!') == NULL)
+		return (0);
+	return (ignore_match(m->prefix));
+}
+
 /* IRCv3 server-time: 2024-01-02T03:04:05.678Z. */
 static time_t
 handle_time(const char *s, time_t fallback)
@@ -198,6 +213,29 @@ handle_time(const char *s, time_t fallback)
 	if (strptime(s, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
 		return (fallback);
 	return (timegm(&tm));
+}
+
+/*
+ * Show what happened in a room or a whisper (a join, a topic, a quit) as
+ * window_printf() would, and put the same line in its chat log.
+ */
+static void
+handle_event(struct window *w, time_t when, int flags, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*s, *clean;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	clean = text_sanitize_str(s, TEXT_FORMAT);
+	window_add(w, when, flags, strncmp(clean, "-!- ", 4) == 0 ? 4 : 0,
+	    clean);
+	if (w->type == WINDOW_CHANNEL || w->type == WINDOW_QUERY)
+		chatlog_add(w->name, when, clean);
+	free(clean);
+	free(s);
 }
 
 /* Parse one line from the server and run its handler. */
@@ -411,7 +449,6 @@ handle_topic_reply(struct msg *m, time_t when)
 {
 	struct window	*w;
 
-	(void)when;
 	if (m->nparams < 3)
 		return;
 	if ((w = window_find(m->params[1])) == NULL) {
@@ -420,7 +457,8 @@ handle_topic_reply(struct msg *m, time_t when)
 		return;
 	}
 	handle_set_topic(w, m->params[2]);
-	window_printf(w, LINE_NOTICE, "-!- topic: %s\017", m->params[2]);
+	handle_event(w, when, LINE_NOTICE, "-!- topic: %s\017",
+	    m->params[2]);
 }
 
 static void
@@ -555,10 +593,10 @@ handle_join(struct msg *m, time_t when)
 		w->names_fresh = 1;
 		window_members_clear(w);
 		net_set_userhost(m->prefix);
-		window_add(w, when, LINE_NOTICE, 4,
-		    "-!- you have joined the room");
 		if (created)
 			window_switch(w);
+		handle_event(w, when, LINE_NOTICE,
+		    "-!- you have joined the room");
 		dirty |= DIRTY_STATUS | DIRTY_TOP;
 		backlog_joined(w);
 		return;
@@ -566,7 +604,7 @@ handle_join(struct msg *m, time_t when)
 	if ((w = window_find(chan)) == NULL)
 		return;
 	window_member_add(w, nick, ' ');
-	window_printf(w, LINE_NOTICE, "-!- %s (%s) has joined %s", nick,
+	handle_event(w, when, LINE_NOTICE, "-!- %s (%s) has joined %s", nick,
 	    m->prefix + strlen(nick) + (m->prefix[strlen(nick)] == '!'),
 	    chan);
 }
@@ -579,7 +617,6 @@ handle_part(struct msg *m, time_t when)
 	const char	*nick;
 	const char	*reason = m->nparams >= 2 ? m->params[1] : "";
 
-	(void)when;
 	if (m->nparams < 1 || m->prefix == NULL ||
 	    (w = window_find(m->params[0])) == NULL)
 		return;
@@ -591,11 +628,12 @@ handle_part(struct msg *m, time_t when)
 		}
 		w->joined = 0;
 		window_members_clear(w);
-		window_printf(w, LINE_NOTICE, "-!- you have left %s", w->name);
+		handle_event(w, when, LINE_NOTICE, "-!- you have left %s",
+		    w->name);
 		return;
 	}
 	window_member_remove(w, nick);
-	window_printf(w, LINE_NOTICE, "-!- %s has left %s%s%s%s", nick,
+	handle_event(w, when, LINE_NOTICE, "-!- %s has left %s%s%s%s", nick,
 	    w->name, *reason != '\0' ? " (" : "", reason,
 	    *reason != '\0' ? "\017)" : "");
 }
@@ -608,21 +646,21 @@ handle_kick(struct msg *m, time_t when)
 	const char	*nick;
 	const char	*reason = m->nparams >= 3 ? m->params[2] : "";
 
-	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[1])) {
 		w->joined = 0;
 		window_members_clear(w);
-		window_printf(w, LINE_ERROR | LINE_MENTION,
+		handle_event(w, when, LINE_ERROR | LINE_MENTION,
 		    "-!- %s removed you from %s (%s\017)", nick, w->name,
 		    reason);
 		return;
 	}
 	window_member_remove(w, m->params[1]);
-	window_printf(w, LINE_NOTICE, "-!- %s removed %s from %s (%s\017)",
-	    nick, m->params[1], w->name, reason);
+	handle_event(w, when, LINE_NOTICE,
+	    "-!- %s removed %s from %s (%s\017)", nick, m->params[1], w->name,
+	    reason);
 }
 
 /* Channel modes: follow prefix changes (+o, -o) for the sidebar. */
@@ -635,7 +673,6 @@ handle_mode(struct msg *m, time_t when)
 	const char		*nick, *p, *sym;
 	int			 dir = 1, arg = 2, i;
 
-	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
@@ -661,7 +698,7 @@ handle_mode(struct msg *m, time_t when)
 		free(all);
 		all = next;
 	}
-	window_printf(w, LINE_NOTICE, "-!- %s sets mode %s", nick, all);
+	handle_event(w, when, LINE_NOTICE, "-!- %s sets mode %s", nick, all);
 	free(all);
 }
 
@@ -673,7 +710,6 @@ handle_nick(struct msg *m, time_t when)
 	const char	*nick, *to;
 	int		 me;
 
-	(void)when;
 	if (m->nparams < 1 || m->prefix == NULL)
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
@@ -689,15 +725,15 @@ handle_nick(struct msg *m, time_t when)
 		if (w->type == WINDOW_CHANNEL &&
 		    window_member_rename(w, nick, to)) {
 			if (me)
-				window_printf(w, LINE_NOTICE,
+				handle_event(w, when, LINE_NOTICE,
 				    "-!- you are now known as %s", to);
 			else
-				window_printf(w, LINE_NOTICE,
+				handle_event(w, when, LINE_NOTICE,
 				    "-!- %s is now known as %s", nick, to);
 		} else if (w->type == WINDOW_QUERY &&
 		    name_cmp(w->name, nick) == 0) {
 			window_rename(w, to);
-			window_printf(w, LINE_NOTICE,
+			handle_event(w, when, LINE_NOTICE,
 			    "-!- %s is now known as %s", nick, to);
 		}
 	}
@@ -711,7 +747,6 @@ handle_quit(struct msg *m, time_t when)
 	const char	*nick;
 	const char	*reason = m->nparams >= 1 ? m->params[0] : "";
 
-	(void)when;
 	if (m->prefix == NULL)
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
@@ -719,7 +754,7 @@ handle_quit(struct msg *m, time_t when)
 		if ((w->type == WINDOW_CHANNEL &&
 		    window_member_remove(w, nick)) ||
 		    (w->type == WINDOW_QUERY && name_cmp(w->name, nick) == 0))
-			window_printf(w, LINE_NOTICE,
+			handle_event(w, when, LINE_NOTICE,
 			    "-!- %s has quit (%s\017)", nick, reason);
 	}
 }
@@ -731,16 +766,16 @@ handle_topic(struct msg *m, time_t when)
 	char		 buf[NAME_NICKMAX + 1];
 	const char	*nick;
 
-	(void)when;
 	if (m->nparams < 2 || (w = window_find(m->params[0])) == NULL)
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
 	handle_set_topic(w, m->params[1]);
 	if (m->params[1][0] == '\0')
-		window_printf(w, LINE_NOTICE, "-!- %s removed the topic", nick);
+		handle_event(w, when, LINE_NOTICE, "-!- %s removed the topic",
+		    nick);
 	else
-		window_printf(w, LINE_NOTICE, "-!- %s changed the topic to: "
-		    "%s\017", nick, m->params[1]);
+		handle_event(w, when, LINE_NOTICE, "-!- %s changed the topic "
+		    "to: %s\017", nick, m->params[1]);
 }
 
 static void
@@ -774,7 +809,7 @@ handle_message(struct msg *m, time_t when, int notice)
 	struct window	*w, *copyto = NULL;
 	char		 buf[NAME_NICKMAX + 1], *who, *body, *line, *copy;
 	char		 idbuf[BACKLOG_IDMAX + 1];
-	const char	*nick, *target, *text, *peer, *id;
+	const char	*nick, *target, *text, *peer, *id, *logname;
 	size_t		 len;
 	int		 self, chan, flags = 0, action = 0, color, indent;
 	int		 marked = 0;
@@ -786,6 +821,9 @@ handle_message(struct msg *m, time_t when, int notice)
 	text = m->params[1];
 	chan = name_is_chan(target);
 	self = handle_is_me(nick);
+	/* Someone /ignore'd: not shown, not logged, CTCPs included. */
+	if (!self && handle_ignored(m))
+		return;
 
 	if (text[0] == '\001') {
 		if (strncmp(text, "\001ACTION ", 8) == 0) {
@@ -807,6 +845,7 @@ handle_message(struct msg *m, time_t when, int notice)
 		    text);
 		return;
 	}
+	logname = target;
 	if (chan) {
 		if ((w = window_find(target)) == NULL)
 			w = window_server;
@@ -818,8 +857,10 @@ handle_message(struct msg *m, time_t when, int notice)
 	} else if (notice && !self) {
 		w = window_cur;
 		flags = LINE_MESSAGE;
+		logname = nick;
 	} else {
 		peer = self ? target : nick;
+		logname = peer;
 		flags = LINE_MESSAGE | LINE_WHISPER;
 		if (!self)
 			flags |= LINE_MENTION;
@@ -859,6 +900,8 @@ handle_message(struct msg *m, time_t when, int notice)
 	window_add_id(w, when, flags, indent, line, id);
 	if (id != NULL)
 		backlog_seen(w, m);
+	/* A private notice is logged with its sender, not where it shows. */
+	chatlog_add(logname, when, line);
 	free(line);
 	if (copyto != NULL) {
 		who = text_sanitize_str(nick, 0);
@@ -945,6 +988,9 @@ handle_history(struct msg *m, time_t when, const char *room,
 			out->msgid = xstrdup(id);
 		return (0);
 	}
+	self = handle_is_me(nick);
+	if (!self && handle_ignored(m))
+		return (-1);
 	if (text[0] == '\001') {
 		if (strncmp(text, "\001ACTION ", 8) != 0)
 			return (-1);
@@ -954,7 +1000,6 @@ handle_history(struct msg *m, time_t when, const char *room,
 	len = strlen(text);
 	if (action && len > 0 && text[len - 1] == '\001')
 		len--;
-	self = handle_is_me(nick);
 	flags = LINE_MESSAGE | LINE_HISTORY | (self ? LINE_SELF : 0);
 	if (!self && net.nick != NULL && handle_mentions(text, net.nick))
 		flags |= LINE_MENTION;
@@ -1114,7 +1159,7 @@ handle_invite(struct msg *m, time_t when)
 	const char	*nick;
 
 	(void)when;
-	if (m->nparams < 2)
+	if (m->nparams < 2 || handle_ignored(m))
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[0]))

@@ -56,6 +56,8 @@ static const struct net_cb natter_net_cb = {
 
 static const struct option longopts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
+	{ "log",		no_argument,		NULL, 'L' },
+	{ "log-dir",		required_argument,	NULL, 'D' },
 	{ "nick",		required_argument,	NULL, 'n' },
 	{ "no-reconnect",	no_argument,		NULL, 'N' },
 	{ "password",		required_argument,	NULL, 'P' },
@@ -78,7 +80,8 @@ usage(int status)
 	fprintf(fp,
 "usage: natter [-hVv] [-n nick] [-p port] [-r room] [--password pass]\n"
 "              [--scrollback lines] [--no-reconnect] [--tls]\n"
-"              [--tls-ca file] [--tls-insecure-skip-verify] [host]\n"
+"              [--tls-ca file] [--tls-insecure-skip-verify] [--log]\n"
+"              [--log-dir dir] [host]\n"
 "\n"
 "  -n, --nick NICK        nickname (asked for if not given)\n"
 "  -r, --room ROOM        room to join; 7 means #7 (asked for if not given)\n"
@@ -94,6 +97,10 @@ usage(int status)
 "                         (implies --tls; warns on every connection)\n"
 "  --scrollback LINES     lines kept per window (default 2000)\n"
 "  --no-reconnect         exit (status 69) when the server link is lost\n"
+"  --log                  keep chat logs, a file a day for each room and\n"
+"                         whisper (see /log)\n"
+"  --log-dir DIR          keep them in DIR (default\n"
+"                         $XDG_STATE_HOME/natter/logs)\n"
 "  -v, --verbose          log to natter-PID.log in this directory\n"
 "  -h, --help             show this help\n"
 "  -V, --version          show the version\n"
@@ -190,6 +197,13 @@ main(int argc, char **argv)
 				exit(EXIT_USAGE);
 			}
 			opt.nick = xstrdup(optarg);
+			break;
+		case 'L':
+			opt.log = 1;
+			break;
+		case 'D':
+			free(opt.log_dir);
+			opt.log_dir = xstrdup(optarg);
 			break;
 		case 'N':
 			opt.reconnect = 0;
@@ -345,6 +359,7 @@ main(int argc, char **argv)
 	event_base_free(base);
 	free(opt.nick);
 	free(opt.room);
+	free(opt.log_dir);
 	free(user);
 	return (natter_exit);
 }

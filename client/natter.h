@@ -54,6 +54,8 @@ struct options {
 	int		 tls_insecure;	/* do not check the certificate */
 	size_t		 scrollback;	/* lines kept per window */
 	int		 color;		/* 0 if NO_COLOR is set */
+	int		 log;		/* write chat logs */
+	char		*log_dir;	/* NULL: $XDG_STATE_HOME/natter/logs */
 };
 
 /* A style from IRC formatting codes. */
@@ -231,6 +233,11 @@ int	 backlog_can_search(void);
 void	 backlog_search(const char *, const char *);
 void	 backlog_closed(struct window *);
 
+/* chatlog.c */
+char	*chatlog_dir(void);
+char	*chatlog_path(const char *, time_t);
+void	 chatlog_add(const char *, time_t, const char *);
+
 /* command.c */
 struct command {
 	const char	*name;
@@ -290,6 +297,16 @@ void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 int	 handle_history(struct msg *, time_t, const char *, struct line *);
 
+/* ignore.c */
+int	 ignore_valid(const char *);
+int	 ignore_set(const char *, int);
+int	 ignore_add(const char *);
+int	 ignore_del(const char *);
+int	 ignore_match(const char *);
+const char *ignore_list(size_t);
+int	 ignore_save(char **);
+void	 ignore_free(void);
+
 /* input.c */
 void	 input_init(void);
 void	 input_free(void);
@@ -319,6 +336,8 @@ extern struct net		 net;
 void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
+void	 net_reconnect(void);
+void	 net_server(const char *, const char *);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
 void	 net_say(const char *, const char *);

@@ -51,6 +51,8 @@
 #define NET_QUIET	120
 /* Time for the TCP connection, then for each step of a TLS handshake. */
 #define NET_CONNECT_TIMEOUT 10
+/* Time the server has to close the link after /reconnect's QUIT. */
+#define NET_DROP_WAIT	2
 /* A userhost as long as a server may make one: ~user (16) @ host (63). */
 #define NET_USERHOST_MAX (NAME_USERLEN + 1 + 63)
 
@@ -78,6 +80,10 @@ static struct evutil_addrinfo	*addr_next;	/* to try next */
 static struct event		*retry_ev;
 static struct event		*pace_ev;
 static struct event		*quit_ev;
+static struct event		*drop_ev;
+static int			 reconnecting;	/* QUIT sent, to connect */
+static char			*host_alloc;	/* opt.host after /connect */
+static char			*port_alloc;
 static int			 retry_secs;
 static int			 pinged;
 static double			 tokens = NET_BURST;
@@ -90,6 +96,8 @@ static void	net_event_cb(struct bufferevent *, short, void *);
 static void	net_retry_cb(evutil_socket_t, short, void *);
 static void	net_pace_cb(evutil_socket_t, short, void *);
 static void	net_quit_cb(evutil_socket_t, short, void *);
+static void	net_drop_cb(evutil_socket_t, short, void *);
+static void	net_drop(void);
 static void	net_lost(const char *);
 static void	net_why(struct bufferevent *, short, char *, size_t);
 static void	net_untrusted(const char *);
@@ -120,6 +128,7 @@ net_init(const struct net_cb *events)
 	retry_ev = evtimer_new(base, net_retry_cb, NULL);
 	pace_ev = evtimer_new(base, net_pace_cb, NULL);
 	quit_ev = evtimer_new(base, net_quit_cb, NULL);
+	drop_ev = evtimer_new(base, net_drop_cb, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &refilled);
 	snprintf(net.status, sizeof net.status, "not connected");
 }
@@ -138,10 +147,13 @@ net_free(void)
 	event_free(retry_ev);
 	event_free(pace_ev);
 	event_free(quit_ev);
+	event_free(drop_ev);
 	evdns_base_free(dns, 0);
 	free(net.nick);
 	free(net.userhost);
 	free(net.server);
+	free(host_alloc);
+	free(port_alloc);
 }
 
 const char *
@@ -334,8 +346,8 @@ static void
 net_untrusted(const char *why)
 {
 	const char	*hint = "-!- not connecting again: the server's "
-	    "certificate is not trusted (see --tls-ca in natter(1)); /quit "
-	    "leaves";
+	    "certificate is not trusted (see --tls-ca in natter(1)); "
+	    "/reconnect tries again, /quit leaves";
 
 	/* With --no-reconnect, the status is the exit message: keep it. */
 	if (natter_exit == -1)
@@ -385,14 +397,12 @@ net_lost(const char *why)
 	int		 quitting = net.state == NET_QUITTING;
 	int		 was_up = net.state != NET_CONNECTING;
 
+	if (reconnecting) {
+		evtimer_del(drop_ev);
+		why = "reconnecting, as asked";
+	}
 	log_info("link lost: %s", why);
-	if (dns_req != NULL)
-		evdns_getaddrinfo_cancel(dns_req);
-	dns_req = NULL;
-	net_addrs_free();
-	if (bev != NULL)
-		bufferevent_free(bev);
-	bev = NULL;
+	net_drop();
 	net.state = NET_IDLE;
 	net.caps = 0;
 	TAILQ_FOREACH(w, &windows, entry) {
@@ -411,6 +421,11 @@ net_lost(const char *why)
 	dirty |= DIRTY_ALL;
 	if (quitting) {
 		natter_exit = 0;
+		return;
+	}
+	if (reconnecting) {
+		reconnecting = 0;
+		net_connect();
 		return;
 	}
 	if (!opt.reconnect) {
@@ -434,6 +449,79 @@ net_lost(const char *why)
 	tv.tv_sec = retry_secs;
 	tv.tv_usec = 0;
 	evtimer_add(retry_ev, &tv);
+}
+
+/* Forget the connection, or the attempt at one, without a word. */
+static void
+net_drop(void)
+{
+	if (dns_req != NULL)
+		evdns_getaddrinfo_cancel(dns_req);
+	dns_req = NULL;
+	net_addrs_free();
+	if (bev != NULL)
+		bufferevent_free(bev);
+	bev = NULL;
+}
+
+/*
+ * /reconnect: drop the link and connect again now, skipping any back-off
+ * and a refusal (a certificate, a password) that stopped the retries.
+ * A link that is up gets a QUIT first; natter connects again once the
+ * server closes it, or NET_DROP_WAIT seconds later, so that the old
+ * connection has let go of the nick.
+ */
+void
+net_reconnect(void)
+{
+	struct timeval	 tv = { NET_DROP_WAIT, 0 };
+
+	if (net.state == NET_QUITTING || reconnecting)
+		return;
+	net.fatal = 0;
+	retry_secs = 0;
+	evtimer_del(retry_ev);
+	if (bev != NULL && (net.state == NET_REGISTERING ||
+	    net.state == NET_CONNECTED)) {
+		reconnecting = 1;
+		/* What is still queued would only follow the QUIT. */
+		net_queue_lost();
+		net_queue_clear();
+		net_send_now("QUIT :reconnecting");
+		evtimer_add(drop_ev, &tv);
+		return;
+	}
+	net_drop();
+	net_connect();
+}
+
+static void
+net_drop_cb(evutil_socket_t fd, short events, void *arg)
+{
+	(void)fd;
+	(void)events;
+	(void)arg;
+	net_lost("the server did not close the link");
+}
+
+/*
+ * /connect: the server to use from now on, host and port. What it knew
+ * of the old one (its name, that we had registered) goes; the caller
+ * then calls net_reconnect().
+ */
+void
+net_server(const char *host, const char *port)
+{
+	char	*h = xstrdup(host), *p = xstrdup(port);
+
+	free(host_alloc);
+	free(port_alloc);
+	opt.host = host_alloc = h;
+	opt.port = port_alloc = p;
+	free(net.server);
+	net.server = NULL;
+	net.registered_once = 0;
+	dirty |= DIRTY_ALL;
 }
 
 static void
