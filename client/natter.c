@@ -320,8 +320,8 @@ main(int argc, char **argv)
 
 	window_printf(window_server, 0, "-!- natter %s: /help lists the "
 	    "commands, Ctrl-C twice quits", NATTER_VERSION);
+	/* Connect once the room and nick are known: see login.c. */
 	login_ask();
-	net_connect();
 
 	ui_draw();
 	while (natter_exit == -1) {
