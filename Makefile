@@ -105,6 +105,7 @@ CLIENT_OBJS = \
 	$(B)/client/backlog.o \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
+	$(B)/client/config.o \
 	$(B)/client/draw.o \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \

@@ -42,6 +42,7 @@ struct handler {
 #define COMPOSE_MENTION	0x8
 #define COMPOSE_MARKED	0x10	/* a whisper out of its window: *nick* */
 
+static int	handle_highlighted(const char *);
 static void	handle_isupport(struct msg *, time_t);
 static void	handle_away(struct msg *, time_t);
 static void	handle_to_current(struct msg *, time_t);
@@ -229,6 +230,23 @@ handle(char *line)
 		h->fn(&m, when);
 	else
 		handle_default(&m, when);
+}
+
+/* Does text mention our nick, or one of the highlight words? */
+static int
+handle_highlighted(const char *text)
+{
+	const char *const	*words;
+	size_t			 n, i;
+
+	if (net.nick != NULL && handle_mentions(text, net.nick))
+		return (1);
+	words = config_highlights(&n);
+	for (i = 0; i < n; i++) {
+		if (handle_mentions(text, words[i]))
+			return (1);
+	}
+	return (0);
 }
 
 /*
@@ -811,8 +829,7 @@ handle_message(struct msg *m, time_t when, int notice)
 		if ((w = window_find(target)) == NULL)
 			w = window_server;
 		flags = LINE_MESSAGE;
-		if (!self && net.nick != NULL &&
-		    handle_mentions(text, net.nick))
+		if (!self && handle_highlighted(text))
 			flags |= LINE_MENTION;
 		window_spoke(w, nick);
 	} else if (notice && !self) {
@@ -956,7 +973,7 @@ handle_history(struct msg *m, time_t when, const char *room,
 		len--;
 	self = handle_is_me(nick);
 	flags = LINE_MESSAGE | LINE_HISTORY | (self ? LINE_SELF : 0);
-	if (!self && net.nick != NULL && handle_mentions(text, net.nick))
+	if (!self && handle_highlighted(text))
 		flags |= LINE_MENTION;
 	how = (action ? COMPOSE_ACTION : 0) | (notice ? COMPOSE_NOTICE : 0) |
 	    (self ? COMPOSE_SELF : 0) |

@@ -99,7 +99,7 @@ login_register(void)
 
 /*
  * Ask for what is missing at the start: the room, then the nick; with
- * both known, connect.
+ * both known, open a window for each room and connect.
  */
 void
 login_ask(void)
@@ -116,10 +116,21 @@ login_ask(void)
 static void
 login_ready(void)
 {
+	struct window	*w, *first = NULL;
+	size_t		 i;
+
 	login_asking = LOGIN_NONE;
 	if (login_started)
 		return;
 	login_started = 1;
+	/* Each room its window, in the file's order; the first in front. */
+	for (i = 0; i < opt.join.n; i++) {
+		w = window_open(WINDOW_CHANNEL, opt.join.v[i]);
+		if (first == NULL)
+			first = w;
+	}
+	if (first != NULL)
+		window_switch(first);
 	net_connect();
 }
 

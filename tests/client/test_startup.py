@@ -88,3 +88,17 @@ def test_quit_at_a_question(tui):
     t.wait(r"^room:$")
     t.enter("/quit")
     assert t.wait_dead() == 0
+
+
+def test_config_rooms_and_nick_connect_at_once(natterd, tui, tmp_path):
+    """With the nick and rooms in the file, nothing is asked: even a slow
+    server's timer is no matter."""
+    srv = slow_server(natterd)
+    home = tmp_path / "xdg"
+    (home / "natter").mkdir(parents=True)
+    (home / "natter" / "config").write_text(
+        "port %d\nnick bob\njoin 7\njoin 8\n" % srv.port)
+    t = tui(env={"XDG_CONFIG_HOME": str(home)})
+    joined(t, "#7", 1)
+    t.wait(r"2:#7\S* 3:#8")
+    assert "room:" not in t.screen()
