@@ -1088,9 +1088,14 @@ config_command_save(struct window *w, char *args)
 void
 config_free(void)
 {
-	size_t	 i;
+	const char	**field;
+	size_t		  i;
 
 	for (i = 0; i < CONFIG_COUNT; i++) {
+		/* No field is left pointing at what is freed. */
+		field = (const char **)((char *)&opt + config_opts[i].off);
+		if (config_owned[i] != NULL && *field == config_owned[i])
+			*field = NULL;
 		free(config_owned[i]);
 		config_owned[i] = NULL;
 		free(config_pending[i]);
