@@ -10,6 +10,7 @@ import stat
 import subprocess
 
 from conftest import NATTER, TIMEOUT, col_of, joined, sidebar
+from test_tls import ca, pki, tls_natterd  # noqa: F401 (pki: a fixture)
 
 
 def write(path, text):
@@ -276,3 +277,16 @@ def test_no_config_and_choosing_a_file(srv, tui, tmp_path):
     t3 = tui("-c", other, env=env)
     joined(t3, "#9", 1)
     t3.wait(r"\[connected\] carol ")
+
+
+def test_tls_keys(natterd, pki, tui, tmp_path):
+    """tls and tls-ca in the file: the certificate is checked against
+    that CA alone."""
+    s, tport = tls_natterd(natterd, pki)
+    env = xdg(tmp_path, "host 127.0.0.1\nport %d\ntls on\ntls-ca %s\n"
+              "nick bob\njoin 7\n" % (tport, ca(pki)))
+    t = tui(env=env)
+    joined(t, "#7", 1)
+    t.keys("M-1")
+    t.wait(r"-!- TLS: TLSv1\.[23], \S+; certificate verified for "
+           r"127\.0\.0\.1")
