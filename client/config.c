@@ -96,8 +96,8 @@ static const struct config_opt config_opts[] = {
 	  CONFIG_FILEONLY | CONFIG_RUNTIME, "keep logs of the rooms and "
 	  "whispers" },
 	{ "log-dir", 0, CONFIG_TEXT, "DIR", NULL, 0, 0, F(log_dir),
-	  CONFIG_FILEONLY | CONFIG_RUNTIME | CONFIG_PATH, "where the logs go (default "
-	  "$XDG_STATE_HOME/natter/logs)" },
+	  CONFIG_FILEONLY | CONFIG_RUNTIME | CONFIG_PATH,
+	  "where the logs are kept" },
 	{ "nick", 'n', CONFIG_NICK, "NICK", NULL, 0, 0, F(nick),
 	  CONFIG_LATER, "nickname (asked for if not given)" },
 	{ "no-config", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
@@ -108,8 +108,9 @@ static const struct config_opt config_opts[] = {
 	  CONFIG_CMDLINE, "server password (others on this machine can see "
 	  "it: prefer --password-file)" },
 	{ "password-file", 0, CONFIG_TEXT, "FILE", NULL, 0, 0,
-	  F(password_file), CONFIG_LATER | CONFIG_PATH, "the server password, on the "
-	  "first line of FILE, which only you may read" },
+	  F(password_file), CONFIG_LATER | CONFIG_PATH,
+	  "the server password, on the first line of FILE, which only you "
+	  "may read" },
 	{ "port", 'p', CONFIG_PORT, "PORT", NULL, 1, 65535, F(port),
 	  CONFIG_LATER, "server port (default 6667, 6697 with tls)" },
 	{ "room", 'r', CONFIG_ROOM, "ROOM", NULL, 0, 0, F(room),
@@ -129,7 +130,8 @@ static const struct config_opt config_opts[] = {
 	  "connect with TLS, checking the server's certificate against the "
 	  "system's CAs and host; in a file: tls on" },
 	{ "tls-ca", 0, CONFIG_TEXT, "FILE", NULL, 0, 0, F(tls_ca),
-	  CONFIG_LATER | CONFIG_PATH, "trust the CA certificates in FILE instead of the "
+	  CONFIG_LATER | CONFIG_PATH,
+	  "trust the CA certificates in FILE instead of the "
 	  "system's (implies tls)" },
 	{ "tls-insecure-skip-verify", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0,
 	  CONFIG_CMDLINE, "DANGEROUS: accept any certificate, so anyone on "
@@ -154,6 +156,7 @@ static int	config_set(const struct config_opt *, const char *, char *,
 		    size_t);
 static void	config_list_clear(struct config_list *);
 static void	config_wrap(FILE *, const char *, int, int);
+static void	usage_keys(FILE *);
 static __dead void usage(int);
 static int	config_read(const char *, int);
 static int	config_password(const char *, char *, size_t);
@@ -372,6 +375,29 @@ config_wrap(FILE *fp, const char *text, int col, int indent)
 	fputc('\n', fp);
 }
 
+/* The host argument, then which options are keys too, from the table. */
+static void
+usage_keys(FILE *fp)
+{
+	const struct config_opt	*o;
+	char			 text[512];
+	size_t			 i;
+	int			 n;
+
+	fprintf(fp, "  host                  the server (default 127.0.0.1)"
+	    "\n\n");
+	n = snprintf(text, sizeof text, "In the configuration file, one KEY "
+	    "VALUE a line:");
+	for (i = 0; i < CONFIG_COUNT; i++) {
+		o = &config_opts[i];
+		if (!(o->flags & (CONFIG_CMDLINE | CONFIG_FILEONLY)))
+			n += snprintf(text + n, sizeof text - n, " %s,",
+			    o->name);
+	}
+	snprintf(text + n, sizeof text - n, " as the options above, and:");
+	config_wrap(fp, text, 0, 0);
+}
+
 /* The usage text, made from the table: every option and its default. */
 static __dead void
 usage(int status)
@@ -392,9 +418,7 @@ usage(int status)
 		if (fileonly != (i >= CONFIG_COUNT))
 			continue;
 		if (fileonly && !headed++)
-			fprintf(fp, "  host                  the server (default "
-			    "127.0.0.1)\n\nkeys only in the configuration "
-			    "file:\n");
+			usage_keys(fp);
 		if (o->letter != 0)
 			snprintf(letter, sizeof letter, "-%c, ", o->letter);
 		else
@@ -424,7 +448,8 @@ usage(int status)
 static char *
 config_default_path(void)
 {
-	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	const char	*xdg = getenv("XDG_CONFIG_HOME");
+	const char	*home = getenv("HOME");
 	char		*path;
 
 	if (xdg != NULL && xdg[0] == '/')

@@ -53,8 +53,10 @@ test_file_and_flags(void **state)
 	size_t			 n;
 	FILE			*fp;
 	char			 a0[] = "natter", a1[] = "-c", a3[] = "-n";
-	char			 a4[] = "bob", a5[] = "--scrollback", a6[] = "50";
-	char			*argv[] = { a0, a1, path, a3, a4, a5, a6, NULL };
+	char			 a4[] = "bob", a5[] = "--scrollback";
+	char			 a6[] = "50";
+	char			*argv[] = { a0, a1, path, a3, a4, a5, a6,
+				    NULL };
 
 	(void)state;
 	fp = fopen(path, "w");
