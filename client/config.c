@@ -969,7 +969,7 @@ config_save(char *buf, size_t size)
 	const struct config_opt	*o;
 	FILE			*in, *out;
 	char			*tmp, *dir, *slash, *next, *line = NULL;
-	char			*copy;
+	char			*copy, *target;
 	char			*key, *value;
 	size_t			 lsize = 0, i;
 	int			 fd, written[CONFIG_COUNT], any = 0;
@@ -999,7 +999,13 @@ config_save(char *buf, size_t size)
 		}
 	}
 	free(dir);
-	xasprintf(&tmp, "%s.XXXXXX", config_path);
+	/*
+	 * A link (to a dotfiles repository, say) stays a link: write where
+	 * it points, in that directory.
+	 */
+	if ((target = realpath(config_path, NULL)) == NULL)
+		target = xstrdup(config_path);
+	xasprintf(&tmp, "%s.XXXXXX", target);
 	if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0600) == -1 ||
 	    (out = fdopen(fd, "w")) == NULL) {
 		snprintf(buf, size, "%s: %s", tmp, strerror(errno));
@@ -1008,10 +1014,11 @@ config_save(char *buf, size_t size)
 			unlink(tmp);
 		}
 		free(tmp);
+		free(target);
 		return (-1);
 	}
 	memset(written, 0, sizeof written);
-	if ((in = fopen(config_path, "r")) != NULL) {
+	if ((in = fopen(target, "r")) != NULL) {
 		while (getline(&line, &lsize, in) != -1) {
 			copy = xstrdup(line);
 			key = config_split(copy, &value);
@@ -1031,7 +1038,7 @@ config_save(char *buf, size_t size)
 		}
 		fclose(in);
 	} else if (errno != ENOENT) {
-		snprintf(buf, size, "%s: %s", config_path, strerror(errno));
+		snprintf(buf, size, "%s: %s", target, strerror(errno));
 		goto fail;
 	} else
 		fprintf(out, "# natter(1) settings; /save wrote this file.\n");
@@ -1049,14 +1056,15 @@ config_save(char *buf, size_t size)
 		goto fail;
 	}
 	out = NULL;
-	if (rename(tmp, config_path) == -1) {
-		snprintf(buf, size, "%s: %s", config_path, strerror(errno));
+	if (rename(tmp, target) == -1) {
+		snprintf(buf, size, "%s: %s", target, strerror(errno));
 		goto fail;
 	}
-	free(line);
-	free(tmp);
 	snprintf(buf, size, "saved %s%s", config_path, any ? "" :
 	    " (nothing was changed with /set)");
+	free(line);
+	free(tmp);
+	free(target);
 	return (0);
 
 fail:
@@ -1065,6 +1073,7 @@ fail:
 	unlink(tmp);
 	free(line);
 	free(tmp);
+	free(target);
 	return (-1);
 }
 

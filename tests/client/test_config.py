@@ -290,3 +290,24 @@ def test_tls_keys(natterd, pki, tui, tmp_path):
     t.keys("M-1")
     t.wait(r"-!- TLS: TLSv1\.[23], \S+; certificate verified for "
            r"127\.0\.0\.1")
+
+
+def test_save_through_a_link(srv, tui, tmp_path):
+    """A configuration file that is a link stays one: /save writes the
+    file it points to."""
+    real = write(str(tmp_path / "dotfiles" / "natter.conf"),
+                 "port %d\nnick alice\njoin 7\n" % srv.port)
+    home = tmp_path / "xdg"
+    (home / "natter").mkdir(parents=True)
+    link = home / "natter" / "config"
+    os.symlink(real, str(link))
+    t = tui(env={"XDG_CONFIG_HOME": str(home)})
+    joined(t, "#7", 1)
+    t.enter("/set sidebar-width 20")
+    t.wait(r"sidebar-width set")
+    t.enter("/save")
+    t.wait(r"-!- saved ")
+    assert os.path.islink(str(link))
+    with open(real) as f:
+        assert f.read().splitlines()[-1] == "sidebar-width 20"
+    assert stat.S_IMODE(os.stat(real).st_mode) == 0o600
