@@ -128,12 +128,15 @@ main(int argc, char **argv)
 	char		*cause, *user, path[64];
 	int		 fd, verbose;
 
-	/* The file's errors are shown before the screen opens. */
+	/*
+	 * The locale first: a time-format's width is measured in its
+	 * columns. The file's errors are shown before the screen opens.
+	 */
+	setlocale(LC_ALL, "");
 	config_parse(argc, argv);
 	verbose = config_verbose_log();
 
 	/* Columns come from the locale: without UTF-8 they would be lies. */
-	setlocale(LC_ALL, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
 		fprintf(stderr, "natter: the locale's character set is %s, "
 		    "not UTF-8; set LANG, e.g. LANG=C.UTF-8\n",

@@ -311,3 +311,14 @@ def test_save_through_a_link(srv, tui, tmp_path):
     with open(real) as f:
         assert f.read().splitlines()[-1] == "sidebar-width 20"
     assert stat.S_IMODE(os.stat(real).st_mode) == 0o600
+
+
+def test_time_format_wide_characters(srv, tui, tmp_path):
+    """A time of Hangul takes two columns a syllable: the text after it
+    starts where the width says."""
+    env = xdg(tmp_path, "port %d\nnick alice\njoin 7\n"
+              "time-format %%H시 %%M분\n" % srv.port)
+    t = tui(env=env)
+    joined(t, "#7", 1)
+    m = t.wait(r"^\d\d시 \d\d분 -!- you have joined the room")
+    assert col_of(m.group(0), "-!-") == 2 + 2 + 1 + 2 + 2 + 1
