@@ -107,6 +107,7 @@ CLIENT_OBJS = \
 	$(B)/client/chatlog.o \
 	$(B)/client/command.o \
 	$(B)/client/complete.o \
+	$(B)/client/config.o \
 	$(B)/client/draw.o \
 	$(B)/client/edit.o \
 	$(B)/client/handle.o \

@@ -119,9 +119,13 @@ static const struct command commands[] = {
 	  "drop the link and connect to the server again now" },
 	{ "/rename", command_nick, COMMAND_NET, "nick",
 	  "change your nickname (same as /nick)" },
+	{ "/save", config_command_save, 0, "",
+	  "write the settings changed with /set to the configuration file" },
 	{ "/search", command_search, 0, "words",
 	  "find messages of this room with all the words, in a window of "
 	  "their own" },
+	{ "/set", config_command_set, 0, "[key value]",
+	  "list the settings, or change one for this session" },
 	{ "/topic", command_topic, COMMAND_NET, "[text]",
 	  "show this room's topic, or set it" },
 	{ "/unban", command_unban, COMMAND_NET, "mask",

@@ -42,6 +42,7 @@ struct handler {
 #define COMPOSE_MENTION	0x8
 #define COMPOSE_MARKED	0x10	/* a whisper out of its window: *nick* */
 
+static int	handle_highlighted(const char *);
 static void	handle_isupport(struct msg *, time_t);
 static void	handle_away(struct msg *, time_t);
 static void	handle_to_current(struct msg *, time_t);
@@ -267,6 +268,23 @@ handle(char *line)
 		h->fn(&m, when);
 	else
 		handle_default(&m, when);
+}
+
+/* Does text mention our nick, or one of the highlight words? */
+static int
+handle_highlighted(const char *text)
+{
+	const char *const	*words;
+	size_t			 n, i;
+
+	if (net.nick != NULL && handle_mentions(text, net.nick))
+		return (1);
+	words = config_highlights(&n);
+	for (i = 0; i < n; i++) {
+		if (handle_mentions(text, words[i]))
+			return (1);
+	}
+	return (0);
 }
 
 /*
@@ -850,8 +868,7 @@ handle_message(struct msg *m, time_t when, int notice)
 		if ((w = window_find(target)) == NULL)
 			w = window_server;
 		flags = LINE_MESSAGE;
-		if (!self && net.nick != NULL &&
-		    handle_mentions(text, net.nick))
+		if (!self && handle_highlighted(text))
 			flags |= LINE_MENTION;
 		window_spoke(w, nick);
 	} else if (notice && !self) {
@@ -1001,7 +1018,7 @@ handle_history(struct msg *m, time_t when, const char *room,
 	if (action && len > 0 && text[len - 1] == '\001')
 		len--;
 	flags = LINE_MESSAGE | LINE_HISTORY | (self ? LINE_SELF : 0);
-	if (!self && net.nick != NULL && handle_mentions(text, net.nick))
+	if (!self && handle_highlighted(text))
 		flags |= LINE_MENTION;
 	how = (action ? COMPOSE_ACTION : 0) | (notice ? COMPOSE_NOTICE : 0) |
 	    (self ? COMPOSE_SELF : 0) |

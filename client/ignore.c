@@ -96,6 +96,24 @@ ignore_find(const char *mask)
 	return (NULL);
 }
 
+/* A mask in nick!user@host form: bob is bob!*@*, *@host is *!*@host. */
+static char *
+ignore_full(const char *mask)
+{
+	const char	*bang = strchr(mask, '!'), *at = strchr(mask, '@');
+	char		*full;
+
+	if (bang == NULL && at == NULL)
+		xasprintf(&full, "%s!*@*", mask);
+	else if (bang == NULL)
+		xasprintf(&full, "*!%s", mask);
+	else if (at == NULL)
+		xasprintf(&full, "%s@*", mask);
+	else
+		full = xstrdup(mask);
+	return (full);
+}
+
 /*
  * Add mask, in the file too if keep. Return 0 if added, 1 if it was
  * there already, -1 if it is not a mask (or there are too many).
@@ -104,7 +122,6 @@ int
 ignore_set(const char *mask, int keep)
 {
 	struct ignore	*ig;
-	const char	*bang = strchr(mask, '!'), *at = strchr(mask, '@');
 
 	if (!ignore_valid(mask))
 		return (-1);
@@ -117,15 +134,7 @@ ignore_set(const char *mask, int keep)
 		return (-1);
 	ig = xcalloc(1, sizeof *ig);
 	ig->mask = xstrdup(mask);
-	/* bob is bob!*@*, *@host is *!*@host, bob!x is bob!x@*. */
-	if (bang == NULL && at == NULL)
-		xasprintf(&ig->full, "%s!*@*", mask);
-	else if (bang == NULL)
-		xasprintf(&ig->full, "*!%s", mask);
-	else if (at == NULL)
-		xasprintf(&ig->full, "%s@*", mask);
-	else
-		ig->full = xstrdup(mask);
+	ig->full = ignore_full(mask);
 	ig->keep = keep;
 	TAILQ_INSERT_TAIL(&ignores, ig, entry);
 	nignores++;
@@ -160,12 +169,15 @@ ignore_del(const char *mask)
 int
 ignore_match(const char *prefix)
 {
-	struct ignore	*ig;
-	char		*full;
-	size_t		 n;
+	struct ignore		*ig;
+	const char *const	*masks;
+	char			*full, *cmask;
+	size_t			 n, nmasks, i;
+	int			 found;
 
 	ignore_load();
-	if (TAILQ_EMPTY(&ignores) || prefix == NULL)
+	masks = config_ignores(&nmasks);
+	if ((TAILQ_EMPTY(&ignores) && nmasks == 0) || prefix == NULL)
 		return (0);
 	n = strcspn(prefix, "!@");
 	if (prefix[n] == '!')
@@ -181,6 +193,16 @@ ignore_match(const char *prefix)
 	TAILQ_FOREACH(ig, &ignores, entry) {
 		if (name_match(ig->full, full))
 			break;
+	}
+	/* The configuration file's "ignore" masks, as /set leaves them. */
+	for (i = 0; ig == NULL && i < nmasks; i++) {
+		cmask = ignore_full(masks[i]);
+		found = name_match(cmask, full);
+		free(cmask);
+		if (found) {
+			free(full);
+			return (1);
+		}
 	}
 	free(full);
 	return (ig != NULL);

@@ -18,6 +18,11 @@
  * Registration: the room and nick questions, CAP negotiation, PASS, NICK
  * and USER, then 001, or the refusals 432, 433 and 464. What it knows of
  * a connection is in one struct, cleared when the next one comes up.
+ *
+ * The questions come before the connection, so no registration timer
+ * runs while someone types. Only a refused nick is asked again while
+ * connected; if the server gives up on us meanwhile, natter reconnects
+ * but sends no NICK until the question is answered.
  */
 
 #include <stdlib.h>
@@ -35,10 +40,20 @@ static struct {
 	int	 sent_user;	/* USER went out */
 } login;
 
+/* The question open, across connections. */
+static enum {
+	LOGIN_NONE,
+	LOGIN_ROOM,
+	LOGIN_NICK,
+} login_asking;
+static int	 login_started;	/* net_connect() was called */
+
 static const char *login_default_nick(void);
 static void	login_register(void);
 static void	login_ask_room(void);
 static void	login_ask_nick(const char *);
+static void	login_ready(void);
+static int	login_command(const char *);
 static int	login_room(const char *);
 static int	login_nick(const char *);
 
@@ -72,7 +87,8 @@ login_start(void)
 static void
 login_register(void)
 {
-	if (net.state != NET_REGISTERING || opt.nick == NULL)
+	if (net.state != NET_REGISTERING || opt.nick == NULL ||
+	    login_asking == LOGIN_NICK)
 		return;
 	net_send_now("NICK %s", opt.nick);
 	if (!login.sent_user) {
@@ -81,7 +97,10 @@ login_register(void)
 	}
 }
 
-/* Ask for what is missing at the start: the room, else the nick. */
+/*
+ * Ask for what is missing at the start: the room, then the nick; with
+ * both known, open a window for each room and connect.
+ */
 void
 login_ask(void)
 {
@@ -89,6 +108,30 @@ login_ask(void)
 		login_ask_room();
 	else if (opt.nick == NULL)
 		login_ask_nick(NULL);
+	else
+		login_ready();
+}
+
+/* Everything is known: connect, the first time. */
+static void
+login_ready(void)
+{
+	struct window	*w, *first = NULL;
+	size_t		 i;
+
+	login_asking = LOGIN_NONE;
+	if (login_started)
+		return;
+	login_started = 1;
+	/* Each room its window, in the file's order; the first in front. */
+	for (i = 0; i < opt.join.n; i++) {
+		w = window_open(WINDOW_CHANNEL, opt.join.v[i]);
+		if (first == NULL)
+			first = w;
+	}
+	if (first != NULL)
+		window_switch(first);
+	net_connect();
 }
 
 static void
@@ -96,6 +139,7 @@ login_ask_room(void)
 {
 	window_printf(window_server, 0, "-!- Which room? Type a name or a "
 	    "number (7 means #7) and press Enter.");
+	login_asking = LOGIN_ROOM;
 	input_ask("room: ", "", login_room);
 }
 
@@ -105,16 +149,41 @@ login_ask_nick(const char *prefill)
 {
 	window_printf(window_server, 0, "-!- Choose a nickname and press "
 	    "Enter.");
+	login_asking = LOGIN_NICK;
 	input_ask("nick: ", prefill != NULL ? prefill : login_default_nick(),
 	    login_nick);
 }
 
-/* The room was given: the nick next if need be, else register. */
+/*
+ * A slash command typed at a question runs (or says it needs a
+ * connection) rather than becoming a room or a nick; then the same
+ * question again. Returns 1 if text was a command.
+ */
+static int
+login_command(const char *text)
+{
+	text += strspn(text, " ");
+	if (text[0] != '/')
+		return (0);
+	command_run(window_cur, text);
+	if (natter_exit != -1 || net.state == NET_QUITTING)
+		return (1);
+	if (login_asking == LOGIN_ROOM)
+		input_ask("room: ", "", login_room);
+	else
+		input_ask("nick: ", opt.nick != NULL ? opt.nick :
+		    login_default_nick(), login_nick);
+	return (1);
+}
+
+/* The room was given: the nick next if need be, else connect. */
 static int
 login_room(const char *text)
 {
 	char	*name, *cause;
 
+	if (login_command(text))
+		return (0);
 	if (command_room(text, &name, &cause) != 0) {
 		window_printf(window_server, LINE_ERROR, "-!- %s", cause);
 		free(cause);
@@ -122,10 +191,13 @@ login_room(const char *text)
 	}
 	free(opt.room);
 	opt.room = name;
+	login_asking = LOGIN_NONE;
 	if (opt.nick == NULL)
 		login_ask_nick(NULL);
-	else
+	else {
+		login_ready();
 		login_register();
+	}
 	if (net_ready())
 		net_send("JOIN %s", opt.room);
 	return (0);
@@ -136,6 +208,8 @@ login_nick(const char *text)
 {
 	const char	*errstr;
 
+	if (login_command(text))
+		return (0);
 	if (!name_nick_valid(text, NAME_NICKLEN, &errstr)) {
 		window_printf(window_server, LINE_ERROR, "-!- %s: %s", text,
 		    errstr);
@@ -144,10 +218,12 @@ login_nick(const char *text)
 	free(opt.nick);
 	opt.nick = xstrdup(text);
 	window_printf(window_server, 0, "-!- you will be %s", text);
-	login_register();
-	/* A refused -n nick may have interrupted the room question. */
+	login_asking = LOGIN_NONE;
 	if (opt.room == NULL)
 		login_ask_room();
+	else
+		login_ready();
+	login_register();
 	return (0);
 }
 

@@ -22,7 +22,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -40,7 +39,6 @@ static char	*fatal_buf;	/* fatal messages, shown after endwin() */
 static size_t	 fatal_len;
 static FILE	*log_fp;
 
-static __dead void	usage(int);
 static void		natter_atexit(void);
 static void		natter_stdin(evutil_socket_t, short, void *);
 static void		natter_winch(evutil_socket_t, short, void *);
@@ -53,60 +51,6 @@ static const struct net_cb natter_net_cb = {
 	.line = handle,
 	.sent = handle_sent,
 };
-
-static const struct option longopts[] = {
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "log",		no_argument,		NULL, 'L' },
-	{ "log-dir",		required_argument,	NULL, 'D' },
-	{ "nick",		required_argument,	NULL, 'n' },
-	{ "no-reconnect",	no_argument,		NULL, 'N' },
-	{ "password",		required_argument,	NULL, 'P' },
-	{ "port",		required_argument,	NULL, 'p' },
-	{ "room",		required_argument,	NULL, 'r' },
-	{ "scrollback",		required_argument,	NULL, 's' },
-	{ "tls",		no_argument,		NULL, 'T' },
-	{ "tls-ca",		required_argument,	NULL, 'C' },
-	{ "tls-insecure-skip-verify", no_argument,	NULL, 'I' },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, 'V' },
-	{ NULL,			0,			NULL, 0 }
-};
-
-static __dead void
-usage(int status)
-{
-	FILE	*fp = status == 0 ? stdout : stderr;
-
-	fprintf(fp,
-"usage: natter [-hVv] [-n nick] [-p port] [-r room] [--password pass]\n"
-"              [--scrollback lines] [--no-reconnect] [--tls]\n"
-"              [--tls-ca file] [--tls-insecure-skip-verify] [--log]\n"
-"              [--log-dir dir] [host]\n"
-"\n"
-"  -n, --nick NICK        nickname (asked for if not given)\n"
-"  -r, --room ROOM        room to join; 7 means #7 (asked for if not given)\n"
-"  -p, --port PORT        server port (default 6667, 6697 with --tls)\n"
-"  --password PASS        server password\n"
-"  --tls                  connect with TLS, checking the server's\n"
-"                         certificate against the system's CAs and host\n"
-"  --tls-ca FILE          trust the CA certificates in FILE instead of the\n"
-"                         system's (implies --tls)\n"
-"  --tls-insecure-skip-verify\n"
-"                         DANGEROUS: accept any certificate, so anyone on\n"
-"                         the path can read and change the connection\n"
-"                         (implies --tls; warns on every connection)\n"
-"  --scrollback LINES     lines kept per window (default 2000)\n"
-"  --no-reconnect         exit (status 69) when the server link is lost\n"
-"  --log                  keep chat logs, a file a day for each room and\n"
-"                         whisper (see /log)\n"
-"  --log-dir DIR          keep them in DIR (default\n"
-"                         $XDG_STATE_HOME/natter/logs)\n"
-"  -v, --verbose          log to natter-PID.log in this directory\n"
-"  -h, --help             show this help\n"
-"  -V, --version          show the version\n"
-"  host                   server (default 127.0.0.1)\n");
-	exit(status);
-}
 
 /* The terminal is restored first, then any fatal message is shown. */
 static void
@@ -180,98 +124,19 @@ int
 main(int argc, char **argv)
 {
 	struct event	*ev_stdin, *ev_winch, *ev_term, *ev_hup, *ev_int;
-	const char	*errstr, *nc;
-	char		*room, *cause, *user, path[64];
-	long		 n;
-	int		 ch, fd, verbose = 0, port_set = 0;
+	const char	*nc;
+	char		*cause, *user, path[64];
+	int		 fd, verbose;
 
-	while ((ch = getopt_long(argc, argv, "hn:p:r:Vv", longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'h':
-			usage(0);
-		case 'n':
-			if (!name_nick_valid(optarg, NAME_NICKLEN, &errstr)) {
-				fprintf(stderr, "natter: -n %s: %s\n", optarg,
-				    errstr);
-				exit(EXIT_USAGE);
-			}
-			opt.nick = xstrdup(optarg);
-			break;
-		case 'L':
-			opt.log = 1;
-			break;
-		case 'D':
-			free(opt.log_dir);
-			opt.log_dir = xstrdup(optarg);
-			break;
-		case 'N':
-			opt.reconnect = 0;
-			break;
-		case 'P':
-			opt.password = optarg;
-			break;
-		case 'p':
-			n = strtol(optarg, &cause, 10);
-			if (*optarg == '\0' || *cause != '\0' || n < 1 ||
-			    n > 65535) {
-				fprintf(stderr, "natter: -p %s: not a port "
-				    "number\n", optarg);
-				exit(EXIT_USAGE);
-			}
-			opt.port = optarg;
-			port_set = 1;
-			break;
-		case 'r':
-			if (command_room(optarg, &room, &cause) != 0) {
-				fprintf(stderr, "natter: -r: %s\n", cause);
-				exit(EXIT_USAGE);
-			}
-			opt.room = room;
-			break;
-		case 'T':
-			opt.tls = 1;
-			break;
-		case 'C':
-			opt.tls = 1;
-			opt.tls_ca = optarg;
-			break;
-		case 'I':
-			opt.tls = 1;
-			opt.tls_insecure = 1;
-			break;
-		case 's':
-			n = strtol(optarg, &cause, 10);
-			if (*optarg == '\0' || *cause != '\0' || n < 16 ||
-			    n > 1000000) {
-				fprintf(stderr, "natter: --scrollback %s: 16 "
-				    "to 1000000 lines\n", optarg);
-				exit(EXIT_USAGE);
-			}
-			opt.scrollback = (size_t)n;
-			break;
-		case 'V':
-			printf("natter %s\n", NATTER_VERSION);
-			exit(0);
-		case 'v':
-			verbose = 1;
-			break;
-		default:
-			usage(EXIT_USAGE);
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc > 1)
-		usage(EXIT_USAGE);
-	if (argc == 1)
-		opt.host = argv[0];
-	/* 6697 is the port RFC 7194 gives IRC over TLS. */
-	if (opt.tls && !port_set)
-		opt.port = "6697";
+	/*
+	 * The locale first: a time-format's width is measured in its
+	 * columns. The file's errors are shown before the screen opens.
+	 */
+	setlocale(LC_ALL, "");
+	config_parse(argc, argv);
+	verbose = config_verbose_log();
 
 	/* Columns come from the locale: without UTF-8 they would be lies. */
-	setlocale(LC_ALL, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
 		fprintf(stderr, "natter: the locale's character set is %s, "
 		    "not UTF-8; set LANG, e.g. LANG=C.UTF-8\n",
@@ -334,8 +199,8 @@ main(int argc, char **argv)
 
 	window_printf(window_server, 0, "-!- natter %s: /help lists the "
 	    "commands, Ctrl-C twice quits", NATTER_VERSION);
+	/* Connect once the room and nick are known: see login.c. */
 	login_ask();
-	net_connect();
 
 	ui_draw();
 	while (natter_exit == -1) {
@@ -359,7 +224,7 @@ main(int argc, char **argv)
 	event_base_free(base);
 	free(opt.nick);
 	free(opt.room);
-	free(opt.log_dir);
+	config_free();
 	free(user);
 	return (natter_exit);
 }

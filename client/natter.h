@@ -40,11 +40,19 @@ struct msg;
 #define EXIT_USAGE	64
 #define EXIT_LINK	69
 
-/* Options, from the command line and the prompts. */
+/* Words a key was given again and again: join, highlight, ignore. */
+struct config_list {
+	char	**v;
+	size_t	  n;
+};
+
+/* Options: the defaults, the config file, the command line, prompts. */
+#define CONFIG_TIME_MAX	20	/* columns of the time before a line */
 struct options {
 	const char	*host;
 	const char	*port;
 	const char	*password;
+	const char	*password_file;
 	char		*nick;		/* wanted nick; NULL: ask */
 	char		*room;		/* first room; NULL: ask */
 	const char	*user;		/* for USER */
@@ -54,8 +62,14 @@ struct options {
 	int		 tls_insecure;	/* do not check the certificate */
 	size_t		 scrollback;	/* lines kept per window */
 	int		 color;		/* 0 if NO_COLOR is set */
-	int		 log;		/* write chat logs */
-	char		*log_dir;	/* NULL: $XDG_STATE_HOME/natter/logs */
+	struct config_list join;	/* rooms joined at the start */
+	struct config_list highlight;	/* words that highlight a line */
+	struct config_list ignore;	/* masks: config_ignores() */
+	int		 log;		/* keep chat logs */
+	const char	*log_dir;	/* NULL: the default place */
+	const char	*time_format;	/* strftime(3), for the pane */
+	int		 time_width;	/* its columns, 1 to CONFIG_TIME_MAX */
+	int		 sidebar_width;	/* with its border; 0: none */
 };
 
 /* A style from IRC formatting codes. */
@@ -254,6 +268,15 @@ int	 command_run(struct window *, const char *);
 int	 command_say(struct window *, const char *, int);
 int	 command_room(const char *, char **, char **);
 
+/* config.c */
+void	 config_parse(int, char **);
+int	 config_verbose_log(void);
+const char *const *config_ignores(size_t *);
+const char *const *config_highlights(size_t *);
+void	 config_command_set(struct window *, char *);
+void	 config_command_save(struct window *, char *);
+void	 config_free(void);
+
 /* complete.c */
 char	*complete_word(const struct edit *, size_t *);
 int	 complete_apply(struct edit *, struct complete *,
@@ -351,7 +374,6 @@ int	 net_ready(void);
 const char *net_state_name(void);
 
 /* pane.c */
-#define PANE_TIME	6	/* "HH:MM " before every line */
 void	 pane_draw(void *, int, int);
 void	 pane_size(int, int);
 void	 pane_scroll(int);

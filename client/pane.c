@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "natter.h"
+#include "utf8.h"
 
 /* The pane's size, as ui.c last laid it out. */
 static int	 pane_h, pane_w;
@@ -57,11 +58,12 @@ pane_draw(void *win, int h, int w)
 	struct line		*l;
 	struct style		 st;
 	struct tm		 tm;
-	char			 when[16], more[64];
+	char			 when[128], more[64];
 	const char		*p;
 	size_t			 n, i, start, end, k;
 	unsigned int		 attr;
-	int			 textw = w - PANE_TIME, fg, indent;
+	int			 timew = opt.time_width + 1;
+	int			 textw = w - timew, fg, indent;
 
 	werase(pw);
 	if (textw < 1)
@@ -73,14 +75,21 @@ pane_draw(void *win, int h, int w)
 		pane_base(l, &attr, &fg);
 		wmove(pw, (int)i, 0);
 		if (refs[i].row == 0) {
+			/* The format's width was checked, not every time's. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 			if (localtime_r(&l->time, &tm) == NULL ||
-			    strftime(when, sizeof when, "%H:%M ", &tm) == 0)
-				snprintf(when, sizeof when, "--:-- ");
+			    strftime(when, sizeof when, opt.time_format,
+			    &tm) == 0 || !utf8_valid(when, strlen(when)))
+				when[0] = '\0';
+#pragma GCC diagnostic pop
 			wattr_set(pw, A_DIM, 0, NULL);
-			waddnstr(pw, when, w);
+			waddnstr(pw, when, (int)text_fit(when, opt.time_width,
+			    NULL));
+			wmove(pw, (int)i, timew);
 		} else {
 			indent = l->indent < textw / 2 ? l->indent : textw / 2;
-			wmove(pw, (int)i, PANE_TIME + indent);
+			wmove(pw, (int)i, timew + indent);
 		}
 		start = l->rows[refs[i].row];
 		end = refs[i].row + 1 < l->nrows ? l->rows[refs[i].row + 1] :
@@ -127,7 +136,7 @@ void
 pane_scroll(int dir)
 {
 	struct scroll	*s = &window_cur->scroll;
-	int		 h = pane_h, textw = pane_w - PANE_TIME;
+	int		 h = pane_h, textw = pane_w - opt.time_width - 1;
 	int		 page = h > 2 ? h - 1 : 1;
 
 	if (textw < 1)

@@ -14,7 +14,11 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* The client's global state: options, the event base, the exit status. */
+/*
+ * The client's global state: options, the event base, the exit status.
+ * The defaults here are config.c's, for the unit tests that never read
+ * a command line.
+ */
 
 #include "natter.h"
 
@@ -24,6 +28,9 @@ struct options		 opt = {
 	.reconnect = 1,
 	.scrollback = 2000,
 	.color = 1,
+	.time_format = "%H:%M",
+	.time_width = 5,
+	.sidebar_width = 18,
 };
 struct event_base	*base;
 int			 natter_exit = -1;

@@ -31,7 +31,6 @@
 
 #include "natter.h"
 
-#define SIDEBAR_WIDTH	18	/* with its border */
 #define SIDEBAR_MIN	60	/* below this many columns, no sidebar */
 
 static WINDOW	*top, *pane, *side, *status;
@@ -51,7 +50,8 @@ ui_init(void)
 	noecho();
 	nonl();
 	set_escdelay(25);
-	if (opt.color && has_colors()) {
+	/* Even with colors off: /set colors on may come later. */
+	if (has_colors()) {
 		start_color();
 		use_default_colors();
 	}
@@ -90,7 +90,7 @@ ui_layout(void)
 	if (rows < 4 || cols < 8)
 		return;
 	pane_h = rows - 3;
-	side_w = cols >= SIDEBAR_MIN ? SIDEBAR_WIDTH : 0;
+	side_w = cols >= SIDEBAR_MIN ? opt.sidebar_width : 0;
 	pane_w = cols - side_w;
 	top = newwin(1, cols, 0, 0);
 	pane = newwin(pane_h, pane_w, 1, 0);

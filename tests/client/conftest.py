@@ -101,6 +101,12 @@ class Tui:
                 os.path.join(tmpdir, "asan"),
                 "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1:"
                 "log_path=" + os.path.join(tmpdir, "ubsan")}
+        # A user's own settings and state must not leak into a test:
+        # empty directories of the test's own, unless the test says.
+        for var, sub in (("XDG_CONFIG_HOME", "config"),
+                         ("XDG_STATE_HOME", "state")):
+            os.makedirs(os.path.join(tmpdir, sub), exist_ok=True)
+            envs[var] = os.path.join(tmpdir, sub)
         envs.update(env or {})
         unset = [k for k, v in envs.items() if v is None]
         cmd = "env " + " ".join("-u %s" % k for k in unset) + " " + \

@@ -184,16 +184,17 @@ def test_registration_questions_on_one_connection(tui):
     ls = serve()
     port = ls.getsockname()[1]
     t = tui("-r", "7", "-p", str(port))
+    # The nick is asked before natter connects.
+    t.wait(r"^nick: tester$")
+    t.keys("Enter")
     sock, _ = ls.accept()
     c = Conn(sock)
     try:
         c.expect("CAP", "LS")
-        c.send(":fake CAP * LS :")
-        c.expect("CAP", "END")
-        t.wait(r"^nick: tester$")
-        t.keys("Enter")
         c.expect("NICK", "tester")
         c.expect("USER")
+        c.send(":fake CAP * LS :")
+        c.expect("CAP", "END")
         c.send(":fake 433 * tester :Nickname is already in use")
         t.wait(r"the nickname tester is already in use")
         t.wait(r"^nick: tester$")

@@ -11,7 +11,7 @@ from conftest import TIMEOUT, TOP, col_of, joined, sidebar, width
 def command_names():
     """The slash commands in client/command.c's table, in its order."""
     with open(os.path.join(TOP, "client", "command.c")) as f:
-        return re.findall(r'^\t\{ "(/\w+)", command_', f.read(), re.M)
+        return re.findall(r'^\t\{ "(/\w+)", \w+,', f.read(), re.M)
 
 
 def test_resize_keeps_input_and_scrollback(srv, peer, tui):

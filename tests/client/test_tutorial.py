@@ -184,16 +184,17 @@ def test_join_part_windows(srv, peer, tui):
 
 
 def test_given_nick_in_use_then_room(srv, peer, tui):
-    """-n names a nick in use and no room is given: both questions are
-    still asked, on one connection."""
+    """-n names a nick in use and no room is given: the room is asked
+    before connecting, the nick again after the server refuses it, on one
+    connection."""
     peer("alice").join("#7")
     t = tui("-n", "alice", "-p", str(srv.port))
+    t.wait(r"^room:$")
+    t.enter("#7")
     t.wait(r"the nickname alice is already in use")
     t.wait(r"^nick: alice$")
     t.keys("C-u")
     t.enter("bob")
-    t.wait(r"^room:$")
-    t.enter("#7")
     joined(t, "#7", 2)
     assert srv.count(r"registered \d+ bob!") == 1
 
