@@ -92,7 +92,7 @@ static const struct config_opt config_opts[] = {
 	  CONFIG_FILEONLY | CONFIG_REPEAT | CONFIG_LATER,
 	  "join ROOM at the start, in a window of its own; with any, no room "
 	  "is asked for" },
-	{ "log", 0, CONFIG_BOOL, NULL, NULL, 0, 0, F(log), CONFIG_RUNTIME,
+	{ "log", 0, CONFIG_BOOL, NULL, "off", 0, 0, F(log), CONFIG_RUNTIME,
 	  "keep chat logs, a file a day for each room and whisper (see "
 	  "/log); in a file: log on" },
 	{ "log-dir", 0, CONFIG_TEXT, "DIR", NULL, 0, 0, F(log_dir),
