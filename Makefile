@@ -11,7 +11,8 @@
 #   make bench      compare natterd, history on and off, with ngIRCd and
 #                   InspIRCd, then time its history (BENCH_ARGS)
 #   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR, DATADIR as
-#                   usual; the sample natterd.conf goes to $(DATADIR)/natter
+#                   usual; the samples natterd.conf and natter.conf go
+#                   to $(DATADIR)/natter
 #
 # Put local overrides (CC, CFLAGS, PREFIX, ...) in config.mk.
 
@@ -285,6 +286,8 @@ install: all
 	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
 	install -m 644 contrib/natterd.conf \
 	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
+	install -m 644 contrib/natter.conf \
+	    $(DESTDIR)$(DATADIR)/natter/natter.conf
 	sed -e 's|/usr/local/sbin/natterd|$(SBINDIR)/natterd|g' \
 	    -e 's|/usr/local/share/natter|$(DATADIR)/natter|g' \
 	    contrib/natterd.service > $(DESTDIR)$(UNITDIR)/natterd.service
@@ -293,7 +296,8 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/natterd $(DESTDIR)$(MANDIR)/man8/natterd.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/natterd.conf.5 \
-	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
+	    $(DESTDIR)$(DATADIR)/natter/natterd.conf \
+	    $(DESTDIR)$(DATADIR)/natter/natter.conf
 	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
 	rm -f $(DESTDIR)$(UNITDIR)/natterd.service
 
