@@ -43,7 +43,6 @@
 static int	 chatlog_failed;	/* said so; quiet until it works */
 
 static void	 chatlog_encode(char *, size_t, const char *);
-static int	 chatlog_mkdirs(const char *);
 static char	*chatlog_line(time_t, const char *);
 static void	 chatlog_warn(const char *, const char *);
 
@@ -144,25 +143,6 @@ chatlog_path(const char *name, time_t when)
 	return (path);
 }
 
-/* Make each missing directory of path (up to its last slash), 0700. */
-static int
-chatlog_mkdirs(const char *path)
-{
-	char	*copy = xstrdup(path), *p;
-	int	 rc = 0;
-
-	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(copy);
-	return (rc);
-}
-
 /*
  * "2026-12-03T14:05:09+01:00 text\n": the formatting codes go; anything
  * else below a space, DEL or a C1 control (there should be none after
@@ -245,7 +225,7 @@ chatlog_add(const char *name, time_t when, const char *text)
 	line = chatlog_line(when, text);
 	len = strlen(line);
 	if ((fd = open(path, flags, 0600)) == -1 && errno == ENOENT &&
-	    chatlog_mkdirs(path) == 0)
+	    state_mkdirs(path) == 0)
 		fd = open(path, flags, 0600);
 	n = -1;
 	if (fd != -1) {

@@ -968,7 +968,7 @@ config_save(char *buf, size_t size)
 {
 	const struct config_opt	*o;
 	FILE			*in, *out;
-	char			*tmp, *dir, *slash, *next, *line = NULL;
+	char			*tmp, *line = NULL;
 	char			*copy, *target;
 	char			*key, *value;
 	size_t			 lsize = 0, i;
@@ -982,23 +982,10 @@ config_save(char *buf, size_t size)
 	for (i = 0; i < CONFIG_COUNT; i++)
 		any |= config_changed[i];
 	/* The directory, for a first file: ~/.config/natter. */
-	dir = xstrdup(config_path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		for (slash = dir + 1; slash != NULL; slash = next) {
-			if ((next = strchr(slash, '/')) != NULL)
-				*next = '\0';
-			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-				snprintf(buf, size, "%s: %s", dir,
-				    strerror(errno));
-				free(dir);
-				return (-1);
-			}
-			if (next != NULL)
-				*next++ = '/';
-		}
+	if (state_mkdirs(config_path) == -1) {
+		snprintf(buf, size, "%s: %s", config_path, strerror(errno));
+		return (-1);
 	}
-	free(dir);
 	/*
 	 * A link (to a dotfiles repository, say) stays a link: write where
 	 * it points, in that directory.

@@ -263,25 +263,6 @@ ignore_load(void)
 	free(path);
 }
 
-/* Make each missing directory of path (up to its last slash), 0700. */
-static int
-ignore_mkdirs(const char *path)
-{
-	char	*copy = xstrdup(path), *p;
-	int	 rc = 0;
-
-	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(copy);
-	return (rc);
-}
-
 /*
  * Write the masks /ignore added: a temporary file (mkstemp makes it
  * 0600) beside the file, then rename(2). Return 0, or -1 with *cause.
@@ -305,7 +286,7 @@ ignore_save(char **cause)
 		return (-1);
 	}
 	xasprintf(&tmp, "%s.XXXXXX", path);
-	if (ignore_mkdirs(path) == -1 || (fd = mkstemp(tmp)) == -1)
+	if (state_mkdirs(path) == -1 || (fd = mkstemp(tmp)) == -1)
 		goto fail;
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		close(fd);

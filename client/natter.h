@@ -413,6 +413,7 @@ void	 sidebar_draw(void *, int, int);
 extern struct options		 opt;
 extern struct event_base	*base;
 extern int			 natter_exit;	/* -1 while running */
+int	 state_mkdirs(const char *);
 
 /* status.c */
 void	 status_draw_top(void *, int);

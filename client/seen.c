@@ -221,25 +221,6 @@ seen_changed(void)
 	return (seen_dirty);
 }
 
-/* Make each missing directory of path (up to its last slash), 0700. */
-static int
-seen_mkdirs(const char *path)
-{
-	char	*copy = xstrdup(path), *p;
-	int	 rc = 0;
-
-	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
-			rc = -1;
-			break;
-		}
-		*p = '/';
-	}
-	free(copy);
-	return (rc);
-}
-
 /*
  * Write the file: a temporary file beside it, then rename(2). Return 0,
  * or -1 (logged once: a read-only home must not fill the log).
@@ -258,7 +239,7 @@ seen_save(void)
 		return (-1);
 	seen_dirty = 0;
 	xasprintf(&tmp, "%s.XXXXXX", path);
-	if (seen_mkdirs(path) == -1 || (fd = mkstemp(tmp)) == -1)
+	if (state_mkdirs(path) == -1 || (fd = mkstemp(tmp)) == -1)
 		goto out;
 	if ((fp = fdopen(fd, "w")) == NULL) {
 		close(fd);

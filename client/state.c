@@ -20,6 +20,12 @@
  * a command line.
  */
 
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "natter.h"
 
 struct options		 opt = {
@@ -34,3 +40,28 @@ struct options		 opt = {
 };
 struct event_base	*base;
 int			 natter_exit = -1;
+
+/*
+ * Make each missing directory of path, up to its last slash, 0700: for
+ * the files natter keeps under $XDG_STATE_HOME and $XDG_CONFIG_HOME.
+ * Return -1 with errno set if one cannot be made.
+ */
+int
+state_mkdirs(const char *path)
+{
+	char	*copy = xstrdup(path), *p;
+	int	 rc = 0, saved;
+
+	for (p = copy + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(copy, 0700) == -1 && errno != EEXIST) {
+			rc = -1;
+			break;
+		}
+		*p = '/';
+	}
+	saved = errno;
+	free(copy);
+	errno = saved;
+	return (rc);
+}
