@@ -155,7 +155,6 @@ static const struct config_opt *config_find(const char *);
 static int	config_set(const struct config_opt *, const char *, char *,
 		    size_t);
 static void	config_list_clear(struct config_list *);
-static void	config_wrap(FILE *, const char *, int, int);
 static void	usage_keys(FILE *);
 static __dead void usage(int);
 static int	config_read(const char *, int);
@@ -351,30 +350,6 @@ config_set(const struct config_opt *o, const char *v, char *why, size_t size)
 	return (0);
 }
 
-/* Write text word-wrapped to 79 columns, lines after the first indented. */
-static void
-config_wrap(FILE *fp, const char *text, int col, int indent)
-{
-	const char	*p = text;
-	size_t		 n;
-
-	while (*p != '\0') {
-		n = strcspn(p, " ");
-		if (col > indent && col + 1 + (int)n > 79) {
-			fprintf(fp, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			fputc(' ', fp);
-			col++;
-		}
-		fprintf(fp, "%.*s", (int)n, p);
-		col += (int)n;
-		p += n;
-		p += strspn(p, " ");
-	}
-	fputc('\n', fp);
-}
-
 /* The host argument, then which options are keys too, from the table. */
 static void
 usage_keys(FILE *fp)
@@ -395,7 +370,7 @@ usage_keys(FILE *fp)
 			    o->name);
 	}
 	snprintf(text + n, sizeof text - n, " as the options above, and:");
-	config_wrap(fp, text, 0, 0);
+	log_wrap(fp, text, 0, 0);
 }
 
 /* The usage text, made from the table: every option and its default. */
@@ -439,7 +414,7 @@ usage(int status)
 			n = 24;
 		} else
 			n += fprintf(fp, "%*s", 24 - n, "");
-		config_wrap(fp, text, n, 24);
+		log_wrap(fp, text, n, 24);
 	}
 	exit(status);
 }

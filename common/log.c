@@ -190,3 +190,30 @@ fatalx(const char *fmt, ...)
 	va_end(ap);
 	exit(1);
 }
+
+/*
+ * Write text to fp word-wrapped to 79 columns, starting at column col,
+ * lines after the first indented by indent: the --help of both programs.
+ */
+void
+log_wrap(FILE *fp, const char *text, int col, int indent)
+{
+	const char	*p = text;
+	size_t		 n;
+
+	while (*p != '\0') {
+		n = strcspn(p, " ");
+		if (col > indent && col + 1 + (int)n > 79) {
+			fprintf(fp, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', fp);
+			col++;
+		}
+		fprintf(fp, "%.*s", (int)n, p);
+		col += (int)n;
+		p += n;
+		p += strspn(p, " ");
+	}
+	fputc('\n', fp);
+}

@@ -46,6 +46,7 @@ void	 log_debug(const char *, ...) __printflike(1, 2);
 void	 log_vlog(int, const char *, va_list) __printflike(2, 0);
 __dead void fatal(const char *, ...) __printflike(1, 2);
 __dead void fatalx(const char *, ...) __printflike(1, 2);
+void	 log_wrap(FILE *, const char *, int, int);
 
 /* xmalloc.c */
 void	*xmalloc(size_t);

@@ -185,7 +185,6 @@ static const char		**config_values;
 static size_t			  config_ngiven;
 static int			  config_given_listeners;
 static const struct config_opt *config_find(const char *);
-static void	config_wrap(FILE *, const char *, int, int);
 static __dead void usage(int);
 
 static const struct config_opt *
@@ -386,30 +385,6 @@ bad:
 	return (-1);
 }
 
-/* Write text word-wrapped to 79 columns, lines after the first indented. */
-static void
-config_wrap(FILE *fp, const char *text, int col, int indent)
-{
-	const char	*p = text;
-	size_t		 n;
-
-	while (*p != '\0') {
-		n = strcspn(p, " ");
-		if (col > indent && col + 1 + (int)n > 79) {
-			fprintf(fp, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {
-			fputc(' ', fp);
-			col++;
-		}
-		fprintf(fp, "%.*s", (int)n, p);
-		col += (int)n;
-		p += n;
-		p += strspn(p, " ");
-	}
-	fputc('\n', fp);
-}
-
 /* The usage text, made from the table: every option and its default. */
 static __dead void
 usage(int status)
@@ -450,7 +425,7 @@ usage(int status)
 			n = 24;
 		} else
 			n += fprintf(fp, "%*s", 24 - n, "");
-		config_wrap(fp, text, n, 24);
+		log_wrap(fp, text, n, 24);
 	}
 	exit(status);
 }
