@@ -379,9 +379,8 @@ usage(int status)
 {
 	FILE			*fp = status == 0 ? stdout : stderr;
 	const struct config_opt	*o;
-	char			 left[64], text[512], letter[8] = "";
 	size_t			 i;
-	int			 n, fileonly, headed = 0;
+	int			 fileonly, headed = 0;
 
 	fprintf(fp, "usage: natter [-hVv] [-c file] [-n nick] [-p port] "
 	    "[-r room]\n"
@@ -394,27 +393,8 @@ usage(int status)
 			continue;
 		if (fileonly && !headed++)
 			usage_keys(fp);
-		if (o->letter != 0)
-			snprintf(letter, sizeof letter, "-%c, ", o->letter);
-		else
-			letter[0] = '\0';
-		snprintf(left, sizeof left, "  %s%s%s%s%s", letter,
-		    fileonly ? "" : "--", o->name, o->arg != NULL ? " " : "",
-		    o->arg != NULL ? o->arg : "");
-		n = snprintf(text, sizeof text, "%s", o->help);
-		if ((o->flags & CONFIG_REPEAT) || o->def != NULL)
-			snprintf(text + n, sizeof text - n, " (%s%s%s%s)",
-			    (o->flags & CONFIG_REPEAT) ? "repeatable" : "",
-			    (o->flags & CONFIG_REPEAT) && o->def != NULL ?
-			    "; " : "", o->def != NULL ? "default " : "",
-			    o->def != NULL ? o->def : "");
-		n = fprintf(fp, "%s", left);
-		if (n >= 24) {
-			fprintf(fp, "\n%24s", "");
-			n = 24;
-		} else
-			n += fprintf(fp, "%*s", 24 - n, "");
-		log_wrap(fp, text, n, 24);
+		log_usage(fp, o->letter, o->name, o->arg, fileonly, o->help,
+		    NULL, !!(o->flags & CONFIG_REPEAT), o->def);
 	}
 	exit(status);
 }

@@ -225,18 +225,14 @@ handle_event(struct window *w, time_t when, int flags, const char *fmt,
     ...)
 {
 	va_list	 ap;
-	char	*s, *clean;
+	char	*clean;
 
 	va_start(ap, fmt);
-	xvasprintf(&s, fmt, ap);
+	clean = window_vadd(w, when, flags, fmt, ap);
 	va_end(ap);
-	clean = text_sanitize_str(s, TEXT_FORMAT);
-	window_add(w, when, flags, strncmp(clean, "-!- ", 4) == 0 ? 4 : 0,
-	    clean);
 	if (w->type == WINDOW_CHANNEL || w->type == WINDOW_QUERY)
 		chatlog_add(w->name, when, clean);
 	free(clean);
-	free(s);
 }
 
 /* Parse one line from the server and run its handler. */

@@ -468,6 +468,8 @@ struct window *window_nth(int);
 void	 window_add(struct window *, time_t, int, int, const char *);
 void	 window_add_id(struct window *, time_t, int, int, const char *,
 	     const char *);
+char	*window_vadd(struct window *, time_t, int, const char *, va_list)
+	     __printflike(4, 0);
 void	 window_printf(struct window *, int, const char *, ...)
 	     __printflike(3, 4);
 void	 window_rename(struct window *, const char *);

@@ -230,23 +230,33 @@ window_add_id(struct window *w, time_t t, int flags, int indent,
 }
 
 /*
- * Add a line made here. It is sanitised too, so callers may put network
- * text into it; "-!- " lines wrap under their text.
+ * Add a line made here, at when. It is sanitised too, so callers may put
+ * network text into it; "-!- " lines wrap under their text. Return the
+ * line as it was added, for the caller to free.
  */
+char *
+window_vadd(struct window *w, time_t when, int flags, const char *fmt,
+    va_list ap)
+{
+	char	*s, *clean;
+
+	xvasprintf(&s, fmt, ap);
+	clean = text_sanitize_str(s, TEXT_FORMAT);
+	free(s);
+	window_add(w, when, flags, strncmp(clean, "-!- ", 4) == 0 ? 4 : 0,
+	    clean);
+	return (clean);
+}
+
+/* window_vadd() now, the line not kept. */
 void
 window_printf(struct window *w, int flags, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s, *clean;
 
 	va_start(ap, fmt);
-	xvasprintf(&s, fmt, ap);
+	free(window_vadd(w, time(NULL), flags, fmt, ap));
 	va_end(ap);
-	clean = text_sanitize_str(s, TEXT_FORMAT);
-	window_add(w, time(NULL), flags,
-	    strncmp(clean, "-!- ", 4) == 0 ? 4 : 0, clean);
-	free(clean);
-	free(s);
 }
 
 void

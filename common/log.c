@@ -217,3 +217,35 @@ log_wrap(FILE *fp, const char *text, int col, int indent)
 	}
 	fputc('\n', fp);
 }
+
+/*
+ * One option of a --help made from an options table: "-l, --name ARG"
+ * (no "--" for a key only in a file), then its help, what also adds to
+ * it, "repeatable" and its default, from column 24.
+ */
+void
+log_usage(FILE *fp, int letter, const char *name, const char *arg,
+    int fileonly, const char *help, const char *also, int repeat,
+    const char *def)
+{
+	char	 left[64], text[512], let[8] = "";
+	int	 n;
+
+	if (letter != 0)
+		snprintf(let, sizeof let, "-%c, ", letter);
+	snprintf(left, sizeof left, "  %s%s%s%s%s", let, fileonly ? "" : "--",
+	    name, arg != NULL ? " " : "", arg != NULL ? arg : "");
+	n = snprintf(text, sizeof text, "%s%s", help, also != NULL ? also : "");
+	if ((repeat || def != NULL) && n >= 0 && (size_t)n < sizeof text)
+		snprintf(text + n, sizeof text - n, " (%s%s%s%s)",
+		    repeat ? "repeatable" : "",
+		    repeat && def != NULL ? "; " : "",
+		    def != NULL ? "default " : "", def != NULL ? def : "");
+	n = fprintf(fp, "%s", left);
+	if (n >= 24) {
+		fprintf(fp, "\n%24s", "");
+		n = 24;
+	} else
+		n += fprintf(fp, "%*s", 24 - n, "");
+	log_wrap(fp, text, n, 24);
+}

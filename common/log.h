@@ -47,6 +47,8 @@ void	 log_vlog(int, const char *, va_list) __printflike(2, 0);
 __dead void fatal(const char *, ...) __printflike(1, 2);
 __dead void fatalx(const char *, ...) __printflike(1, 2);
 void	 log_wrap(FILE *, const char *, int, int);
+void	 log_usage(FILE *, int, const char *, const char *, int, const char *,
+	     const char *, int, const char *);
 
 /* xmalloc.c */
 void	*xmalloc(size_t);

@@ -391,9 +391,8 @@ usage(int status)
 {
 	FILE			*fp = status == 0 ? stdout : stderr;
 	const struct config_opt	*o;
-	char			 left[64], text[512], letter[8] = "";
 	size_t			 i;
-	int			 n, fileonly, headed = 0;
+	int			 fileonly, headed = 0;
 
 	fprintf(fp, "usage: natterd [-htV] [-f file] [--option value]...\n\n");
 	/* The options, then the keys a --config file may have besides. */
@@ -404,28 +403,9 @@ usage(int status)
 			continue;
 		if (fileonly && !headed++)
 			fprintf(fp, "\nkeys only in a --config file:\n");
-		if (o->letter != 0)
-			snprintf(letter, sizeof letter, "-%c, ", o->letter);
-		else
-			letter[0] = '\0';
-		snprintf(left, sizeof left, "  %s%s%s%s%s", letter,
-		    fileonly ? "" : "--", o->name, o->arg != NULL ? " " : "",
-		    o->arg != NULL ? o->arg : "");
-		n = snprintf(text, sizeof text, "%s%s", o->help,
-		    (o->flags & CONFIG_RELOAD) ? ", re-read on SIGHUP" : "");
-		if ((o->flags & CONFIG_REPEAT) || o->def != NULL)
-			snprintf(text + n, sizeof text - n, " (%s%s%s%s)",
-			    (o->flags & CONFIG_REPEAT) ? "repeatable" : "",
-			    (o->flags & CONFIG_REPEAT) && o->def != NULL ?
-			    "; " : "", o->def != NULL ? "default " : "",
-			    o->def != NULL ? o->def : "");
-		n = fprintf(fp, "%s", left);
-		if (n >= 24) {
-			fprintf(fp, "\n%24s", "");
-			n = 24;
-		} else
-			n += fprintf(fp, "%*s", 24 - n, "");
-		log_wrap(fp, text, n, 24);
+		log_usage(fp, o->letter, o->name, o->arg, fileonly, o->help,
+		    (o->flags & CONFIG_RELOAD) ? ", re-read on SIGHUP" : NULL,
+		    !!(o->flags & CONFIG_REPEAT), o->def);
 	}
 	exit(status);
 }
