@@ -1219,6 +1219,20 @@ hist_inside(const struct hist_item *it, const struct hist_bound *lo,
 	return (1);
 }
 
+/* Newest first, as the backward queries read them, to oldest first. */
+static void
+hist_reverse(struct hist_item *items, int n)
+{
+	struct hist_item	 t;
+	int			 i;
+
+	for (i = 0; i < n / 2; i++) {
+		t = items[i];
+		items[i] = items[n - 1 - i];
+		items[n - 1 - i] = t;
+	}
+}
+
 /* Copy a window's item into a result. */
 static void
 hist_copy(struct hist_item *to, const struct hist_item *it)
@@ -1334,14 +1348,8 @@ history_fetch(struct channel *ch, const struct hist_bound *lo,
 		history_free(out, n);
 		return (-1);
 	}
-	if (backward) {
-		for (i = 0; i < n / 2; i++) {
-			struct hist_item t = out[i];
-
-			out[i] = out[n - 1 - i];
-			out[n - 1 - i] = t;
-		}
-	}
+	if (backward)
+		hist_reverse(out, n);
 	*outp = out;
 	return (n);
 }
@@ -1409,7 +1417,7 @@ history_search(struct channel *ch, const char *query, const char *from,
 	char		*fts, *like = NULL, *p;
 	const char	*q;
 	size_t		 len;
-	int		 n = 0, i, rc;
+	int		 n = 0, rc;
 
 	*outp = NULL;
 	if (hist_db == NULL || limit <= 0)
@@ -1487,12 +1495,7 @@ history_search(struct channel *ch, const char *query, const char *from,
 		history_free(out, n);
 		return (-1);
 	}
-	for (i = 0; i < n / 2; i++) {
-		struct hist_item t = out[i];
-
-		out[i] = out[n - 1 - i];
-		out[n - 1 - i] = t;
-	}
+	hist_reverse(out, n);
 	*outp = out;
 	return (n);
 }
