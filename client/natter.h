@@ -225,6 +225,7 @@ struct net {
 	int		 caps;		/* CAP_* from cap.h, acknowledged */
 	int		 registered_once;
 	int		 fatal;		/* no retry: bad password */
+	int		 held;		/* lost while the nick is asked */
 	char		 status[128];	/* why we are not connected */
 };
 
@@ -346,6 +347,7 @@ void	 login_welcome(struct msg *, time_t);
 void	 login_nick_error(struct msg *, time_t);
 void	 login_badpass(struct msg *, time_t);
 void	 login_cap(struct msg *, time_t);
+int	 login_waiting(void);
 
 /* natter.c has main() only. */
 
@@ -359,6 +361,7 @@ extern struct net		 net;
 void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
+void	 net_resume(void);
 void	 net_reconnect(void);
 void	 net_server(const char *, const char *);
 void	 net_send(const char *, ...) __printflike(1, 2);
