@@ -98,6 +98,10 @@ static const struct config_opt config_opts[] = {
 	{ "log-dir", 0, CONFIG_TEXT, "DIR", NULL, 0, 0, F(log_dir),
 	  CONFIG_RUNTIME | CONFIG_PATH, "where the logs are kept (default "
 	  "$XDG_STATE_HOME/natter/logs)" },
+	{ "mouse", 0, CONFIG_BOOL, "on|off", "off", 0, 0, F(mouse),
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, "scroll with the wheel and "
+	  "click a window in the status line (the terminal's own selection "
+	  "then needs Shift)" },
 	{ "nick", 'n', CONFIG_NICK, "NICK", NULL, 0, 0, F(nick),
 	  CONFIG_LATER, "nickname (asked for if not given)" },
 	{ "no-config", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,

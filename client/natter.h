@@ -70,6 +70,7 @@ struct options {
 	const char	*time_format;	/* strftime(3), for the pane */
 	int		 time_width;	/* its columns, 1 to CONFIG_TIME_MAX */
 	int		 sidebar_width;	/* with its border; 0: none */
+	int		 mouse;		/* wheel and clicks */
 };
 
 /* A style from IRC formatting codes. */
@@ -380,6 +381,7 @@ const char *net_state_name(void);
 void	 pane_draw(void *, int, int);
 void	 pane_size(int, int);
 void	 pane_scroll(int);
+void	 pane_scroll_rows(int);
 
 /* scroll.c */
 void	 scroll_init(struct scroll *, size_t);
@@ -421,6 +423,7 @@ int	 state_mkdirs(const char *);
 /* status.c */
 void	 status_draw_top(void *, int);
 void	 status_draw(void *, int);
+void	 status_click(int);
 
 /* text.c */
 #define TEXT_FORMAT	0x1	/* keep IRC formatting codes */
@@ -447,6 +450,7 @@ const char *tls_error(struct bufferevent *, int, char *, size_t, int *);
 void	 ui_init(void);
 void	 ui_end(void);
 void	 ui_resize(void);
+void	 ui_mouse(void);
 void	 ui_draw(void);
 
 /* window.c */
