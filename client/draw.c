@@ -22,7 +22,6 @@
 #include <curses.h>
 
 #include "natter.h"
-#include "utf8.h"
 
 static short	draw_color(int);
 static int	draw_pair(int, int);
@@ -88,12 +87,25 @@ void
 draw_put(void *win, const char *s, size_t len, unsigned int attr, int fg,
     struct style *st)
 {
+	draw_clip(win, s, len, getmaxx((WINDOW *)win), attr, fg, st);
+}
+
+/*
+ * draw_put(), clipped at column right (a pad is wider than it is shown).
+ * Each grapheme cluster takes the columns text.c's table gives it and
+ * no other, whatever curses thinks its characters take: text_shown()
+ * says what to give curses for that, so the cursor curses keeps, and
+ * the terminal's, stay on the table's columns.
+ */
+void
+draw_clip(void *win, const char *s, size_t len, int right, unsigned int attr,
+    int fg, struct style *st)
+{
 	WINDOW		*w = win;
 	struct style	 plain = { 0, -1, -1 };
-	const char	*end = s + len, *q;
+	const char	*end = s + len;
 	wchar_t		 buf[128];
 	size_t		 n = 0, k;
-	uint32_t	 cp;
 	int		 x, cw;
 
 	if (st == NULL)
@@ -106,16 +118,14 @@ draw_put(void *win, const char *s, size_t len, unsigned int attr, int fg,
 			s += k;
 			continue;
 		}
-		q = s;
-		utf8_decode(&q, end, &cp);
-		cw = text_cwidth(cp);
-		if (x + cw > getmaxx(w))
+		k = text_cluster(s, end, &cw);
+		if (x + cw > right)
 			break;
-		if (n == sizeof buf / sizeof buf[0])
+		if (n + TEXT_SHOWN_MAX > sizeof buf / sizeof buf[0])
 			draw_flush(w, buf, &n, attr, fg, st);
-		buf[n++] = (wchar_t)cp;
+		n += text_shown(s, k, cw, buf + n, TEXT_SHOWN_MAX);
 		x += cw;
-		s = q;
+		s += k;
 	}
 	draw_flush(w, buf, &n, attr, fg, st);
 	wattr_set(w, A_NORMAL, 0, NULL);
