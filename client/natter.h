@@ -429,7 +429,7 @@ int	 text_cwidth(uint32_t);
 int	 text_printable(uint32_t);
 size_t	 text_cluster(const char *, const char *, int *);
 size_t	 text_wcluster(const wchar_t *, size_t, int *);
-#define TEXT_SHOWN_MAX	8	/* wide characters text_shown() may give */
+#define TEXT_SHOWN_MAX	16	/* wide characters text_shown() may give */
 size_t	 text_shown(const char *, size_t, int, wchar_t *, size_t);
 int	 text_ceil(const char *, int);
 size_t	 text_style(const char *, struct style *);

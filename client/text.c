@@ -206,15 +206,17 @@ text_printable(uint32_t cp)
 
 /*
  * What to give curses for the cluster at s (len bytes) so that it takes
- * exactly w columns on the screen (its width from text_cluster()): at
- * most max wide characters into out, their number returned. Curses, and
- * a terminal that counts as the C library does, give each character its
- * wcwidth(); where that is not the table's width the screen would drift,
- * so the cluster is drawn as much of it as fits in w by that count: ❤️
- * is ❤ and a space (a terminal that honours VS16 would draw two columns
- * where curses counts one), a ZWJ sequence its first emoji, and a flag
- * its two letters. Nothing left (an emoji the C library makes two
- * columns, with emoji-width 1) becomes U+FFFD. Never more than w.
+ * exactly w columns on the screen (its width from text_cluster()): its
+ * cells into out (at most max wide characters), each a character that
+ * takes columns and the marks on it, ended by a NUL; the wide characters
+ * used are returned. Curses, and a terminal that counts as the C library
+ * does, give each character its wcwidth(); where that is not the table's
+ * width the screen would drift, so the cluster is drawn as much of it as
+ * fits in w by that count: ❤️ is ❤ and a space (a terminal that honours
+ * VS16 would draw two columns where curses counts one), a ZWJ sequence
+ * its first emoji, and a flag its two letters. Nothing left (an emoji
+ * the C library makes two columns, with emoji-width 1) becomes U+FFFD.
+ * Never more than w.
  */
 size_t
 text_shown(const char *s, size_t len, int w, wchar_t *out, size_t max)
@@ -224,17 +226,18 @@ text_shown(const char *s, size_t len, int w, wchar_t *out, size_t max)
 	size_t			 n = 0;
 	int			 used = 0, cw;
 
-	if (max < 3)
+	/* Kept free: a NUL and two cells of padding. */
+	if (max < 8 || w <= 0)
 		return (0);
-	while (n < max - 2 && text_next(&it, &cp)) {
+	while (n + 7 < max && text_next(&it, &cp)) {
 		if ((cw = text_wcwidth(cp)) < 0 || used + cw > w)
 			break;
 		if (cp == TEXT_VS16 && used < w)
 			continue;
+		if (cw > 0 && n > 0)
+			out[n++] = L'\0';
 		/* A mark alone has a space to sit on, as curses needs. */
 		if (n == 0 && cw == 0) {
-			if (w == 0)
-				break;
 			out[n++] = L' ';
 			used = 1;
 		}
@@ -244,13 +247,16 @@ text_shown(const char *s, size_t len, int w, wchar_t *out, size_t max)
 	/* A joiner at the end would join what comes next. */
 	while (n > 0 && out[n - 1] == TEXT_ZWJ)
 		n--;
-	if (n == 0 && w > 0) {
+	if (n > 0)
+		out[n++] = L'\0';
+	else {
 		out[n++] = (wchar_t)UTF8_REPLACEMENT;
+		out[n++] = L'\0';
 		used = 1;
 	}
-	while (used < w && n < max) {
+	for (; used < w; used++) {
 		out[n++] = L' ';
-		used++;
+		out[n++] = L'\0';
 	}
 	return (n);
 }
