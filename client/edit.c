@@ -199,6 +199,8 @@ edit_cut(struct edit *e, size_t from, size_t to)
 static void
 edit_remove(struct edit *e, size_t from, size_t to)
 {
+	if (from >= to)
+		return;
 	memmove(e->buf + from, e->buf + to, (e->len - to) * sizeof *e->buf);
 	e->len -= to - from;
 	if (e->pos > to)

@@ -255,6 +255,13 @@ test_edit(void **state)
 
 	(void)state;
 	edit_init(&e);
+	/* Nothing to move over or delete yet (no buffer at all). */
+	edit_backspace(&e);
+	edit_delete(&e);
+	edit_left(&e);
+	edit_right(&e);
+	assert_int_equal(e.len, 0);
+	assert_int_equal(edit_column(&e, 0), 0);
 	edit_insert_utf8(&e, "a" KR FAMILY LVT "b");
 	assert_int_equal(edit_column(&e, e.len), 1 + 2 + 2 + 2 + 1);
 	edit_left(&e);				/* before b */
