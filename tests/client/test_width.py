@@ -191,3 +191,47 @@ def test_input_line_by_cluster(srv, peer, tui):
     t.wait(r"<bob> \U0001F468")
     t.settle()
     check_rows(t, "<bob> ", left)
+
+
+def test_input_scrolls_by_cluster(srv, peer, tui):
+    alice = peer("alice").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), cols=COLS,
+            rows=24)
+    joined(t, "#7", 2)
+    _, y = t.cursor()
+    typed = PATTERN * 8             # 136 columns in an 80-column line
+    t.type("".join(typed))
+    t.wait(r"\u1100\u1161\u11a8")
+    t.settle()
+    # Scrolled sideways: what shows is whole clusters, the cursor after
+    # the last, all within the screen's width.
+    line = t.lines()[y].rstrip(" ")
+    x, _ = t.cursor()
+    assert x < COLS
+    assert width(line) <= COLS
+    assert line.endswith(drawn(typed[-3:]).rstrip(" "))
+    assert x == width(line) + (1 if drawn(typed).endswith(" ") else 0)
+    t.keys("Home")
+    t.wait(r"^\[#7\] \U0001F468")
+    t.wait_cursor(width("[#7] "))
+    line = t.lines()[y]
+    shown = line[len("[#7] "):].rstrip(" ")
+    # Up to the last cluster that fits whole.
+    n, col = 0, width("[#7] ")
+    while col + TABLE[typed[n]][0] <= COLS:
+        col += TABLE[typed[n]][0]
+        n += 1
+    assert shown == drawn(typed[:n]).rstrip(" ")
+    t.keys("Enter")
+    # Too long for one message: split, but between clusters, never in
+    # a ZWJ sequence or a flag.
+    got = []
+    while "".join(got) != "".join(typed):
+        got.append(alice.expect("PRIVMSG", "#7").params[1])
+        assert len("".join(got)) <= len("".join(typed))
+    assert len(got) > 1
+    for part in got:
+        rest = part
+        while rest:
+            c = next(c for c in PATTERN if rest.startswith(c))
+            rest = rest[len(c):]
