@@ -127,6 +127,8 @@ draw_clip(void *win, const char *s, size_t len, int right, unsigned int attr,
 
 	if (st == NULL)
 		st = &plain;
+	/* The cells carry their attributes; the window's would add to them. */
+	wattr_set(w, A_NORMAL, 0, NULL);
 	draw_style(st, attr, fg, &a, &pair);
 	x = getcurx(w);
 	while (s < end) {

@@ -246,8 +246,8 @@ scroll_at_top(struct scroll *s, int width, int height)
  * Wrap text to width columns: continuation rows start indent columns in
  * (at most half the width). Break after the last space that fits, else
  * before the cluster that does not fit; a cluster (a wide character, a
- * flag, a Hangul jamo sequence) is never split. Store the byte offset of each row's start in *rowsp (allocated)
- * and return the number of rows.
+ * flag, a Hangul jamo sequence) is never split. Store the byte offset of
+ * each row's start in *rowsp (allocated) and return the number of rows.
  */
 int
 scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
