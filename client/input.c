@@ -632,25 +632,16 @@ input_prompt(void)
 
 /*
  * Draw the prompt and the line into the pad and show the part around the
- * cursor: the pad scrolls sideways, never starting inside a wide char.
+ * cursor: the pad scrolls sideways, never starting inside a cluster.
  */
 void
 input_draw(int y, int x, int cols)
 {
-	char		*prompt;
-	wchar_t		*wp;
-	const char	*p, *end;
-	uint32_t	 cp;
-	size_t		 n = 0, i;
-	int		 pw, cur, need, col, cw;
-	wchar_t		 c;
+	char	*prompt, *text;
+	int	 pw, cur, need;
 
 	prompt = input_prompt();
-	wp = xreallocarray(NULL, strlen(prompt) + 1, sizeof *wp);
-	for (p = prompt, end = p + strlen(p); p < end; ) {
-		utf8_decode(&p, end, &cp);
-		wp[n++] = (wchar_t)cp;
-	}
+	text = edit_string(&edit);
 	pw = text_width(prompt);
 	cur = pw + edit_column(&edit, edit.pos);
 	/* Room for the text and a screenful after it, as pnoutrefresh needs. */
@@ -668,35 +659,27 @@ input_draw(int y, int x, int cols)
 		xoff = cur - cols + 1 + cols / 4;
 	if (xoff < 0 || need - cols <= cols)
 		xoff = 0;
-	/* Move the start to the next character boundary. */
-	for (col = 0, i = 0; col < xoff && i < n + edit.len; i++)
-		col += text_cwidth((uint32_t)(i < n ? wp[i] : edit.buf[i - n]));
-	xoff = col;
+	/* Move the start to the next cluster boundary. */
+	if (xoff <= pw)
+		xoff = text_ceil(prompt, xoff);
+	else
+		xoff = pw + text_ceil(text, xoff - pw);
 
 	/*
-	 * Draw up to the last character that fits whole: a wide character
-	 * cut by the right edge would spill over it.
+	 * Draw up to the last cluster that fits whole: a wide one cut by
+	 * the right edge would spill over it.
 	 */
 	werase(pad);
 	wmove(pad, 0, 0);
-	wattr_set(pad, A_BOLD, 0, NULL);
-	for (col = 0, i = 0; i < n + edit.len; i++) {
-		c = i < n ? wp[i] : edit.buf[i - n];
-		cw = text_cwidth((uint32_t)c);
-		if (col + cw > xoff + cols)
-			break;
-		if (i == n)
-			wattr_set(pad, A_NORMAL, 0, NULL);
-		waddnwstr(pad, &c, 1);
-		col += cw;
-	}
-	wattr_set(pad, A_NORMAL, 0, NULL);
+	draw_clip(pad, prompt, strlen(prompt), xoff + cols, A_BOLD, -1, NULL);
+	wmove(pad, 0, pw);
+	draw_clip(pad, text, strlen(text), xoff + cols, A_NORMAL, -1, NULL);
 	wmove(pad, 0, cur);
 	pad_y = y;
 	pad_x = x;
 	pad_cols = cols;
 	input_refresh();
-	free(wp);
+	free(text);
 	free(prompt);
 }
 

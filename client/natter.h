@@ -71,6 +71,7 @@ struct options {
 	int		 time_width;	/* its columns, 1 to CONFIG_TIME_MAX */
 	int		 sidebar_width;	/* with its border; 0: none */
 	int		 mouse;		/* wheel and clicks */
+	int		 emoji_width;	/* columns of an emoji: 2, or 1 */
 };
 
 /* A style from IRC formatting codes. */
@@ -288,6 +289,8 @@ void	 complete_reset(struct complete *);
 /* draw.c */
 void	 draw_put(void *, const char *, size_t, unsigned int, int,
 	     struct style *);
+void	 draw_clip(void *, const char *, size_t, int, unsigned int, int,
+	     struct style *);
 
 /* edit.c */
 void	 edit_init(struct edit *);
@@ -394,6 +397,7 @@ struct line *scroll_line(struct scroll *, size_t);
 size_t	 scroll_first(const struct scroll *);
 int	 scroll_wrap(const char *, int, int, size_t **);
 int	 scroll_rows(struct scroll *, size_t, int);
+void	 scroll_rewrap(struct scroll *);
 size_t	 scroll_view(struct scroll *, int, int, struct scroll_ref *);
 void	 scroll_up(struct scroll *, int, int, int);
 void	 scroll_down(struct scroll *, int, int);
@@ -429,6 +433,11 @@ void	 status_click(int);
 #define TEXT_FORMAT	0x1	/* keep IRC formatting codes */
 int	 text_cwidth(uint32_t);
 int	 text_printable(uint32_t);
+size_t	 text_cluster(const char *, const char *, int *);
+size_t	 text_wcluster(const wchar_t *, size_t, int *);
+#define TEXT_SHOWN_MAX	16	/* wide characters text_shown() may give */
+size_t	 text_shown(const char *, size_t, int, wchar_t *, size_t);
+int	 text_ceil(const char *, int);
 size_t	 text_style(const char *, struct style *);
 int	 text_width(const char *);
 size_t	 text_fit(const char *, int, int *);
