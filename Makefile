@@ -115,6 +115,7 @@ CLIENT_OBJS = \
 	$(B)/client/ignore.o \
 	$(B)/client/input.o \
 	$(B)/client/login.o \
+	$(B)/client/multiline.o \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \

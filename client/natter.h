@@ -319,6 +319,7 @@ void	 handle(char *);
 void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 int	 handle_history(struct msg *, time_t, const char *, struct line *);
+void	 handle_lines(struct msg *, time_t);
 
 /* ignore.c */
 int	 ignore_valid(const char *);
@@ -347,6 +348,19 @@ void	 login_nick_error(struct msg *, time_t);
 void	 login_badpass(struct msg *, time_t);
 void	 login_cap(struct msg *, time_t);
 
+/* multiline.c */
+void	 multiline_offer(const char *);
+int	 multiline_offered(void);
+int	 multiline_usable(void);
+void	 multiline_reset(void);
+void	 multiline_send(const char *, const char *);
+void	 multiline_log(const char *, time_t, const char *, int);
+void	 multiline_lost(void);
+void	 multiline_free_all(void);
+int	 multiline_batch(struct msg *, time_t);
+int	 multiline_batched(struct msg *, time_t);
+int	 multiline_fail(struct msg *);
+
 /* natter.c has main() only. */
 
 /* net.c */
@@ -364,6 +378,7 @@ void	 net_server(const char *, const char *);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
 void	 net_say(const char *, const char *);
+void	 net_batch(const char *, const char *, const char *, size_t);
 size_t	 net_queued(void);
 size_t	 net_text_room(const char *, size_t);
 void	 net_set_nick(const char *);
@@ -421,6 +436,7 @@ void	 status_draw(void *, int);
 
 /* text.c */
 #define TEXT_FORMAT	0x1	/* keep IRC formatting codes */
+#define TEXT_NEWLINE	0x2	/* keep line feeds: multiline.c */
 int	 text_cwidth(uint32_t);
 int	 text_printable(uint32_t);
 size_t	 text_style(const char *, struct style *);

@@ -246,8 +246,9 @@ scroll_at_top(struct scroll *s, int width, int height)
  * Wrap text to width columns: continuation rows start indent columns in
  * (at most half the width). Break after the last space that fits, else
  * before the character that does not fit; a width-2 character is never
- * split. Store the byte offset of each row's start in *rowsp (allocated)
- * and return the number of rows.
+ * split; a line feed (a multi-line message) always starts a row. Store
+ * the byte offset of each row's start in *rowsp (allocated) and return
+ * the number of rows.
  */
 int
 scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
@@ -279,6 +280,15 @@ scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
 		}
 		q = p;
 		utf8_decode(&q, end, &cp);
+		if (cp == '\n') {
+			/* A multi-line message's break: the text column. */
+			start = q - text;
+			ADDROW(start);
+			col = startcol = indent;
+			brk = 0;
+			p = q;
+			continue;
+		}
 		w = text_cwidth(cp);
 		if (col + w > width && col > startcol) {
 			if (cp == ' ') {
