@@ -114,6 +114,7 @@ CLIENT_OBJS = \
 	$(B)/client/handle.o \
 	$(B)/client/ignore.o \
 	$(B)/client/input.o \
+	$(B)/client/inputrows.o \
 	$(B)/client/login.o \
 	$(B)/client/multiline.o \
 	$(B)/client/natter.o \

@@ -331,12 +331,26 @@ const char *ignore_list(size_t);
 int	 ignore_save(char **);
 void	 ignore_free(void);
 
+/* inputrows.c */
+#define INPUT_ROWS	5	/* rows the input line grows to */
+struct inputrow {
+	size_t	 start;		/* code points [start, end) */
+	size_t	 end;
+	int	 col;		/* where the row starts */
+};
+int	 inputrows_multi(const struct edit *);
+int	 inputrows_layout(const struct edit *, int, int, struct inputrow **);
+int	 inputrows_cursor(const struct edit *, const struct inputrow *, int,
+	     size_t, int *);
+size_t	 inputrows_at(const struct edit *, const struct inputrow *, int, int);
+
 /* input.c */
 void	 input_init(void);
 void	 input_free(void);
 void	 input_read(void);
 void	 input_ask(const char *, const char *, int (*)(const char *));
 void	 input_draw(int, int, int);
+int	 input_rows(int);
 void	 input_refresh(void);
 void	 input_status(char *, size_t);
 
