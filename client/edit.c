@@ -85,7 +85,7 @@ edit_insert(struct edit *e, const wchar_t *s, size_t n)
 		if ((c < 0x20 && c != L'\n') || c == 0x7f ||
 		    (c >= 0x80 && c < 0xa0))
 			continue;
-		if (!text_printable((uint32_t)c))
+		if (c != L'\n' && !text_printable((uint32_t)c))
 			c = UTF8_REPLACEMENT;
 		memmove(e->buf + e->pos + 1, e->buf + e->pos,
 		    (e->len - e->pos) * sizeof *e->buf);
