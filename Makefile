@@ -86,6 +86,7 @@ SERVER_OBJS = \
 	$(B)/server/conn.o \
 	$(B)/server/help.o \
 	$(B)/server/history.o \
+	$(B)/server/irc-batch.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-history.o \
 	$(B)/server/irc-info.o \

@@ -46,5 +46,6 @@ int	 cap_find(const char *, size_t);
 int	 cap_all(int);
 int	 cap_mask(const char *);
 size_t	 cap_list(int, char *, size_t);
+size_t	 cap_list_values(int, const char *(*)(int), char *, size_t);
 
 #endif
