@@ -353,3 +353,40 @@ def test_hostile_batches(tui):
     finally:
         c.close()
         ls.close()
+
+
+def test_between_two_natters_through_natterd(srv, tui):
+    """alice types three lines, one of them long; bob, on his own natter,
+    sees one message: the nick and time once, every further row under
+    the text. natterd echoes it to alice as one message too."""
+    alice = tui("-n", "alice", "-r", "7", "-p", str(srv.port), rows=ROWS)
+    joined(alice, "#7", 1)
+    bob = tui("-n", "bob", "-r", "7", "-p", str(srv.port), rows=ROWS)
+    joined(bob, "#7", 2)
+    joined(alice, "#7", 2)
+    long = "긴 줄 " * 60
+    alice.type("첫째 줄 first")
+    alice.keys("M-Enter")
+    alice.type(long.strip())
+    alice.keys("C-j")
+    alice.type("last line")
+    alice.keys("Enter")
+    for t, nick in ((bob, "alice"), (alice, "alice")):
+        t.wait(r"last line")
+        lines = t.lines()
+        i = [n for n, l in enumerate(lines)
+             if "<%s> 첫째 줄 first" % nick in l]
+        assert len(i) == 1, t.screen()
+        i = i[0]
+        col = col_of(lines[i], "첫째")
+        j = [n for n, l in enumerate(lines) if "last line" in l][0]
+        # Every row between is the long line, wrapped under the text.
+        assert j - i >= 3
+        for row in lines[i + 1:j + 1]:
+            assert row[:col].strip() == "", row
+            assert col_of(row, pane(row)[:1]) == col, row
+        joined_text = " ".join(pane(r) for r in lines[i + 1:j])
+        assert joined_text.split() == long.split()
+        assert pane(lines[j]) == "last line"
+        # One message: no second "<alice>" in between.
+        assert all("<alice>" not in r for r in lines[i + 1:j + 1])
