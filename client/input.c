@@ -36,7 +36,6 @@
 #define KEY_PASTE_BEGIN	(KEY_MAX + 1)
 #define KEY_PASTE_END	(KEY_MAX + 2)
 #define PASTE_MAX	(256 * 1024)	/* bytes of one paste kept */
-#define PASTE_EDIT_LINES 100	/* a paste this long may be one message */
 #define CTRL(c)		((c) & 0x1f)
 
 enum input_mode {
@@ -685,12 +684,11 @@ input_paste_done(void)
 }
 
 /*
- * Where the server takes multi-line messages, a paste of a few lines
- * goes into the input line whole, breaks and blank lines kept, to be
- * read, edited and sent as one message with Enter. A long one (past
- * PASTE_EDIT_LINES lines, or more than the editor holds, or cut) is
- * asked about and sent line by line as elsewhere. Return 1 if the paste
- * went into the input line.
+ * Where the server takes multi-line messages, a paste that fits in the
+ * grown input line (INPUT_ROWS lines) goes there whole, breaks and blank
+ * lines kept, to be read, edited and sent as one message with Enter. A
+ * longer one (or one cut) is asked about as elsewhere, then sent as one
+ * message. Return 1 if the paste went into the input line.
  */
 static int
 input_paste_edit(void)
@@ -722,7 +720,7 @@ input_paste_edit(void)
 		if ((*o & 0xc0) != 0x80)
 			cps++;
 	}
-	if (n == 0 || n + 1 > PASTE_EDIT_LINES || edit.len + cps > EDIT_MAX) {
+	if (n == 0 || n + 1 > INPUT_ROWS || edit.len + cps > EDIT_MAX) {
 		free(s);
 		return (0);
 	}
@@ -757,10 +755,14 @@ input_lines_split(const char *p, const char *end)
 	}
 }
 
-/* y sends every pasted line, in order and paced; n or Escape drops them. */
+/*
+ * y sends every pasted line, in order and paced, or where the server
+ * takes multi-line messages all of them as one; n or Escape drops them.
+ */
 static void
 input_paste_answer(int ch)
 {
+	char	*all, *next;
 	size_t	 i;
 
 	if (ch == 'y' || ch == 'Y') {
@@ -768,8 +770,19 @@ input_paste_answer(int ch)
 			command_say(window_cur, lines[0], 0);
 			return;
 		}
-		for (i = 0; i < nlines; i++)
-			command_say(window_cur, lines[i], 0);
+		if (multiline_usable()) {
+			all = xstrdup(lines[0]);
+			for (i = 1; i < nlines; i++) {
+				xasprintf(&next, "%s\n%s", all, lines[i]);
+				free(all);
+				all = next;
+			}
+			command_say(window_cur, all, 0);
+			free(all);
+		} else {
+			for (i = 0; i < nlines; i++)
+				command_say(window_cur, lines[i], 0);
+		}
 	} else if (ch == 'n' || ch == 'N' || ch == 033 || ch == CTRL('C')) {
 		window_printf(window_cur, 0, "-!- paste of %zu lines dropped",
 		    nlines);

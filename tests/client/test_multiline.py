@@ -184,8 +184,9 @@ def test_limits_split_lines_and_batches(tui):
 
 
 def test_paste_becomes_one_message(tui):
-    """With the capability, a pasted text of a few lines goes into the
-    input whole, blank lines kept, and Enter sends it as one message."""
+    """With the capability, a pasted text of up to five lines goes into
+    the input whole, blank lines kept, and Enter sends it as one message;
+    a longer one is asked about, then sent as one message too."""
     t, c, ls = connect(tui)
     try:
         # (tmux pastes each LF as a CR, as a terminal would send it.)
@@ -196,6 +197,15 @@ def test_paste_becomes_one_message(tui):
         got = batches(c, 1)
         assert got[0][2] == [(False, "def f():"), (False, "    return 1"),
                              (False, ""), (False, "# done")]
+        # Longer than the input line shows: asked, then one message.
+        six = ["l%d" % i for i in range(6)]
+        t.paste("\n".join(six[:3]) + "\n\n" + "\n".join(six[3:]))
+        t.wait(r"^send 6 lines\? \(y/n\)$")
+        assert not [m for m in c.drain(0.2) if m.command in
+                    ("PRIVMSG", "BATCH")]
+        t.type("y")
+        got = batches(c, 1)
+        assert got[0][2] == [(False, x) for x in six]
     finally:
         c.close()
         ls.close()
