@@ -47,6 +47,7 @@
 #define MULTILINE_BYTES	32768	/* bytes kept of one */
 #define MULTILINE_WAIT	10	/* seconds a batch may stay open */
 #define MULTILINE_REFMAX 64
+#define MULTILINE_MIN	64	/* a max-bytes below this is not kept to */
 #define MULTILINE_CONCAT "draft/multiline-concat"
 
 /* A batch being received. */
@@ -99,8 +100,8 @@ multiline_number(const char *s, size_t n)
 
 /*
  * A CAP LS line: learn the limits from "draft/multiline=max-bytes=4096,
- * max-lines=24". max-bytes is required: without it the capability is
- * not usable, and multiline_offered() says so.
+ * max-lines=24". max-bytes is required: without it (or with a silly
+ * one) the capability is not usable, and multiline_offered() says so.
  */
 void
 multiline_offer(const char *list)
@@ -136,11 +137,14 @@ multiline_offer(const char *list)
 	}
 }
 
-/* Was the capability offered with limits natter can keep to? */
+/*
+ * Was the capability offered with limits natter can keep to? A max-bytes
+ * too small for a few Hangul syllables would have lines cut inside one.
+ */
 int
 multiline_offered(void)
 {
-	return (max_bytes > 0);
+	return (max_bytes >= MULTILINE_MIN);
 }
 
 /* Can a message with line breaks go out as one batch now? */
@@ -148,7 +152,7 @@ int
 multiline_usable(void)
 {
 	return ((net.caps & (CAP_MULTILINE | CAP_BATCH)) ==
-	    (CAP_MULTILINE | CAP_BATCH) && max_bytes > 0);
+	    (CAP_MULTILINE | CAP_BATCH) && max_bytes >= MULTILINE_MIN);
 }
 
 /* A new connection: nothing is known of its server yet. */

@@ -30,7 +30,7 @@ def connect(tui, caps="batch draft/multiline=max-bytes=4096,max-lines=24",
     c.send(":fake.example CAP * LS :" + caps)
     m = c.expect("CAP", where=lambda m: m.params[0] in ("REQ", "END"))
     if m.params[0] == "REQ":
-        if "draft/multiline=" in caps:
+        if usable(caps):
             assert m.params[-1].split() == ["batch", "draft/multiline"]
         else:
             assert "draft/multiline" not in m.params[-1]
@@ -44,6 +44,14 @@ def connect(tui, caps="batch draft/multiline=max-bytes=4096,max-lines=24",
     c.send(":fake.example 366 bob #7 :End")
     joined(t, "#7", 2)
     return t, c, ls
+
+
+def usable(caps):
+    """Should natter ask for draft/multiline offered as in caps? Only
+    with batch, and with a max-bytes it can keep to."""
+    m = re.search(r"(?:^| )draft/multiline=\S*?\bmax-bytes=(\d+)(?:,|$| )",
+                  caps)
+    return "batch" in caps.split() and m is not None and int(m.group(1)) >= 64
 
 
 def batches(c, n):
@@ -400,3 +408,30 @@ def test_between_two_natters_through_natterd(srv, tui):
         assert pane(lines[j]) == "last line"
         # One message: no second "<alice>" in between.
         assert all("<alice>" not in r for r in lines[i + 1:j + 1])
+
+
+def test_unusable_offers_are_not_taken(tui):
+    """draft/multiline without batch, without max-bytes, with a max-bytes
+    too small or not a number: natter does not ask for it, and a message
+    of several lines is asked about and sent line by line."""
+    for caps in ("draft/multiline=max-bytes=4096",
+                 "batch draft/multiline=max-lines=3",
+                 "batch draft/multiline=max-bytes=3",
+                 "batch draft/multiline=max-bytes=4k,max-lines=3",
+                 "batch draft/multiline"):
+        assert not usable(caps)
+        t, c, ls = connect(tui, caps=caps)
+        try:
+            t.type("a")
+            t.keys("C-j")
+            t.type("b")
+            t.keys("Enter")
+            t.wait(r"^send 2 lines\? \(y/n\)")
+            t.type("y")
+            assert c.expect("PRIVMSG", "#7").params[1] == "a"
+            m = c.expect("PRIVMSG", "#7")
+            assert m.params[1] == "b" and "batch" not in m.tags
+        finally:
+            c.close()
+            ls.close()
+            t.stop()
