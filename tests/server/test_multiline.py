@@ -327,12 +327,13 @@ def test_bad_lines_inside(trio):
 def test_history_keeps_the_lines(clients):
     hist = ("batch", "message-tags", "server-time", "draft/chathistory")
     a = clients("alice", caps=ML).join("#m")
+    b = clients("bob", caps=ML + TAGS).join("#m")
     send_batch(a, "#m", ["one", "", "two ", ("three", True)])
-    a.sync()
+    start = read_ml(b)[0]
     d = clients("dave", caps=hist).join("#m")
     d.sync()
     d.send("CHATHISTORY LATEST #m * 10")
-    start = d.expect("BATCH")
+    assert d.expect("BATCH").params[1] == "chathistory"
     got = []
     while True:
         m = d.recv()
@@ -342,8 +343,12 @@ def test_history_keeps_the_lines(clients):
     msgs = [m for m in got if m.command == "PRIVMSG"]
     assert [m.params[1] for m in msgs] == ["one", "two ", "three"]
     ids = [m.tags["msgid"] for m in msgs]
-    assert len(set(ids)) == 3
-    assert start.params[1] == "chathistory"
+    assert len(set(ids)) == 3 and ids[0] == start.tags["msgid"]
+    assert all(m.tags["time"] == start.tags["time"] for m in msgs)
+    # A msgid of the batch's lines is a reference like any other.
+    d.send("CHATHISTORY AFTER #m msgid=%s 10" % ids[0])
+    d.expect("BATCH")
+    assert [d.recv().params[1] for _ in range(2)] == ["two ", "three"]
 
 
 def test_label_on_fail_and_on_away(clients):
