@@ -124,8 +124,9 @@ cap_list_values(int mask, const char *(*value)(int), char *buf, size_t size)
 		    (v != NULL ? 1 + strlen(v) : 0);
 		if (len + n >= size)
 			break;
-		snprintf(buf + len, size - len, "%s%s%s%s", len > 0 ? " " : "",
-		    cap_table[i].name, v != NULL ? "=" : "", v != NULL ? v : "");
+		snprintf(buf + len, size - len, "%s%s%s%s",
+		    len > 0 ? " " : "", cap_table[i].name,
+		    v != NULL ? "=" : "", v != NULL ? v : "");
 		len += n;
 	}
 	return (len);

@@ -45,7 +45,7 @@ struct batch_line {
 struct batch {
 	char			 ref[BATCH_REFLEN + 1];
 	char			*target;
-	const char		*cmd;		/* PRIVMSG, NOTICE; NULL: no line */
+	const char		*cmd;		/* PRIVMSG, NOTICE; or NULL */
 	char			*ctags;		/* BATCH +'s client-only tags */
 	char			 label[LABEL_TAGSIZE];	/* BATCH +'s, or "" */
 	struct batch_line	*lines;
@@ -105,7 +105,8 @@ batch_fail(struct client *c, const char *code, const char *fmt, ...)
 
 /*
  * A line of c's was dropped before it could be parsed (too long, not
- * UTF-8, ...): if a batch is open, it cannot be delivered whole.
+ * UTF-8, ...), or is no part of the open batch: if a batch is open, it
+ * cannot be delivered whole. The FAIL carries no label.
  */
 void
 batch_reject(struct client *c, const char *why)
@@ -156,17 +157,22 @@ batch_ref_ok(const char *ref)
 int
 batch_take(struct client *c, struct msg *m)
 {
+	char	 why[128];
+
 	if (!(c->flags & CLIENT_REGISTERED) || !(c->caps & CAP_MULTILINE) ||
 	    strcmp(m->cmd, "BATCH") == 0 || strcmp(m->cmd, "PING") == 0 ||
 	    strcmp(m->cmd, "PONG") == 0)
 		return (0);
 	if (msg_tag(m, "batch", batch_tag, sizeof batch_tag) == NULL) {
-		/* The rest of the batch it ends is dropped quietly. */
-		if (c->batch != NULL && strcmp(m->cmd, "QUIT") != 0)
-			batch_fail(c, "MULTILINE_INVALID", "%s is not part of "
-			    "batch %s, which is dropped", m->cmd,
-			    c->batch->ref);
-		else
+		/*
+		 * The rest of the batch it ends is dropped quietly. The FAIL
+		 * is not labeled: the line's own answer may be.
+		 */
+		if (c->batch != NULL && strcmp(m->cmd, "QUIT") != 0) {
+			snprintf(why, sizeof why, "%.20s is not part of batch "
+			    "%s, which is dropped", m->cmd, c->batch->ref);
+			batch_reject(c, why);
+		} else
 			c->flags &= ~CLIENT_BATCHFAIL;
 		return (0);
 	}
@@ -242,9 +248,9 @@ batch_line(struct client *c, struct msg *m)
 
 	target = m->nparams >= 1 ? m->params[0] : "";
 	if (name_cmp(target, b->target) != 0) {
-		snprintf(code, sizeof code, "MULTILINE_INVALID_TARGET %.*s %.*s",
-		    NAME_CHANLEN, reply_param(b->target), NAME_CHANLEN,
-		    reply_param(target));
+		snprintf(code, sizeof code,
+		    "MULTILINE_INVALID_TARGET %.*s %.*s", NAME_CHANLEN,
+		    reply_param(b->target), NAME_CHANLEN, reply_param(target));
 		batch_fail(c, code, "Invalid multiline target");
 		return;
 	}

@@ -2,6 +2,8 @@
 who negotiated it and as plain lines to the others, echo-message and
 labels, the FAIL BATCH codes, abandoned batches, and what history keeps."""
 
+import time
+
 import pytest
 
 from conftest import Client
@@ -325,12 +327,13 @@ def test_bad_lines_inside(trio):
 def test_history_keeps_the_lines(clients):
     hist = ("batch", "message-tags", "server-time", "draft/chathistory")
     a = clients("alice", caps=ML).join("#m")
+    b = clients("bob", caps=ML + TAGS).join("#m")
     send_batch(a, "#m", ["one", "", "two ", ("three", True)])
-    a.sync()
+    start = read_ml(b)[0]
     d = clients("dave", caps=hist).join("#m")
     d.sync()
     d.send("CHATHISTORY LATEST #m * 10")
-    start = d.expect("BATCH")
+    assert d.expect("BATCH").params[1] == "chathistory"
     got = []
     while True:
         m = d.recv()
@@ -340,5 +343,67 @@ def test_history_keeps_the_lines(clients):
     msgs = [m for m in got if m.command == "PRIVMSG"]
     assert [m.params[1] for m in msgs] == ["one", "two ", "three"]
     ids = [m.tags["msgid"] for m in msgs]
-    assert len(set(ids)) == 3
-    assert start.params[1] == "chathistory"
+    assert len(set(ids)) == 3 and ids[0] == start.tags["msgid"]
+    assert all(m.tags["time"] == start.tags["time"] for m in msgs)
+    # A msgid of the batch's lines is a reference like any other.
+    d.send("CHATHISTORY AFTER #m msgid=%s 10" % ids[0])
+    d.expect("BATCH")
+    assert [d.recv().params[1] for _ in range(2)] == ["two ", "three"]
+
+
+def test_label_on_fail_and_on_away(clients):
+    a = clients("alice", caps=ML + ("echo-message", "labeled-response"))
+    b = clients("bob", caps=ML)
+    clients("carol").join("#m")
+    # A batch that fails later answers its BATCH + label with the FAIL.
+    a.send("@label=f1 BATCH +a draft/multiline carol")
+    a.send("@batch=a PRIVMSG bob :wrong target")
+    f = a.expect("FAIL")
+    assert f.tags.get("label") == "f1"
+    assert f.params[:2] == ["BATCH", "MULTILINE_INVALID_TARGET"]
+    # To an away user: the echo and the 301 come in one labeled-response
+    # batch, the multiline batch inside it keeping its own tag.
+    b.send("AWAY :out")
+    b.expect("306")
+    send_batch(a, "bob", ["x", "y"], tags="label=f2")
+    outer = a.expect("BATCH")
+    assert outer.tags.get("label") == "f2"
+    assert outer.params[1] == "labeled-response"
+    oref = outer.params[0][1:]
+    inner = a.recv()
+    assert inner.command == "BATCH" and inner.tags["batch"] == oref
+    assert inner.params[1] == "draft/multiline"
+    iref = inner.params[0][1:]
+    for want in ("x", "y"):
+        m = a.recv()
+        assert (m.params[1], m.tags["batch"]) == (want, iref), m
+    m = a.recv()
+    assert m.params == ["-" + iref] and m.tags["batch"] == oref
+    m = a.recv()
+    assert m.command == "301" and m.tags["batch"] == oref
+    assert a.recv().params == ["-" + oref]
+
+
+def test_message_to_self(clients):
+    a = clients("alice", caps=ML)
+    p = clients("pat")
+    send_batch(a, "alice", ["me", "again"])
+    assert [m.params[1] for m in read_ml(a)[1]] == ["me", "again"]
+    a.quiet("PRIVMSG")
+    p.send("PRIVMSG alice :hi")          # still a plain line, too
+    assert a.expect("PRIVMSG").params[1] == "hi"
+
+
+def test_flood_control_counts_the_lines(natterd):
+    s = natterd("--flood-burst", "4", "--flood-rate", "2",
+                "--max-per-ip", "0")
+    a = Client(s.port, "alice", caps=ML).join("#m")
+    b = Client(s.port, "bob").join("#m")
+    b.sync()
+    t0 = time.monotonic()
+    send_batch(a, "#m", ["l%d" % i for i in range(6)])
+    got = [b.recv() for _ in range(6)]
+    # 8 lines, at most 4 at once (the bucket holds no more), then 2 a
+    # second: at least 2 seconds, however busy the machine.
+    assert time.monotonic() - t0 >= 1.5
+    assert [m.params[1] for m in got] == ["l%d" % i for i in range(6)]
