@@ -89,6 +89,7 @@ SERVER_OBJS = \
 	$(B)/server/conn.o \
 	$(B)/server/help.o \
 	$(B)/server/history.o \
+	$(B)/server/irc-batch.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-history.o \
 	$(B)/server/irc-info.o \
@@ -117,7 +118,9 @@ CLIENT_OBJS = \
 	$(B)/client/handle.o \
 	$(B)/client/ignore.o \
 	$(B)/client/input.o \
+	$(B)/client/inputrows.o \
 	$(B)/client/login.o \
+	$(B)/client/multiline.o \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \

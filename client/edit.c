@@ -69,9 +69,10 @@ edit_reserve(struct edit *e, size_t need)
 }
 
 /*
- * Insert n code points at the cursor. Controls are never stored and a
- * character without a width becomes U+FFFD, so what is drawn is what is
- * sent. Returns -1 if the line is full (the rest is dropped).
+ * Insert n code points at the cursor. Controls other than the line feed
+ * of a multi-line message are never stored, and a character without a
+ * width becomes U+FFFD, so what is drawn is what is sent. Returns -1 if
+ * the line is full (the rest is dropped).
  */
 int
 edit_insert(struct edit *e, const wchar_t *s, size_t n)
@@ -85,9 +86,11 @@ edit_insert(struct edit *e, const wchar_t *s, size_t n)
 		c = s[i];
 		if (c == L'\t')
 			c = L' ';
-		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		/* A line feed is a multi-line message's break. */
+		if ((c < 0x20 && c != L'\n') || c == 0x7f ||
+		    (c >= 0x80 && c < 0xa0))
 			continue;
-		if (!text_printable((uint32_t)c))
+		if (c != L'\n' && !text_printable((uint32_t)c))
 			c = UTF8_REPLACEMENT;
 		memmove(e->buf + e->pos + 1, e->buf + e->pos,
 		    (e->len - e->pos) * sizeof *e->buf);

@@ -93,6 +93,9 @@ pane_draw(void *win, int h, int w)
 		start = l->rows[refs[i].row];
 		end = refs[i].row + 1 < l->nrows ? l->rows[refs[i].row + 1] :
 		    strlen(l->text);
+		/* The break of a multi-line message is not drawn. */
+		if (end > start && l->text[end - 1] == '\n')
+			end--;
 		/* The style in force where the row starts. */
 		st.attr = 0;
 		st.fg = st.bg = -1;

@@ -246,8 +246,9 @@ scroll_at_top(struct scroll *s, int width, int height)
  * Wrap text to width columns: continuation rows start indent columns in
  * (at most half the width). Break after the last space that fits, else
  * before the cluster that does not fit; a cluster (a wide character, a
- * flag, a Hangul jamo sequence) is never split. Store the byte offset of
- * each row's start in *rowsp (allocated) and return the number of rows.
+ * flag, a Hangul jamo sequence) is never split; a line feed (a multi-line
+ * message) always starts a row. Store the byte offset of each row's start
+ * in *rowsp (allocated) and return the number of rows.
  */
 int
 scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
@@ -279,6 +280,15 @@ scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
 		}
 		q = p + text_cluster(p, end, &w);
 		cp = q - p == 1 ? (unsigned char)*p : 0;
+		if (cp == '\n') {
+			/* A multi-line message's break: the text column. */
+			start = q - text;
+			ADDROW(start);
+			col = startcol = indent;
+			brk = 0;
+			p = q;
+			continue;
+		}
 		if (col + w > width && col > startcol) {
 			if (cp == ' ') {
 				/* The space ends the row and is not shown. */

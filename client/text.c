@@ -442,8 +442,9 @@ text_put(char *out, uint32_t cp)
  * width for, and the bidi embeddings, overrides and isolates that could
  * make a line read backwards, become U+FFFD. With TEXT_FORMAT the IRC
  * formatting codes stay, to be drawn as attributes; otherwise they are
- * shown as ^B and so on. Nothing that reaches the terminal can be an
- * escape sequence.
+ * shown as ^B and so on; with TEXT_NEWLINE a line feed stays, as the
+ * break of a multi-line message (scroll_wrap() starts a row there).
+ * Nothing that reaches the terminal can be an escape sequence.
  */
 char *
 text_sanitize(const char *s, size_t len, int flags)
@@ -459,6 +460,8 @@ text_sanitize(const char *s, size_t len, int flags)
 			cp = UTF8_REPLACEMENT;
 		if (cp == '\t')
 			*o++ = ' ';
+		else if (cp == '\n' && (flags & TEXT_NEWLINE))
+			*o++ = '\n';
 		else if (cp < 0x20 && (flags & TEXT_FORMAT) &&
 		    strchr("\002\003\004\017\021\026\035\036\037", (int)cp) !=
 		    NULL)
