@@ -89,6 +89,7 @@ SERVER_OBJS = \
 	$(B)/server/conn.o \
 	$(B)/server/help.o \
 	$(B)/server/history.o \
+	$(B)/server/history-read.o \
 	$(B)/server/irc-batch.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-history.o \
@@ -163,7 +164,7 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $(COMMON_OBJS)
 
 $(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
-    $(COMMON_HDRS) $(B)/.flags
+    server/history.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(SQLITE_CFLAGS) \
 	    $(CFLAGS) -pthread -c -o $@ $<
@@ -222,7 +223,7 @@ build-fuzz/%: fuzz/%.c $(FUZZ_COMMON) $(COMMON_HDRS)
 
 # The server fuzzer links natterd without its main(), in process.
 build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
-    common/*.c $(COMMON_HDRS)
+    server/history.h common/*.c $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
 	    -pthread -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c \
