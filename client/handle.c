@@ -135,6 +135,7 @@ static const struct handler handlers[] = {
 	{ "INVITE",	handle_invite },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
+	{ "MARKREAD",	presence_markread },
 	{ "MODE",	handle_mode },
 	{ "NICK",	handle_nick },
 	{ "NOTICE",	handle_notice },
@@ -143,6 +144,7 @@ static const struct handler handlers[] = {
 	{ "PONG",	handle_ignore },
 	{ "PRIVMSG",	handle_privmsg },
 	{ "QUIT",	handle_quit },
+	{ "TAGMSG",	presence_tagmsg },
 	{ "TOPIC",	handle_topic },
 };
 #define HANDLER_COUNT	(sizeof handlers / sizeof handlers[0])
@@ -264,6 +266,7 @@ handle(char *line)
 		h->fn(&m, when);
 	else
 		handle_default(&m, when);
+	presence_handled(&m);
 }
 
 /* Does text mention our nick, or one of the highlight words? */

@@ -195,6 +195,7 @@ input_read(void)
 		input_char(033, 0);
 	}
 	dirty |= DIRTY_INPUT;
+	presence_input(mode == INPUT_CHAT ? &edit : NULL);
 }
 
 /* One byte, or one key curses recognised. */
@@ -418,6 +419,7 @@ input_enter(void)
 		if (*text == '\0')
 			break;
 		history_add(&history, text);
+		presence_enter(window_cur, text);
 		if (command_run(window_cur, text) == 0)
 			edit_clear(&edit);
 		break;

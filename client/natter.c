@@ -218,6 +218,7 @@ main(int argc, char **argv)
 	event_free(ev_int);
 	input_free();
 	backlog_free();
+	presence_free();
 	window_free_all();
 	net_free();
 	tls_free();

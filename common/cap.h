@@ -36,6 +36,7 @@
 #define CAP_CHATHISTORY		0x100	/* draft/chathistory */
 #define CAP_EVENT_PLAYBACK	0x200	/* draft/event-playback */
 #define CAP_SEARCH		0x400	/* soju.im/search */
+#define CAP_READ_MARKER		0x800	/* draft/read-marker */
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */
