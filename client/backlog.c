@@ -880,6 +880,18 @@ backlog_loading(const struct window *w)
 	return (r->kind == REQ_OLDER);
 }
 
+/* Is what w missed while away still coming (a catch-up is out)? */
+int
+backlog_catching_up(const struct window *w)
+{
+	struct request	*r;
+
+	if (w->type != WINDOW_CHANNEL ||
+	    (r = backlog_request(w->name, 0)) == NULL)
+		return (0);
+	return (r->kind == REQ_CATCHUP);
+}
+
 /* Can the server search (soju.im/search, whose results are a batch)? */
 int
 backlog_can_search(void)

@@ -247,6 +247,7 @@ void	 backlog_batch(struct msg *);
 int	 backlog_fail(struct msg *);
 void	 backlog_older(struct window *);
 int	 backlog_loading(const struct window *);
+int	 backlog_catching_up(const struct window *);
 int	 backlog_can_search(void);
 void	 backlog_search(const char *, const char *);
 void	 backlog_closed(struct window *);

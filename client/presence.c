@@ -832,6 +832,12 @@ presence_viewed(struct window *w, int bottom)
 		net_send("MARKREAD %s", w->name);
 		p->asked = 1;
 	}
+	/*
+	 * Not while history is still coming: the newest line here is not
+	 * the newest the user saw with all that came before it.
+	 */
+	if (backlog_catching_up(w))
+		return;
 	if (p->newest.ms > p->seen.ms)
 		p->seen = p->newest;
 	presence_flush();

@@ -212,9 +212,10 @@ def test_slash_commands_are_not_typing(srv, peer, tui):
     assert typing_of(carol.expect("TAGMSG", "#7")) == "active"
 
 
-def fake(tui, caps, *args):
+def fake(tui, caps, *args, marker="*"):
     """natter -n bob -r 7 against a scripted server offering caps, in #7
-    with alice: (tui, conn, listener)."""
+    with alice, the read marker on join as given: (tui, conn,
+    listener)."""
     ls = serve()
     t = tui("-n", "bob", "-r", "7", "-p", str(ls.getsockname()[1]), *args,
             env={"TZ": "UTC"})
@@ -229,7 +230,7 @@ def fake(tui, caps, *args):
     c.expect("CAP", "END")
     c.send(":fake 001 bob :Welcome bob!b@h")
     c.send(":fake 422 bob :No MOTD")
-    join(c, "#7", "*" if "draft/read-marker" in caps else None)
+    join(c, "#7", marker if "draft/read-marker" in caps else None)
     joined(t, "#7", 2)
     return t, c, ls
 
@@ -348,6 +349,36 @@ def test_server_markread_places_the_divider(tui):
         wait_status(t, r"ev\^\[il and alicia are typing")
         c.send("@+react=x :alicia!a@h TAGMSG #7")
         wait_status(t, r"\| ev\^\[il is typing" + TYPING + "$")
+    finally:
+        c.close()
+        ls.close()
+
+
+def test_markread_on_join_places_the_divider_in_history(tui):
+    """The marker the server gives on join lands among the room history
+    fetched for the join, in the window being looked at; reading it is
+    told only once the history is in."""
+    caps = CAPS + ("batch", "draft/chathistory")
+    t, c, ls = fake(tui, caps,
+                    marker="timestamp=2026-01-02T03:04:02.000Z")
+    try:
+        m = c.expect("CHATHISTORY")
+        assert m.params[:2] == ["LATEST", "#7"], m
+        c.send("@time=2026-01-02T03:05:00.000Z :alice!a@h PRIVMSG #7 :live")
+        t.wait(r"<alice> live")
+        c.send(":fake BATCH +h chathistory #7")
+        for i, w in enumerate(("one", "two", "three"), 1):
+            c.send("@batch=h;time=2026-01-02T03:04:0%d.000Z;msgid=m%d "
+                   ":alice!a@h PRIVMSG #7 :%s" % (i, i, w))
+        c.send(":fake BATCH -h")
+        t.wait(r"<alice> three")
+        m = c.expect("MARKREAD")
+        assert m.params == ["#7", "timestamp=2026-01-02T03:05:00.000Z"], m
+        one, two, three, live = (rows_of(t, "<alice> " + w)[0]
+                                 for w in ("one", "two", "three", "live"))
+        div = rows_of(t, DIVIDER)
+        assert len(div) == 1 and one < two < div[0] < three < live, \
+            t.screen()
     finally:
         c.close()
         ls.close()
