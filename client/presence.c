@@ -84,6 +84,7 @@ struct presence {
 	int64_t			 marked_at;	/* when (monotonic ms) */
 	int64_t			 server;	/* the server's read marker */
 	int			 asked;		/* MARKREAD get sent (whispers) */
+	int			 refused;	/* 401 or 404: typing not sent */
 };
 
 static struct event	*typers_ev;	/* the next typer to expire */
@@ -421,6 +422,7 @@ static int
 typing_can(struct window *w)
 {
 	return (opt.typing && (net.caps & CAP_MESSAGE_TAGS) && net_ready() &&
+	    w->presence != NULL && !w->presence->refused &&
 	    ((w->type == WINDOW_CHANNEL && w->joined) ||
 	    w->type == WINDOW_QUERY));
 }
@@ -478,6 +480,8 @@ presence_enter(struct window *w, const char *text)
 	if ((p = w->presence) == NULL || !typing_text(text))
 		return;
 	p->told = p->want = TYPE_NONE;
+	/* Trying again: if it is still refused, the server says so. */
+	p->refused = 0;
 }
 
 /*
@@ -593,6 +597,16 @@ presence_handled(const struct msg *m)
 		presence_said(m);
 		return;
 	}
+	/*
+	 * No such nick (offline), or not allowed to speak (+m, a ban): the
+	 * error shows once, not again every TYPING_GAP while typing there.
+	 */
+	if ((strcmp(m->cmd, "401") == 0 || strcmp(m->cmd, "404") == 0) &&
+	    m->nparams >= 2 &&
+	    (p = presence_of(window_find(m->params[1]))) != NULL) {
+		p->refused = 1;
+		return;
+	}
 	if ((nick = presence_nick(m->prefix, buf, sizeof buf)) == NULL)
 		return;
 	if (strcmp(m->cmd, "QUIT") == 0) {
@@ -668,8 +682,12 @@ presence_said(const struct msg *m)
 			return;
 	} else if ((w = presence_from(m, buf, sizeof buf)) == NULL)
 		return;
-	else
+	else {
 		typer_clear(w, nick);
+		/* They are back: a whisper may hear of typing again. */
+		if (w->type == WINDOW_QUERY && w->presence != NULL)
+			w->presence->refused = 0;
+	}
 	/* What is not shown (another CTCP) is not a message of the window. */
 	if (!(net.caps & CAP_READ_MARKER) || (p = presence_of(w)) == NULL ||
 	    (text[0] == '\001' && strncmp(text, "\001ACTION ", 8) != 0) ||
@@ -868,7 +886,7 @@ presence_reset(void)
 		typers_clear(w);
 		p->told = p->want = TYPE_NONE;
 		p->told_at = p->marked = p->marked_at = p->server = 0;
-		p->asked = 0;
+		p->asked = p->refused = 0;
 	}
 	if (typers_ev != NULL)
 		evtimer_del(typers_ev);

@@ -212,6 +212,33 @@ def test_slash_commands_are_not_typing(srv, peer, tui):
     assert typing_of(carol.expect("TAGMSG", "#7")) == "active"
 
 
+def test_typing_to_someone_offline_errs_once(srv, tui):
+    """natterd answers a TAGMSG to a nick not there with 401: said once,
+    not again every 3 seconds while typing on."""
+    a = tui("-n", "alice", "-r", "7", "-p", str(srv.port))
+    joined(a, "#7", 1)
+    a.enter("/query ghost")
+    a.wait(r"^ ghost \| whispers")
+    a.type("are you there")
+    a.wait(r"ghost: No such nick")
+    # Typing on past the 3 s a second notification would wait (pacing
+    # the typist, not waiting for natter).
+    start = time.monotonic()
+    while time.monotonic() - start < 4:
+        a.type(".")
+        time.sleep(0.25)
+    a.keys("Enter")
+    # The message's own 401 is the second, and the last.
+    end = time.monotonic() + TIMEOUT
+    while a.screen().count("No such nick") < 2:
+        assert time.monotonic() < end, a.screen()
+        time.sleep(0.05)
+    # Anything after it has come once the server answers this.
+    a.enter("/list")
+    a.wait(r"end of the room list")
+    assert a.screen().count("No such nick") == 2, a.screen()
+
+
 def fake(tui, caps, *args, marker="*"):
     """natter -n bob -r 7 against a scripted server offering caps, in #7
     with alice, the read marker on join as given: (tui, conn,
