@@ -537,7 +537,7 @@ presence_flush(void)
 			} else if (next == 0 || at < next)
 				next = at;
 		}
-		/* MARKREAD: what was read here, if the server lags. */
+		/* MARKREAD: the newest message read here, if news to it. */
 		if (p->seen.ms > p->marked && p->seen.ms > p->server &&
 		    (net.caps & CAP_READ_MARKER) && net_ready() &&
 		    (w->type == WINDOW_QUERY || w->joined)) {
