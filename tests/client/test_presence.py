@@ -131,14 +131,12 @@ def test_typing_throttled_to_every_3_seconds(srv, peer, tui):
         a.type("x")
         time.sleep(0.2)
     span = time.monotonic() - start
-    # Everything it sent for that ends with the one "paused".
+    # Cleared: everything it sent for that ends with the one "done".
+    a.keys("C-u")
     got = []
-    while True:
-        m = carol.expect("TAGMSG", "#7")
-        got.append(typing_of(m))
-        if got[-1] != "active":
-            break
-    assert got[-1] == "paused", got
+    while not got or got[-1] != "done":
+        got.append(typing_of(carol.expect("TAGMSG", "#7")))
+    assert set(got) <= {"active", "paused", "done"}, got
     active = got.count("active")
     # Sends at least 3 s apart, each after a key: fewer than span/3 + 2
     # (a second of slack for keys arriving late); 35 without a throttle.
@@ -365,11 +363,15 @@ def test_server_markread_places_the_divider(tui):
         assert rows_of(t, "<alice> three")[0] < div[0] < \
             rows_of(t, "<alice> four")[0], t.screen()
         # Typing from the scripted server: hostile and edge cases.
+        t.enter("/ignore spy")
+        t.wait(r"ignoring spy")
+        c.send("@+typing=active :spy!s@h TAGMSG #7")
         c.send("@+typing=active :mallory!m@h TAGMSG #nowhere")
         c.send("@+typing=bogus :mallory!m@h TAGMSG #7")
         c.send("@+typing=paused :ev\x1bil!e@h TAGMSG #7")
         wait_status(t, r"\| ev\^\[il is typing" + TYPING + "$")
         assert "mallory" not in status(t) and "#nowhere" not in t.screen()
+        assert "spy" not in status(t)
         c.send("@+typing=paused :alice!a@h TAGMSG #7")
         wait_status(t, r"ev\^\[il and alice are typing")
         c.send(":alice!a@h NICK alicia")
@@ -406,6 +408,19 @@ def test_markread_on_join_places_the_divider_in_history(tui):
         div = rows_of(t, DIVIDER)
         assert len(div) == 1 and one < two < div[0] < three < live, \
             t.screen()
+    finally:
+        c.close()
+        ls.close()
+
+
+def test_no_typing_without_message_tags(tui):
+    t, c, ls = fake(tui, ("server-time",))
+    try:
+        t.type("hello")
+        t.wait(r"\[#7\] hello$")
+        t.keys("Enter")
+        m = c.expect_any(("TAGMSG", "PRIVMSG"))
+        assert m.command == "PRIVMSG" and m.params == ["#7", "hello"], m
     finally:
         c.close()
         ls.close()
