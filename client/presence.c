@@ -65,31 +65,32 @@ struct typer {
 	TAILQ_ENTRY(typer)	 entry;
 };
 
-/* A server-time: ms since the epoch (0: none), and as the server wrote it. */
+/* A server-time: ms since the epoch (0: none), and as the server said. */
 struct stamp {
 	int64_t	 ms;
 	char	 s[STAMP_MAX + 1];
 };
 
+/* A room's or whisper's typing and read marker. */
 struct presence {
 	TAILQ_HEAD(, typer)	 typers;
 	size_t			 ntypers;
-	enum typing		 told;		/* what the target last heard */
-	enum typing		 want;		/* to tell it once allowed */
-	int64_t			 told_at;	/* when; 0: never */
-	struct stamp		 newest;	/* newest message shown here */
-	struct stamp		 pending;	/* newest of history not in yet */
-	struct stamp		 seen;		/* newest one read here */
-	int64_t			 marked;	/* what MARKREAD last said */
-	int64_t			 marked_at;	/* when (monotonic ms) */
-	int64_t			 server;	/* the server's read marker */
-	int			 asked;		/* MARKREAD get sent (whispers) */
-	int			 refused;	/* 401 or 404: typing not sent */
+	enum typing		 told;	/* what it heard last */
+	enum typing		 want;	/* to tell it once allowed */
+	int64_t			 told_at; /* when; 0: never */
+	struct stamp		 newest; /* newest message shown here */
+	struct stamp		 pending; /* of history not in yet */
+	struct stamp		 seen;	/* newest one read here */
+	int64_t			 marked; /* what MARKREAD last said */
+	int64_t			 marked_at; /* when (monotonic ms) */
+	int64_t			 server; /* the server's read marker */
+	int			 asked;	/* MARKREAD get sent (whisper) */
+	int			 refused; /* 401 or 404: no typing sent */
 };
 
 static struct event	*typers_ev;	/* the next typer to expire */
 static struct event	*send_ev;	/* the next notification due */
-static char		*typed;		/* the input line as last seen */
+static char		*typed;		/* the input line, last seen */
 static struct window	*typed_w;	/* the window it was typed in */
 static int64_t		 typed_at;	/* when it last changed */
 static struct window	*viewed_w;	/* the window last drawn */
