@@ -119,6 +119,35 @@ def test_typing_shown_cleared_and_ended_by_the_message(srv, peer, tui):
     wait_status(b, r"\| alice is typing" + TYPING + "$")
 
 
+def test_typing_in_a_whisper(srv, tui):
+    """Typing in a whisper window reaches the partner's whisper window,
+    and only that: no window opens for it."""
+    a, b = two(srv, tui)
+    a.enter("/query bob")
+    a.wait(r"^ bob \| whispers")
+    a.type("psst")
+    a.keys("C-u")
+    # bob has no window with alice: nothing shows, none opens (a room
+    # message sent after it comes after it).
+    a.keys("M-2")
+    a.enter("sync")
+    b.wait(r"<alice> sync")
+    assert "3:" not in status(b) and "typing" not in status(b)
+    assert not any("is typing" in x for x in b.seen)
+    a.keys("M-3")
+    b.enter("/query alice")
+    b.wait(r"^ alice \| whispers")
+    a.type("now then")
+    wait_status(b, r"\| alice is typing" + TYPING + "$")
+    assert "3:alice" in status(b) and "4:" not in status(b)
+    # Not in the room's window: it is the whisper being typed.
+    b.keys("M-2")
+    joined(b, "#7")
+    assert "typing" not in status(b)
+    a.keys("Enter")
+    b.wait(r"\*alice\* now then")
+
+
 def test_typing_throttled_to_every_3_seconds(srv, peer, tui):
     a = tui("-n", "alice", "-r", "7", "-p", str(srv.port))
     joined(a, "#7", 1)
