@@ -371,6 +371,8 @@ presence_tagmsg(struct msg *m, time_t when)
 /*
  * Who is typing in the current window, for the status line: "A is
  * typing...", "A and B are typing...", or "several people are typing...".
+ * A nick is at most NAME_NICKMAX bytes, three times that once
+ * sanitised: two fit in 1024.
  */
 void
 presence_status(char *buf, size_t size)

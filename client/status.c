@@ -145,7 +145,7 @@ status_draw(void *win, int cols)
 {
 	struct window		*w;
 	struct status_buf	 b;
-	char			*name, note[128], typing[512];
+	char			*name, note[128], typing[1024];
 	int			 i = 1;
 
 	status_start(&b, cols);
