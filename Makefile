@@ -125,6 +125,7 @@ CLIENT_OBJS = \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \
+	$(B)/client/presence.o \
 	$(B)/client/scroll.o \
 	$(B)/client/search.o \
 	$(B)/client/seen.o \
