@@ -46,7 +46,7 @@
 #define SEARCH_LIMIT	100
 #define SEEN_DELAY	2	/* seconds before the seen file is written */
 
-#define BACKLOG_DIVIDER	"\342\200\224 new since you left \342\200\224"
+#define BACKLOG_DIVIDER	N_("\342\200\224 new since you left \342\200\224")
 
 enum request_kind {
 	REQ_CATCHUP,		/* after a join: what came since */
@@ -445,9 +445,10 @@ backlog_wait_cb(evutil_socket_t fd, short events, void *arg)
 			continue;
 		w = r->kind == REQ_SEARCH ? window_cur : window_find(r->room);
 		if (w != NULL)
-			window_printf(w, LINE_ERROR, "-!- no answer from the "
-			    "server: %s", r->kind == REQ_SEARCH ? "search "
-			    "given up" : "history not loaded");
+			window_printf(w, LINE_ERROR, "%s",
+			    r->kind == REQ_SEARCH ? _("-!- no answer from the "
+			    "server: search given up") : _("-!- no answer from "
+			    "the server: history not loaded"));
 		if (w != NULL && r->kind == REQ_CATCHUP)
 			backlog_newest(w);
 		backlog_request_free(r);
@@ -668,9 +669,9 @@ backlog_insert(struct window *w, size_t at, struct line *lines, size_t n,
 
 	v = xreallocarray(NULL, n + 2, sizeof *v);
 	if (start)
-		v[k++] = backlog_notice(when, "-!- start of history");
+		v[k++] = backlog_notice(when, _("-!- start of history"));
 	if (divide)
-		v[k++] = backlog_notice(when, BACKLOG_DIVIDER);
+		v[k++] = backlog_notice(when, _(BACKLOG_DIVIDER));
 	for (i = 0; i < n; i++) {
 		if (lines[i].text != NULL)
 			v[k++] = lines[i];
@@ -748,8 +749,8 @@ backlog_history_end(struct batch *b)
 		return;
 	}
 	if (full && !r->latest && r->got >= CATCHUP_MAX) {
-		window_printf(w, LINE_NOTICE, "-!- more was said while you "
-		    "were away; natter fetched the first %zu lines", r->got);
+		window_printf(w, LINE_NOTICE, _("-!- more was said while you "
+		    "were away; natter fetched the first %zu lines"), r->got);
 	}
 	backlog_request_free(r);
 	backlog_newest(w);
@@ -803,8 +804,8 @@ backlog_fail(struct msg *m)
 	if (r == NULL)
 		return (-1);
 	if (search) {
-		window_printf(window_cur, LINE_ERROR, "-!- search failed "
-		    "(%s): %s", m->params[1], msg_last(m));
+		window_printf(window_cur, LINE_ERROR, _("-!- search failed "
+		    "(%s): %s"), m->params[1], msg_last(m));
 		backlog_request_free(r);
 		return (0);
 	}
@@ -816,7 +817,7 @@ backlog_fail(struct msg *m)
 		return (0);
 	}
 	if (w != NULL)
-		window_printf(w, LINE_NOTICE, "-!- no history: %s",
+		window_printf(w, LINE_NOTICE, _("-!- no history: %s"),
 		    msg_last(m));
 	if (w != NULL && r->kind == REQ_CATCHUP)
 		backlog_newest(w);

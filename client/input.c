@@ -352,11 +352,11 @@ input_char(wint_t ch, int alt)
 		break;
 	case CTRL('C'):
 		if (ctrlc != 0 && now - ctrlc <= 3) {
-			input_note("quitting");
+			input_note(_("quitting"));
 			net_quit(NULL);
 		} else {
 			ctrlc = now;
-			input_note("press Ctrl-C again to quit");
+			input_note(_("press Ctrl-C again to quit"));
 		}
 		break;
 	case CTRL('D'):
@@ -566,8 +566,8 @@ input_paste_done(void)
 	}
 	pastelen = 0;
 	if (pastecut > 0)
-		window_printf(window_cur, LINE_ERROR, "-!- paste too long: "
-		    "kept %zu lines (%zu KiB), left out %zu KiB", nlines,
+		window_printf(window_cur, LINE_ERROR, _("-!- paste too long: "
+		    "kept %zu lines (%zu KiB), left out %zu KiB"), nlines,
 		    (size_t)(end - paste) / 1024, (pastecut + 1023) / 1024);
 	if (nlines == 0)
 		return;
@@ -594,7 +594,8 @@ input_paste_answer(int ch)
 		for (i = 0; i < nlines; i++)
 			command_say(window_cur, lines[i], 0);
 	} else if (ch == 'n' || ch == 'N' || ch == 033 || ch == CTRL('C')) {
-		window_printf(window_cur, 0, "-!- paste of %zu lines dropped",
+		window_printf(window_cur, 0,
+		    _("-!- paste of %zu lines dropped"),
 		    nlines);
 	} else
 		return;
@@ -613,8 +614,11 @@ input_prompt(void)
 	case INPUT_ASK:
 		return (xstrdup(ask_prompt));
 	case INPUT_PASTE:
-		xasprintf(&s, "send %zu lines%s? (y/n) ", nlines,
-		    pastecut > 0 ? " (the paste was cut)" : "");
+		xasprintf(&s, pastecut > 0 ?
+		    ngettext("send %zu line (the paste was cut)? (y/n) ",
+		    "send %zu lines (the paste was cut)? (y/n) ", nlines) :
+		    ngettext("send %zu line? (y/n) ", "send %zu lines? (y/n) ",
+		    nlines), nlines);
 		return (s);
 	case INPUT_CHAT:
 		break;

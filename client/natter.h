@@ -28,6 +28,7 @@
 #include <bsd/sys/queue.h>
 #include <bsd/sys/tree.h>
 
+#include "intl.h"
 #include "log.h"
 
 #define NATTER_VERSION	"0.1"
