@@ -269,10 +269,11 @@ run: deps-build
 	@$(MAKE) --no-print-directory $(B)/natterd $(B)/natter
 	@sh scripts/run.sh $(B)
 
+# The builds two jobs at a time (CI has two cores), as the tests' lanes.
 check: deps-check
-	@$(MAKE) --no-print-directory WERROR=-Werror all
-	@$(MAKE) --no-print-directory WERROR=-Werror B=build-san SAN=1 all
-	@$(MAKE) --no-print-directory fuzz-build
+	@$(MAKE) --no-print-directory -j2 WERROR=-Werror all
+	@$(MAKE) --no-print-directory -j2 WERROR=-Werror B=build-san SAN=1 all
+	@$(MAKE) --no-print-directory -j2 fuzz-build
 	@$(PYTHON) tests/run.py --build build --san-build build-san \
 	    --fuzz-seconds 15
 

@@ -98,6 +98,10 @@ static const struct config_opt config_opts[] = {
 	{ "log-dir", 0, CONFIG_TEXT, "DIR", NULL, 0, 0, F(log_dir),
 	  CONFIG_RUNTIME | CONFIG_PATH, N_("where the logs are kept (default "
 	  "$XDG_STATE_HOME/natter/logs)") },
+	{ "mouse", 0, CONFIG_BOOL, "on|off", "off", 0, 0, F(mouse),
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("scroll with the wheel and "
+	  "click a window in the status line (the terminal's own selection "
+	  "then needs Shift)") },
 	{ "nick", 'n', CONFIG_NICK, "NICK", NULL, 0, 0, F(nick),
 	  CONFIG_LATER, N_("nickname (asked for if not given)") },
 	{ "no-config", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
@@ -114,9 +118,8 @@ static const struct config_opt config_opts[] = {
 	{ "port", 'p', CONFIG_PORT, "PORT", NULL, 1, 65535, F(port),
 	  CONFIG_LATER, N_("server port (default 6667, 6697 with tls)") },
 	{ "room", 'r', CONFIG_ROOM, "ROOM", NULL, 0, 0, F(room),
-	  CONFIG_CMDLINE,
-	      N_("room to join, instead of the file's join rooms; 7 "
-	  "means #7 (asked for if there is none)") },
+	  CONFIG_CMDLINE, N_("room to join, instead of the file's join "
+	  "rooms; 7 means #7 (asked for if there is none)") },
 	{ "scrollback", 0, CONFIG_INT, "LINES", "2000", 16, 1000000,
 	  F(scrollback), CONFIG_LATER, N_("lines kept per window") },
 	{ "sidebar-width", 0, CONFIG_INT, "N", "18", 0, 40,

@@ -260,6 +260,11 @@ input_key(int key)
 		dirty |= DIRTY_LAYOUT;
 		return;
 	}
+	if (key == KEY_MOUSE) {
+		if (!pasting && mode != INPUT_PASTE)
+			ui_mouse();
+		return;
+	}
 	if (pasting || mode == INPUT_PASTE)
 		return;
 	complete_reset(&comp);

@@ -203,6 +203,16 @@ login_room(const char *text)
 	return (0);
 }
 
+/*
+ * Is a person answering the nick question that a refusal (433) asked
+ * after the first start? Then a lost link waits for them (net.c).
+ */
+int
+login_waiting(void)
+{
+	return (login_started && login_asking == LOGIN_NICK);
+}
+
 static int
 login_nick(const char *text)
 {
@@ -223,7 +233,10 @@ login_nick(const char *text)
 		login_ask_room();
 	else
 		login_ready();
-	login_register();
+	if (net.held)
+		net_resume();
+	else
+		login_register();
 	return (0);
 }
 

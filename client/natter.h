@@ -71,6 +71,7 @@ struct options {
 	const char	*time_format;	/* strftime(3), for the pane */
 	int		 time_width;	/* its columns, 1 to CONFIG_TIME_MAX */
 	int		 sidebar_width;	/* with its border; 0: none */
+	int		 mouse;		/* wheel and clicks */
 };
 
 /* A style from IRC formatting codes. */
@@ -226,6 +227,7 @@ struct net {
 	int		 caps;		/* CAP_* from cap.h, acknowledged */
 	int		 registered_once;
 	int		 fatal;		/* no retry: bad password */
+	int		 held;		/* lost while the nick is asked */
 	char		 status[128];	/* why we are not connected */
 };
 
@@ -347,6 +349,7 @@ void	 login_welcome(struct msg *, time_t);
 void	 login_nick_error(struct msg *, time_t);
 void	 login_badpass(struct msg *, time_t);
 void	 login_cap(struct msg *, time_t);
+int	 login_waiting(void);
 
 /* natter.c has main() only. */
 
@@ -360,6 +363,7 @@ extern struct net		 net;
 void	 net_init(const struct net_cb *);
 void	 net_free(void);
 void	 net_connect(void);
+void	 net_resume(void);
 void	 net_reconnect(void);
 void	 net_server(const char *, const char *);
 void	 net_send(const char *, ...) __printflike(1, 2);
@@ -378,6 +382,7 @@ const char *net_state_name(void);
 void	 pane_draw(void *, int, int);
 void	 pane_size(int, int);
 void	 pane_scroll(int);
+void	 pane_scroll_rows(int);
 
 /* scroll.c */
 void	 scroll_init(struct scroll *, size_t);
@@ -419,6 +424,7 @@ int	 state_mkdirs(const char *);
 /* status.c */
 void	 status_draw_top(void *, int);
 void	 status_draw(void *, int);
+void	 status_click(int);
 
 /* text.c */
 #define TEXT_FORMAT	0x1	/* keep IRC formatting codes */
@@ -445,6 +451,7 @@ const char *tls_error(struct bufferevent *, int, char *, size_t, int *);
 void	 ui_init(void);
 void	 ui_end(void);
 void	 ui_resize(void);
+void	 ui_mouse(void);
 void	 ui_draw(void);
 
 /* window.c */

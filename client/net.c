@@ -195,6 +195,7 @@ net_connect(void)
 
 	net.state = NET_CONNECTING;
 	net.caps = 0;
+	net.held = 0;
 	pinged = 0;
 	window_printf(window_server, 0, _("-!- connecting to %s port %s"),
 	    opt.host, opt.port);
@@ -397,7 +398,15 @@ net_lost(const char *why)
 	struct timeval	 tv;
 	int		 quitting = net.state == NET_QUITTING;
 	int		 was_up = net.state != NET_CONNECTING;
+	int		 hold;
 
+	/*
+	 * A server that gave up while a person chooses another nick (its
+	 * registration timer) is connected to again once they have: no
+	 * retries and no noise meanwhile.
+	 */
+	hold = !quitting && !reconnecting && opt.reconnect && !net.fatal &&
+	    login_waiting();
 	if (reconnecting) {
 		evtimer_del(drop_ev);
 		why = _("reconnecting, as asked");
@@ -412,7 +421,7 @@ net_lost(const char *why)
 			w->names_fresh = 1;
 		}
 		/* Say it once where people are; retries only here. */
-		if (!quitting && (was_up || w == window_server))
+		if (!quitting && !hold && (was_up || w == window_server))
 			window_printf(w, LINE_ERROR, _("-!- disconnected: %s"),
 			    why);
 	}
@@ -427,6 +436,12 @@ net_lost(const char *why)
 	if (reconnecting) {
 		reconnecting = 0;
 		net_connect();
+		return;
+	}
+	if (hold) {
+		net.held = 1;
+		snprintf(net.status, sizeof net.status,
+		    _("waiting for a nickname"));
 		return;
 	}
 	if (!opt.reconnect) {
@@ -450,6 +465,15 @@ net_lost(const char *why)
 	tv.tv_sec = retry_secs;
 	tv.tv_usec = 0;
 	evtimer_add(retry_ev, &tv);
+}
+
+/* The nick a lost link waited for is chosen: connect with it now. */
+void
+net_resume(void)
+{
+	net.held = 0;
+	if (net.state == NET_IDLE && !evtimer_pending(retry_ev, NULL))
+		net_connect();
 }
 
 /* Forget the connection, or the attempt at one, without a word. */

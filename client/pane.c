@@ -130,22 +130,32 @@ pane_size(int h, int w)
 
 /*
  * PgUp (dir < 0) and PgDn: a page less one row, so context carries.
- * PgUp with the first line in view asks the server for the page before.
  */
 void
 pane_scroll(int dir)
 {
+	int	 page = pane_h > 2 ? pane_h - 1 : 1;
+
+	pane_scroll_rows(dir < 0 ? -page : page);
+}
+
+/*
+ * Scroll by n rows, up if n < 0 (the mouse wheel: a few at a time). Up
+ * with the first line in view asks the server for the page before.
+ */
+void
+pane_scroll_rows(int n)
+{
 	struct scroll	*s = &window_cur->scroll;
 	int		 h = pane_h, textw = pane_w - opt.time_width - 1;
-	int		 page = h > 2 ? h - 1 : 1;
 
 	if (textw < 1)
 		textw = 1;
-	if (dir < 0 && scroll_at_top(s, textw, h))
+	if (n < 0 && scroll_at_top(s, textw, h))
 		backlog_older(window_cur);
-	else if (dir < 0)
-		scroll_up(s, page, textw, h);
+	else if (n < 0)
+		scroll_up(s, -n, textw, h);
 	else
-		scroll_down(&window_cur->scroll, page, textw);
+		scroll_down(s, n, textw);
 	dirty |= DIRTY_PANE;
 }

@@ -41,6 +41,17 @@ struct status_buf {
 static int	status_add(struct status_buf *, const char *, ...)
 		    __printflike(2, 3);
 
+/*
+ * Where each window's name was drawn in the status line, in the order
+ * of the list, for a mouse click: columns [x0, x1) of the nth window.
+ */
+struct status_span {
+	int	 x0;
+	int	 x1;
+};
+static struct status_span	*spans;
+static size_t			 nspans, spans_size;
+
 static void
 status_start(struct status_buf *b, int cols)
 {
@@ -159,9 +170,16 @@ status_draw(void *win, int cols)
 		free(name);
 	}
 	status_add(&b, " |");
+	nspans = 0;
 	TAILQ_FOREACH(w, &windows, entry) {
 		if (status_full(&b))
 			break;
+		if (nspans == spans_size) {
+			spans_size = spans_size == 0 ? 16 : spans_size * 2;
+			spans = xreallocarray(spans, spans_size,
+			    sizeof *spans);
+		}
+		spans[nspans].x0 = b.width + 1;
 		name = text_sanitize_str(w->name, 0);
 		/* The current window in bold, activity counts after names. */
 		status_add(&b, " %s%d:%s", w == window_cur ? "\002" : "", i,
@@ -172,6 +190,7 @@ status_draw(void *win, int cols)
 			status_add(&b, "!%u", w->mentions);
 		if (w == window_cur)
 			status_add(&b, "\002");
+		spans[nspans++].x1 = b.width;
 		free(name);
 		i++;
 	}
@@ -182,4 +201,25 @@ status_draw(void *win, int cols)
 		status_add(&b, " | %s", note);
 	status_line(win, b.s, cols);
 	free(b.s);
+}
+
+/* A press at column x of the status line: the window drawn there. */
+void
+status_click(int x)
+{
+	struct window	*w;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < nspans; i++) {
+		if (x >= spans[i].x0 && x < spans[i].x1)
+			break;
+	}
+	if (i == nspans)
+		return;
+	TAILQ_FOREACH(w, &windows, entry) {
+		if (n++ == i) {
+			window_switch(w);
+			return;
+		}
+	}
 }

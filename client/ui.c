@@ -33,8 +33,11 @@
 
 #define SIDEBAR_MIN	60	/* below this many columns, no sidebar */
 
+/* Rows one turn of the mouse wheel scrolls. */
+#define WHEEL_ROWS	3
+
 static WINDOW	*top, *pane, *side, *status;
-static int	 active, pane_w, pane_h, side_w;
+static int	 active, pane_w, pane_h, side_w, mouse_on;
 
 static void	ui_layout(void);
 
@@ -87,6 +90,13 @@ ui_layout(void)
 	if (status != NULL)
 		delwin(status);
 	top = pane = side = status = NULL;
+	/* /set mouse comes here too. No click delay: presses are enough. */
+	if (opt.mouse != mouse_on) {
+		mouse_on = opt.mouse;
+		mousemask(mouse_on ? BUTTON1_PRESSED | BUTTON4_PRESSED |
+		    BUTTON5_PRESSED : 0, NULL);
+		mouseinterval(0);
+	}
 	if (rows < 4 || cols < 8)
 		return;
 	pane_h = rows - 3;
@@ -104,6 +114,26 @@ ui_layout(void)
 		leaveok(side, TRUE);
 	leaveok(status, TRUE);
 	dirty |= DIRTY_ALL;
+}
+
+/*
+ * A mouse event (with mouse on): the wheel scrolls the pane, a press on
+ * a window's name in the status line switches to it.
+ */
+void
+ui_mouse(void)
+{
+	MEVENT	 ev;
+
+	if (getmouse(&ev) != OK)
+		return;
+	if (ev.bstate & BUTTON4_PRESSED)
+		pane_scroll_rows(-WHEEL_ROWS);
+	else if (ev.bstate & BUTTON5_PRESSED)
+		pane_scroll_rows(WHEEL_ROWS);
+	else if ((ev.bstate & BUTTON1_PRESSED) && status != NULL &&
+	    wenclose(status, ev.y, ev.x))
+		status_click(ev.x);
 }
 
 /* SIGWINCH: learn the new size, then lay everything out again. */

@@ -2,7 +2,7 @@
 """Run every natter test suite and print one summary line.
 
 Usage: tests/run.py --build DIR [--san-build DIR] [--sanitized]
-                    [--only SUITE,...] [--busy N] [--no-valgrind]
+                    [--only SUITE,...] [--busy N] [--no-valgrind] [-j N]
 
 Each suite prints one line per test (PASS/FAIL name); the last line is
 "SUMMARY: N passed, M failed". The exit status is non-zero if anything
@@ -10,6 +10,11 @@ failed, was skipped, or if no test ran at all. With --san-build, the unit,
 server and client suites run a second time against the ASan+UBSan build.
 Then part of the server suite (VALGRIND_TESTS) runs once more with natterd
 under valgrind's memcheck, tagged "valgrind:"; --no-valgrind leaves it out.
+
+With -j 2 (the default) the plain build's suites (then valgrind) and the
+sanitizer build's (then the fuzzers) run at the same time, each in a lane
+of its own; -j 1 runs them one after the other. Every test has its own
+ports, tmux server and directories, so the lanes do not meet.
 
 --sanitized says the --build itself is an ASan+UBSan build (make sanitize):
 its tests are tagged "san:" and valgrind is left out. --only runs some of
@@ -27,11 +32,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 results = []          # (name, ok, detail)
+results_lock = threading.Lock()
 
 # The server tests run under valgrind: the ones that go through most of
 # natterd's code, errors and closes included, in about a minute and a half.
@@ -46,15 +53,22 @@ SUITES = ("unit", "server", "client", "lint", "valgrind", "fuzz")
 
 
 def record(name, ok, detail=""):
-    results.append((name, ok, detail))
-    print("%s %s" % ("PASS" if ok else "FAIL", name), flush=True)
+    text = "%s %s\n" % ("PASS" if ok else "FAIL", name)
     if not ok and detail:
         for line in detail.rstrip().splitlines()[-40:]:
-            print("    " + line)
+            text += "    " + line + "\n"
+    # One write under the lock: the lanes' lines never interleave.
+    with results_lock:
+        results.append((name, ok, detail))
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
-STATE_DIR = tempfile.mkdtemp(prefix="natter-tests-state-")
-atexit.register(shutil.rmtree, STATE_DIR, True)
+def state_dir():
+    """A scratch directory of its own, removed at exit."""
+    d = tempfile.mkdtemp(prefix="natter-tests-state-")
+    atexit.register(shutil.rmtree, d, True)
+    return d
 
 
 def env_for(build, san):
@@ -66,8 +80,8 @@ def env_for(build, san):
     env["NATTER"] = os.path.join(TOP, build, "natter")
     # A natterd a test starts by hand keeps its history here, never in
     # /var/lib/natterd or ~/.local/state (the harness gives each server
-    # of its own a fresh directory).
-    env["STATE_DIRECTORY"] = STATE_DIR
+    # of its own a fresh directory); each lane has its own.
+    env["STATE_DIRECTORY"] = state_dir()
     if san:
         env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0:exitcode=86"
         env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
@@ -212,6 +226,8 @@ def main():
                     help="comma-separated suites: " + ",".join(SUITES))
     ap.add_argument("--busy", type=int, default=0, metavar="N",
                     help="N CPU-bound processes beside the tests")
+    ap.add_argument("-j", "--jobs", type=int, default=2, choices=(1, 2),
+                    help="2: the plain and sanitizer lanes at once")
     args = ap.parse_args()
     if args.only and not args.only <= set(SUITES):
         ap.error("--only: unknown suite %s" %
@@ -237,6 +253,29 @@ def main():
 
 
 def run_all(args, only):
+    """The plain lane here; the sanitizer lane beside it with -j 2."""
+    lanes = [threading.Thread(target=run_lane, args=(lane, args, only))
+             for lane in (run_plain, run_san)]
+    if args.jobs == 1:
+        for t in lanes:
+            t.start()
+            t.join()
+        return
+    for t in lanes:
+        t.start()
+    for t in lanes:
+        t.join()
+
+
+def run_lane(lane, args, only):
+    """A lane that raises is a failure, not a hang or a lost count."""
+    try:
+        lane(args, only)
+    except Exception as e:      # noqa: BLE001 - recorded, not swallowed
+        record("run.py/%s" % lane.__name__, False, repr(e))
+
+
+def run_plain(args, only):
     tag = "san:" if args.sanitized else ""
     timeout = 1200 if args.sanitized else 900
     env = env_for(args.build, args.sanitized)
@@ -254,7 +293,12 @@ def run_all(args, only):
         run_cmd("lint/man-commands", ["sh", "scripts/check-man.sh"], env)
         # po/natter.pot up to date, every catalogue complete, none fuzzy.
         run_cmd("lint/po", ["sh", "scripts/check-po.sh"], env)
+    # valgrind cannot run an ASan binary.
+    if "valgrind" in only and not args.no_valgrind and not args.sanitized:
+        run_valgrind(env_for(args.build, False))
 
+
+def run_san(args, only):
     if args.san_build:
         env = env_for(args.san_build, True)
         if "unit" in only:
@@ -263,9 +307,6 @@ def run_all(args, only):
             run_pytest("server", "san:", env, 1200)
         if "client" in only:
             run_pytest("client", "san:", env, 1200)
-    # valgrind cannot run an ASan binary.
-    if "valgrind" in only and not args.no_valgrind and not args.sanitized:
-        run_valgrind(env_for(args.build, False))
     if "fuzz" in only and args.fuzz_seconds > 0:
         run_fuzz(args.fuzz_seconds)
 
