@@ -241,9 +241,8 @@ ignore_load(void)
 			log_warn("%s", path);
 			if (window_server != NULL)
 				window_printf(window_server, LINE_ERROR,
-				    _("-!- "
-				    "ignored masks not read: %s: %s"), path,
-				    strerror(errno));
+				    _("-!- ignored masks not read: %s: %s"),
+				    path, strerror(errno));
 			ignore_unread = 1;
 		}
 		free(path);

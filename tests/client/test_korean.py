@@ -140,10 +140,16 @@ def test_korean_help_option():
     assert p.returncode == 0, p.stderr
     assert p.stdout.startswith("사용법: natter [-hVv]"), p.stdout
     assert "이 도움말 보기" in p.stdout
-    # Wrapped to 79 columns counting Hangul as two.
+    # Wrapped to 79 columns counting Hangul as two: none longer, and
+    # Korean lines as long as English ones (counting bytes, as for
+    # ASCII, would end them near column 60).
+    widest = 0
     for line in p.stdout.splitlines():
         cols = sum(2 if "\uac00" <= ch <= "\ud7a3" else 1 for ch in line)
         assert cols <= 79, line
+        if re.search("[\uac00-\ud7a3]", line):
+            widest = max(widest, cols)
+    assert widest >= 74, p.stdout
 
 
 def rendered(cmd, env):
