@@ -585,20 +585,28 @@ input_paste_done(void)
 	dirty |= DIRTY_INPUT;
 }
 
-/* y sends every pasted line, in order and paced; n or Escape drops them. */
+/*
+ * y sends every pasted line, in order and paced; n or Escape drops them.
+ * With Hangul input on, the y and n keys of a Korean keyboard type the
+ * jamo U+315B and U+315C: they answer as well, so the question is never
+ * a dead end for someone who was typing Korean.
+ */
+#define INPUT_JAMO_Y	0x315b
+#define INPUT_JAMO_N	0x315c
 static void
 input_paste_answer(int ch)
 {
 	size_t	 i;
 
-	if (ch == 'y' || ch == 'Y') {
+	if (ch == 'y' || ch == 'Y' || ch == INPUT_JAMO_Y) {
 		if (!net_ready() || window_cur->type == WINDOW_SERVER) {
 			command_say(window_cur, lines[0], 0);
 			return;
 		}
 		for (i = 0; i < nlines; i++)
 			command_say(window_cur, lines[i], 0);
-	} else if (ch == 'n' || ch == 'N' || ch == 033 || ch == CTRL('C')) {
+	} else if (ch == 'n' || ch == 'N' || ch == INPUT_JAMO_N ||
+	    ch == 033 || ch == CTRL('C')) {
 		window_printf(window_cur, 0,
 		    _("-!- paste of %zu lines dropped"),
 		    nlines);

@@ -104,6 +104,26 @@ def test_questions_help_and_errors_in_korean(srv, peer, tui, tmp_path):
     assert t.wait_dead() == 0
 
 
+def test_paste_question_in_korean(srv, peer, tui):
+    """The paste question is Korean, and the y key with Hangul input on
+    (it types ㅛ) answers it; ㅜ (n) drops a paste."""
+    alice = peer("alice").join("#7")
+    t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), env=ko())
+    t.wait(r"^ #7 \| 멤버 2명")
+    alice.expect("JOIN", "#7")
+    t.paste("첫째 줄\n둘째 줄")
+    t.wait(r"^2줄을 보낼까요\? \(y/n\)")
+    t.type("\u315b")
+    assert alice.expect("PRIVMSG", "#7").params[-1] == "첫째 줄"
+    assert alice.expect("PRIVMSG", "#7").params[-1] == "둘째 줄"
+    t.paste("셋째 줄\n넷째 줄")
+    t.wait(r"^2줄을 보낼까요\? \(y/n\)")
+    t.type("\u315c")
+    t.wait(r"-!- 붙여넣은 2줄을 버렸습니다")
+    t.enter("끝")
+    assert alice.expect("PRIVMSG", "#7").params[-1] == "끝"
+
+
 def test_english_stays_english(srv, peer, tui):
     """C.UTF-8 (the harness's locale) with the catalogue at hand: English."""
     peer("alice").join("#7")
