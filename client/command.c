@@ -61,6 +61,11 @@ static void	command_whois(struct window *, char *);
 
 /* Sorted by strcmp(): command_check_table() checks, a unit test too. */
 static const struct command commands[] = {
+	/*
+	 * TRANSLATORS: the usage words (nick, room, message) are what
+	 * /help and "usage:" show after a command's name; the help texts
+	 * may use them.
+	 */
 	{ "/away", command_away, COMMAND_NET, N_("[message]"),
 	  N_("mark yourself away with a message, or back without one") },
 	{ "/ban", command_ban, COMMAND_NET, N_("mask"),

@@ -880,6 +880,7 @@ config_list(void (*fn)(const char *))
 		v = config_value(o);
 		p = config_pending[i];
 		if (p != NULL)
+			/* TRANSLATORS: a key in 14 columns, its value. */
 			xasprintf(&line, _("%-14s %s  (next start: %s)"),
 			    o->name, v != NULL ? v : "-", *p != '\0' ? p : "-");
 		else

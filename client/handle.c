@@ -780,6 +780,11 @@ handle_quit(struct msg *m, time_t when)
 		if ((w->type == WINDOW_CHANNEL &&
 		    window_member_remove(w, nick)) ||
 		    (w->type == WINDOW_QUERY && name_cmp(w->name, nick) == 0))
+			/*
+			 * TRANSLATORS: \017 after the server's text
+			 * ends its colours and bold: keep it right
+			 * after that %s.
+			 */
 			handle_event(w, when, LINE_NOTICE,
 			    "-!- %s has quit (%s\017)", nick, reason);
 	}

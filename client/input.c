@@ -628,6 +628,7 @@ input_prompt(void)
 		return (xstrdup(ask_prompt));
 	case INPUT_PASTE:
 		xasprintf(&s, pastecut > 0 ?
+		    /* TRANSLATORS: y and n are the keys: keep them. */
 		    ngettext("send %zu line (the paste was cut)? (y/n) ",
 		    "send %zu lines (the paste was cut)? (y/n) ", nlines) :
 		    ngettext("send %zu line? (y/n) ", "send %zu lines? (y/n) ",

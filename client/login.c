@@ -140,6 +140,7 @@ login_ask_room(void)
 	window_printf(window_server, 0, _("-!- Which room? Type a name or a "
 	    "number (7 means #7) and press Enter."));
 	login_asking = LOGIN_ROOM;
+	/* TRANSLATORS: the room question's prompt, in the input line. */
 	input_ask(_("room: "), "", login_room);
 }
 

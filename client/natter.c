@@ -215,6 +215,10 @@ main(int argc, char **argv)
 	ev_int = evsignal_new(base, SIGINT, natter_term, NULL);
 	evsignal_add(ev_int, NULL);
 
+	/*
+	 * TRANSLATORS: "-!- " opens every line natter writes itself (its
+	 * continuation rows line up under the text after it): keep it.
+	 */
 	window_printf(window_server, 0, _("-!- natter %s: /help lists the "
 	    "commands, Ctrl-C twice quits"), NATTER_VERSION);
 	/* Connect once the room and nick are known: see login.c. */

@@ -121,6 +121,7 @@ status_draw_top(void *win, int cols)
 	name = text_sanitize_str(w->name, 0);
 	switch (w->type) {
 	case WINDOW_SERVER:
+		/* TRANSLATORS: the top line: version, host, port, ", TLS". */
 		status_add(&b, _(" natter %s | %s port %s%s"), NATTER_VERSION,
 		    name, opt.port, !opt.tls ? "" : opt.tls_insecure ?
 		    _(", TLS NOT VERIFIED") : ", TLS");
