@@ -143,6 +143,9 @@ COMMON_HDRS = common/cap.h common/intl.h common/log.h common/msg.h \
 # (NATTER_LOCALEDIR) and installed under $(LOCALEDIR).
 LINGUAS = $(patsubst po/%.po,%,$(wildcard po/*.po))
 MOS = $(patsubst %,$(B)/locale/%/LC_MESSAGES/natter.mo,$(LINGUAS))
+# Translations of natter(1): man/LANG/natter.1, installed in
+# $(MANDIR)/LANG/man1.
+MANLANGS = $(patsubst man/%/natter.1,%,$(wildcard man/*/natter.1))
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
@@ -308,14 +311,18 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DATADIR)/natter \
-	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/ko/man1
+	    $(DESTDIR)$(UNITDIR)
 	install -m 755 $(B)/natterd $(DESTDIR)$(SBINDIR)/natterd
 	install -m 755 $(B)/natter $(DESTDIR)$(BINDIR)/natter
 	install -m 644 man/natterd.8 $(DESTDIR)$(MANDIR)/man8/natterd.8
 	install -m 644 man/natterd.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/natterd.conf.5
 	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
-	install -m 644 man/ko/natter.1 $(DESTDIR)$(MANDIR)/ko/man1/natter.1
+	for l in $(MANLANGS); do \
+		install -d $(DESTDIR)$(MANDIR)/$$l/man1 && \
+		install -m 644 man/$$l/natter.1 \
+		    $(DESTDIR)$(MANDIR)/$$l/man1/natter.1 || exit 1; \
+	done
 	for l in $(LINGUAS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 644 $(B)/locale/$$l/LC_MESSAGES/natter.mo \
@@ -336,7 +343,9 @@ uninstall:
 	    $(DESTDIR)$(DATADIR)/natter/natterd.conf \
 	    $(DESTDIR)$(DATADIR)/natter/natter.conf
 	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
-	rm -f $(DESTDIR)$(MANDIR)/ko/man1/natter.1
+	for l in $(MANLANGS); do \
+		rm -f $(DESTDIR)$(MANDIR)/$$l/man1/natter.1; \
+	done
 	for l in $(LINGUAS); do \
 		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/natter.mo; \
 	done
