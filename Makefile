@@ -74,6 +74,9 @@ CURSES_LIBS = $(call once,CURSES_LIBS,--libs,ncursesw)
 SQLITE_CFLAGS = $(call once,SQLITE_CFLAGS,--cflags,sqlite3)
 SQLITE_LIBS = $(call once,SQLITE_LIBS,--libs,sqlite3)
 CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs,cmocka)
+# The client's one table of widths (client/text.c).
+UTF8PROC_CFLAGS = $(call once,UTF8PROC_CFLAGS,--cflags,libutf8proc)
+UTF8PROC_LIBS = $(call once,UTF8PROC_LIBS,--libs,libutf8proc)
 
 COMMON_OBJS = \
 	$(B)/common/cap.o \
@@ -90,6 +93,7 @@ SERVER_OBJS = \
 	$(B)/server/conn.o \
 	$(B)/server/help.o \
 	$(B)/server/history.o \
+	$(B)/server/irc-batch.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-history.o \
 	$(B)/server/irc-info.o \
@@ -118,7 +122,9 @@ CLIENT_OBJS = \
 	$(B)/client/handle.o \
 	$(B)/client/ignore.o \
 	$(B)/client/input.o \
+	$(B)/client/inputrows.o \
 	$(B)/client/login.o \
+	$(B)/client/multiline.o \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \
@@ -192,7 +198,8 @@ $(B)/null-relay: bench/null-relay.c $(B)/.flags
 $(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' $(EVENT_CFLAGS) \
-	    $(TLS_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) -c -o $@ $<
+	    $(TLS_CFLAGS) $(CURSES_CFLAGS) $(UTF8PROC_CFLAGS) $(CFLAGS) \
+	    -c -o $@ $<
 
 $(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
 	rm -f $@
@@ -200,8 +207,8 @@ $(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
 
 $(B)/natter: $(B)/client/natter.o $(B)/libnatter-client.a $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(B)/client/natter.o $(B)/libnatter-client.a \
-	    $(B)/libnatter.a $(CURSES_LIBS) $(TLS_LIBS) $(EVENT_EXTRA_LIBS) \
-	    $(EVENT_LIBS)
+	    $(B)/libnatter.a $(CURSES_LIBS) $(UTF8PROC_LIBS) $(TLS_LIBS) \
+	    $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
 
 # --check: a translation must keep its format's conversions.
 $(B)/locale/%/LC_MESSAGES/natter.mo: po/%.po
@@ -227,10 +234,10 @@ pot:
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(B)/libnatter-client.a \
     client/natter.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) $(CFLAGS) \
-	    $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
-	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(TLS_LIBS) $(EVENT_EXTRA_LIBS) \
-	    $(EVENT_LIBS)
+	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) \
+	    $(UTF8PROC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
+	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(UTF8PROC_LIBS) $(TLS_LIBS) \
+	    $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
 
 # libFuzzer harnesses, built with clang into build-fuzz/. `make fuzz` runs
 # each for FUZZ_SECONDS on a copy of its seed corpus in fuzz/corpus/.

@@ -41,6 +41,7 @@ static void	command_close(struct window *, char *);
 static void	command_connect(struct window *, char *);
 static void	command_debug(struct window *, char *);
 static void	command_help(struct window *, char *);
+static void	command_lines(const char *, const char *, int);
 static void	command_ignore(struct window *, char *);
 static void	command_join(struct window *, char *);
 static void	command_list(struct window *, char *);
@@ -323,8 +324,36 @@ command_say(struct window *w, const char *text, int action)
 		    w->name);
 		return (-1);
 	}
+	if (strchr(text, '\n') != NULL) {
+		command_lines(w->name, text, action);
+		return (0);
+	}
 	command_send(w->name, text, action);
 	return (0);
+}
+
+/*
+ * Text with line breaks: one multi-line message where the server takes
+ * them, else a message a line (input.c asked first). A line feed never
+ * goes into a PRIVMSG: it would end the line and start a command.
+ */
+static void
+command_lines(const char *target, const char *text, int action)
+{
+	const char	*nl;
+	char		*line;
+
+	if (!action && multiline_usable()) {
+		multiline_send(target, text);
+		return;
+	}
+	for (; text != NULL; text = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(text, '\n');
+		line = nl != NULL ? xstrndup(text, nl - text) : xstrdup(text);
+		if (*line != '\0')
+			command_send(target, line, action);
+		free(line);
+	}
 }
 
 /*
@@ -608,6 +637,8 @@ command_help(struct window *w, char *args)
 		window_printf(window_cur, 0,
 		    _("-!- /help command explains one; "
 		    "//text sends text starting with a slash"));
+		window_printf(window_cur, 0, _("-!- Alt-Enter or Ctrl-J "
+		    "starts a new line of the message; Enter sends it all"));
 		free(list);
 		return;
 	}

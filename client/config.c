@@ -77,6 +77,9 @@ static const struct config_opt config_opts[] = {
 	{ "config", 'c', CONFIG_TEXT, "FILE", NULL, 0, 0, 0,
 	  CONFIG_CMDLINE, N_("read settings from FILE instead of "
 	  "$XDG_CONFIG_HOME/natter/config") },
+	{ "emoji-width", 0, CONFIG_INT, "N", "2", 1, 2, F(emoji_width),
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("columns of an emoji: 2, or 1 "
+	  "for a terminal that draws emoji narrow") },
 	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  N_("show this help") },
 	{ "highlight", 0, CONFIG_LIST, "WORD", NULL, 0, 0, F(highlight),
@@ -772,6 +775,7 @@ config_set_runtime(const char *key, const char *value, char *buf,
 	const struct config_opt	*o;
 	struct config_list	*l = NULL;
 	struct options		 saved;
+	struct window		*w;
 	char			*owned = NULL;
 	int			 i, failed;
 
@@ -818,6 +822,10 @@ config_set_runtime(const char *key, const char *value, char *buf,
 	if (failed)
 		return (-1);
 	config_changed[i] = 1;
+	/* Rows were wrapped by the widths emoji-width has just changed. */
+	if (o->off == F(emoji_width))
+		TAILQ_FOREACH(w, &windows, entry)
+			scroll_rewrap(&w->scroll);
 	if (o->flags & CONFIG_LATER)
 		snprintf(buf, size, _("%s: takes effect at the next start "
 		    "(/save keeps it)"), key);

@@ -20,14 +20,15 @@
  */
 
 #include <curses.h>
+#include <wchar.h>
 
 #include "natter.h"
-#include "utf8.h"
 
 static short	draw_color(int);
 static int	draw_pair(int, int);
-static void	draw_flush(WINDOW *, wchar_t *, size_t *, unsigned int, int,
-		    const struct style *);
+static void	draw_style(const struct style *, unsigned int, int, attr_t *,
+		    short *);
+static void	draw_cells(WINDOW *, const wchar_t *, size_t, attr_t, short);
 
 /* The curses colour for an IRC colour, or -1 for the default. */
 static short
@@ -57,26 +58,39 @@ draw_pair(int fg, int bg)
 	return (pair);
 }
 
+/* The attributes and colour pair for style st over attr and fg. */
 static void
-draw_flush(WINDOW *w, wchar_t *buf, size_t *n, unsigned int attr, int fg,
-    const struct style *st)
+draw_style(const struct style *st, unsigned int attr, int fg, attr_t *a,
+    short *pair)
 {
-	attr_t	 a = attr;
-
-	if (*n == 0)
-		return;
+	*a = attr;
 	if (st->attr & STYLE_BOLD)
-		a |= A_BOLD;
+		*a |= A_BOLD;
 	if (st->attr & STYLE_ITALIC)
-		a |= A_ITALIC;
+		*a |= A_ITALIC;
 	if (st->attr & STYLE_UNDERLINE)
-		a |= A_UNDERLINE;
+		*a |= A_UNDERLINE;
 	if (st->attr & STYLE_REVERSE)
-		a |= A_REVERSE;
-	wattr_set(w, a, (short)draw_pair(st->fg >= 0 ? st->fg : fg, st->bg),
-	    NULL);
-	waddnwstr(w, buf, (int)*n);
-	*n = 0;
+		*a |= A_REVERSE;
+	*pair = (short)draw_pair(st->fg >= 0 ? st->fg : fg, st->bg);
+}
+
+/*
+ * Add the cells text_shown() made, n wide characters, each a cchar_t
+ * with its marks: curses puts a mark added on its own after a wide
+ * character in that character's second cell, where it is never drawn
+ * (the vowel and final of a Hangul jamo sequence were lost so).
+ */
+static void
+draw_cells(WINDOW *w, const wchar_t *cells, size_t n, attr_t a, short pair)
+{
+	const wchar_t	*p, *end = cells + n;
+	cchar_t		 cc;
+
+	for (p = cells; p < end; p += wcslen(p) + 1) {
+		if (setcchar(&cc, p, a, pair, NULL) == OK)
+			wadd_wch(w, &cc);
+	}
 }
 
 /*
@@ -88,35 +102,49 @@ void
 draw_put(void *win, const char *s, size_t len, unsigned int attr, int fg,
     struct style *st)
 {
+	draw_clip(win, s, len, getmaxx((WINDOW *)win), attr, fg, st);
+}
+
+/*
+ * draw_put(), clipped at column right (a pad is wider than it is shown).
+ * Each grapheme cluster takes the columns text.c's table gives it and
+ * no other, whatever curses thinks its characters take: text_shown()
+ * says what to give curses for that, so the cursor curses keeps, and
+ * the terminal's, stay on the table's columns.
+ */
+void
+draw_clip(void *win, const char *s, size_t len, int right, unsigned int attr,
+    int fg, struct style *st)
+{
 	WINDOW		*w = win;
 	struct style	 plain = { 0, -1, -1 };
-	const char	*end = s + len, *q;
-	wchar_t		 buf[128];
-	size_t		 n = 0, k;
-	uint32_t	 cp;
+	const char	*end = s + len;
+	wchar_t		 cells[TEXT_SHOWN_MAX];
+	size_t		 k;
+	attr_t		 a;
+	short		 pair;
 	int		 x, cw;
 
 	if (st == NULL)
 		st = &plain;
+	/* The cells carry their attributes; the window's would add to them. */
+	wattr_set(w, A_NORMAL, 0, NULL);
+	draw_style(st, attr, fg, &a, &pair);
 	x = getcurx(w);
 	while (s < end) {
 		if ((k = text_style(s, NULL)) > 0) {
-			draw_flush(w, buf, &n, attr, fg, st);
 			text_style(s, st);
+			draw_style(st, attr, fg, &a, &pair);
 			s += k;
 			continue;
 		}
-		q = s;
-		utf8_decode(&q, end, &cp);
-		cw = text_cwidth(cp);
-		if (x + cw > getmaxx(w))
+		k = text_cluster(s, end, &cw);
+		if (x + cw > right)
 			break;
-		if (n == sizeof buf / sizeof buf[0])
-			draw_flush(w, buf, &n, attr, fg, st);
-		buf[n++] = (wchar_t)cp;
+		draw_cells(w, cells, text_shown(s, k, cw, cells,
+		    TEXT_SHOWN_MAX), a, pair);
 		x += cw;
-		s = q;
+		s += k;
 	}
-	draw_flush(w, buf, &n, attr, fg, st);
 	wattr_set(w, A_NORMAL, 0, NULL);
 }

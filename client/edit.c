@@ -17,7 +17,9 @@
 /*
  * The input line editor, in code points (catgirl's edit.c), and the
  * history of sent lines. No curses here: the cursor column is the width
- * of the text before the cursor, from text.c, never a byte offset.
+ * of the text before the cursor, from text.c, never a byte offset. The
+ * cursor and the delete keys move by grapheme cluster, so a flag, a
+ * family emoji or a Hangul jamo sequence goes at one press.
  */
 
 #include <stdlib.h>
@@ -29,6 +31,9 @@
 
 static void	edit_reserve(struct edit *, size_t);
 static void	edit_cut(struct edit *, size_t, size_t);
+static void	edit_remove(struct edit *, size_t, size_t);
+static size_t	edit_prev(const struct edit *);
+static size_t	edit_next(const struct edit *);
 
 void
 edit_init(struct edit *e)
@@ -64,9 +69,10 @@ edit_reserve(struct edit *e, size_t need)
 }
 
 /*
- * Insert n code points at the cursor. Controls are never stored and a
- * character without a width becomes U+FFFD, so what is drawn is what is
- * sent. Returns -1 if the line is full (the rest is dropped).
+ * Insert n code points at the cursor. Controls other than the line feed
+ * of a multi-line message are never stored, and a character without a
+ * width becomes U+FFFD, so what is drawn is what is sent. Returns -1 if
+ * the line is full (the rest is dropped).
  */
 int
 edit_insert(struct edit *e, const wchar_t *s, size_t n)
@@ -80,9 +86,11 @@ edit_insert(struct edit *e, const wchar_t *s, size_t n)
 		c = s[i];
 		if (c == L'\t')
 			c = L' ';
-		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		/* A line feed is a multi-line message's break. */
+		if ((c < 0x20 && c != L'\n') || c == 0x7f ||
+		    (c >= 0x80 && c < 0xa0))
 			continue;
-		if (!text_printable((uint32_t)c))
+		if (c != L'\n' && !text_printable((uint32_t)c))
 			c = UTF8_REPLACEMENT;
 		memmove(e->buf + e->pos + 1, e->buf + e->pos,
 		    (e->len - e->pos) * sizeof *e->buf);
@@ -119,18 +127,45 @@ edit_set(struct edit *e, const char *s)
 	edit_insert_utf8(e, s);
 }
 
+/*
+ * Where the cluster before the cursor starts. Clusters are found from
+ * the start of the line: where one begins depends on what is before it
+ * (a run of regional indicators pairs up from the left).
+ */
+static size_t
+edit_prev(const struct edit *e)
+{
+	size_t	 i = 0, k, last = 0;
+
+	while (i < e->pos) {
+		last = i;
+		if ((k = text_wcluster(e->buf + i, e->len - i, NULL)) == 0)
+			break;
+		i += k;
+	}
+	return (last);
+}
+
+/* Where the cluster after the cursor ends. */
+static size_t
+edit_next(const struct edit *e)
+{
+	if (e->pos >= e->len)
+		return (e->len);
+	return (e->pos + text_wcluster(e->buf + e->pos, e->len - e->pos,
+	    NULL));
+}
+
 void
 edit_left(struct edit *e)
 {
-	if (e->pos > 0)
-		e->pos--;
+	e->pos = edit_prev(e);
 }
 
 void
 edit_right(struct edit *e)
 {
-	if (e->pos < e->len)
-		e->pos++;
+	e->pos = edit_next(e);
 }
 
 void
@@ -163,26 +198,31 @@ edit_cut(struct edit *e, size_t from, size_t to)
 		e->pos = from;
 }
 
-/* One whole character: a code point, however many columns or bytes. */
+/* Remove [from, to), not kept for edit_yank(). */
+static void
+edit_remove(struct edit *e, size_t from, size_t to)
+{
+	if (from >= to)
+		return;
+	memmove(e->buf + from, e->buf + to, (e->len - to) * sizeof *e->buf);
+	e->len -= to - from;
+	if (e->pos > to)
+		e->pos -= to - from;
+	else if (e->pos > from)
+		e->pos = from;
+}
+
+/* One whole cluster, however many code points, columns or bytes. */
 void
 edit_backspace(struct edit *e)
 {
-	if (e->pos == 0)
-		return;
-	memmove(e->buf + e->pos - 1, e->buf + e->pos,
-	    (e->len - e->pos) * sizeof *e->buf);
-	e->pos--;
-	e->len--;
+	edit_remove(e, edit_prev(e), e->pos);
 }
 
 void
 edit_delete(struct edit *e)
 {
-	if (e->pos == e->len)
-		return;
-	memmove(e->buf + e->pos, e->buf + e->pos + 1,
-	    (e->len - e->pos - 1) * sizeof *e->buf);
-	e->len--;
+	edit_remove(e, e->pos, edit_next(e));
 }
 
 /* Ctrl-K */
@@ -258,17 +298,24 @@ edit_string(const struct edit *e)
 	return (edit_substring(e, 0, e->len));
 }
 
-/* Columns taken by the first n code points. */
+/*
+ * Columns taken by the clusters in the first n code points; one that n
+ * cuts counts whole, as the cursor is drawn after it.
+ */
 int
 edit_column(const struct edit *e, size_t n)
 {
-	size_t	 i;
-	int	 w = 0;
+	size_t	 i = 0, k;
+	int	 w = 0, cw;
 
 	if (n > e->len)
 		n = e->len;
-	for (i = 0; i < n; i++)
-		w += text_cwidth((uint32_t)e->buf[i]);
+	while (i < n) {
+		if ((k = text_wcluster(e->buf + i, e->len - i, &cw)) == 0)
+			break;
+		w += cw;
+		i += k;
+	}
 	return (w);
 }
 

@@ -41,6 +41,7 @@ struct handler {
 #define COMPOSE_SELF	0x4
 #define COMPOSE_MENTION	0x8
 #define COMPOSE_MARKED	0x10	/* a whisper out of its window: *nick* */
+#define COMPOSE_LINES	0x20	/* a multi-line message: keep the breaks */
 
 static int	handle_highlighted(const char *);
 static void	handle_isupport(struct msg *, time_t);
@@ -73,7 +74,7 @@ static void	handle_default(struct msg *, time_t);
 static void	handle_invite(struct msg *, time_t);
 static void	handle_refused(struct msg *, time_t);
 static void	handle_chanmodes(struct msg *, time_t);
-static void	handle_message(struct msg *, time_t, int);
+static void	handle_message(struct msg *, time_t, int, int);
 static void	handle_batch(struct msg *, time_t);
 static void	handle_fail(struct msg *, time_t);
 static char	*handle_compose(const char *, const char *, size_t, int,
@@ -264,8 +265,11 @@ handle(char *line)
 	if ((net.caps & CAP_SERVER_TIME) &&
 	    msg_tag(&m, "time", tag, sizeof tag) != NULL)
 		when = handle_time(tag, when);
-	/* A line of a history or search batch is kept, not shown live. */
-	if (backlog_batched(&m, when))
+	/*
+	 * A line of a multi-line message is kept until its batch ends; one
+	 * of a history or search batch is kept, not shown live.
+	 */
+	if (multiline_batched(&m, when) || backlog_batched(&m, when))
 		return;
 	h = bsearch(m.cmd, handlers, HANDLER_COUNT, sizeof handlers[0],
 	    handle_cmp);
@@ -819,13 +823,23 @@ handle_ping(struct msg *m, time_t when)
 static void
 handle_privmsg(struct msg *m, time_t when)
 {
-	handle_message(m, when, 0);
+	handle_message(m, when, 0, 0);
 }
 
 static void
 handle_notice(struct msg *m, time_t when)
 {
-	handle_message(m, when, 1);
+	handle_message(m, when, 1, 0);
+}
+
+/*
+ * A multi-line message, its lines joined with line feeds (multiline.c):
+ * shown as one message, the rows after a break under the text.
+ */
+void
+handle_lines(struct msg *m, time_t when)
+{
+	handle_message(m, when, strcmp(m->cmd, "NOTICE") == 0, 1);
 }
 
 /*
@@ -833,9 +847,10 @@ handle_notice(struct msg *m, time_t when)
  * to the conversation's window (opened if need be) and, if that is not
  * the one being looked at, a copy to the current window. Our own
  * messages come back here too: from echo-message, or from handle_sent().
+ * With lines, text is a multi-line message whose breaks are kept.
  */
 static void
-handle_message(struct msg *m, time_t when, int notice)
+handle_message(struct msg *m, time_t when, int notice, int lines)
 {
 	struct window	*w, *copyto = NULL;
 	char		 buf[NAME_NICKMAX + 1], *who, *body, *line, *copy;
@@ -923,7 +938,8 @@ handle_message(struct msg *m, time_t when, int notice)
 	line = handle_compose(nick, text, len, (action ? COMPOSE_ACTION : 0) |
 	    (notice ? COMPOSE_NOTICE : 0) | (self ? COMPOSE_SELF : 0) |
 	    (flags & LINE_MENTION ? COMPOSE_MENTION : 0) |
-	    (marked ? COMPOSE_MARKED : 0), &indent);
+	    (marked ? COMPOSE_MARKED : 0) | (lines ? COMPOSE_LINES : 0),
+	    &indent);
 	id = NULL;
 	if (chan && w != window_server)
 		id = backlog_msgid(m, idbuf, sizeof idbuf);
@@ -931,11 +947,12 @@ handle_message(struct msg *m, time_t when, int notice)
 	if (id != NULL)
 		backlog_seen(w, m);
 	/* A private notice is logged with its sender, not where it shows. */
-	chatlog_add(logname, when, line);
+	multiline_log(logname, when, line, indent);
 	free(line);
 	if (copyto != NULL) {
 		who = text_sanitize_str(nick, 0);
-		body = text_sanitize(text, len, TEXT_FORMAT);
+		body = text_sanitize(text, len, TEXT_FORMAT |
+		    (lines ? TEXT_NEWLINE : 0));
 		color = text_nick_color(nick);
 		if (self) {
 			peer = text_sanitize_str(target, 0);
@@ -966,7 +983,8 @@ handle_compose(const char *nick, const char *text, size_t len, int how,
 	int	 mention = how & COMPOSE_MENTION;
 
 	who = text_sanitize_str(nick, 0);
-	body = text_sanitize(text, len, TEXT_FORMAT);
+	body = text_sanitize(text, len, TEXT_FORMAT |
+	    (how & COMPOSE_LINES ? TEXT_NEWLINE : 0));
 	color = text_nick_color(nick);
 	if (how & COMPOSE_MARKED)
 		xasprintf(&line, "\003%02d*%s*\017 %s%s", color, who,
@@ -1044,11 +1062,12 @@ handle_history(struct msg *m, time_t when, const char *room,
 	return (0);
 }
 
-/* BATCH +ref type [params] and BATCH -ref: backlog.c keeps them. */
+/* BATCH +ref type [params] and BATCH -ref: multiline.c or backlog.c. */
 static void
 handle_batch(struct msg *m, time_t when)
 {
-	(void)when;
+	if (multiline_batch(m, when))
+		return;
 	backlog_batch(m);
 }
 
@@ -1056,7 +1075,7 @@ handle_batch(struct msg *m, time_t when)
 static void
 handle_fail(struct msg *m, time_t when)
 {
-	if (backlog_fail(m) == 0)
+	if (backlog_fail(m) == 0 || multiline_fail(m) == 0)
 		return;
 	if (m->nparams >= 2)
 		window_printf(window_cur, LINE_ERROR,
@@ -1086,7 +1105,7 @@ handle_sent(const char *target, const char *text)
 	m.nparams = 2;
 	m.params[0] = (char *)target;
 	m.params[1] = (char *)text;
-	handle_message(&m, time(NULL), 0);
+	handle_message(&m, time(NULL), 0, strchr(text, '\n') != NULL);
 	free(prefix);
 }
 

@@ -18,7 +18,9 @@
  * Keys: editing keys go to the line editor, Enter to command_run() or to
  * the question being asked (login.c's room and nick, "send N lines?"),
  * the rest switch and scroll windows. A bracketed paste is collected
- * whole; more than one line is only sent once the user says so.
+ * whole; more than one line is only sent once the user says so. Alt-Enter
+ * and Ctrl-J break the line: the input then grows to INPUT_ROWS rows
+ * (inputrows.c lays them out) and Enter sends one multi-line message.
  */
 
 #include <curses.h>
@@ -46,6 +48,8 @@ static WINDOW		*pad;
 static int		 padw;
 static int		 xoff;
 static int		 pad_y, pad_x, pad_cols;	/* where it is shown */
+static int		 pad_rows = 1;
+static int		 rowtop;	/* first row shown of several */
 static struct edit	 edit;
 static struct history	 history;
 static struct complete	 comp;
@@ -76,12 +80,20 @@ static void	input_paste_add(wint_t);
 static void	input_paste_done(void);
 static void	input_paste_answer(int);
 static void	input_lines_free(void);
+static void	input_lines_split(const char *, const char *);
+static int	input_paste_edit(void);
+static void	input_break(void);
+static void	input_updown(int);
+static int	input_say_lines(char *);
+static char	*input_prompt(void);
+static void	input_pad_width(int);
+static void	input_draw_rows(int, int, int, const char *, int);
 
 void
 input_init(void)
 {
 	padw = 256;
-	pad = newpad(1, padw);
+	pad = newpad(INPUT_ROWS, padw);
 	keypad(pad, TRUE);
 	nodelay(pad, TRUE);
 	define_key("\033[200~", KEY_PASTE_BEGIN);
@@ -290,12 +302,10 @@ input_key(int key)
 		edit_delete(&edit);
 		break;
 	case KEY_UP:
-		if (mode == INPUT_CHAT)
-			history_prev(&history, &edit);
+		input_updown(-1);
 		break;
 	case KEY_DOWN:
-		if (mode == INPUT_CHAT)
-			history_next(&history, &edit);
+		input_updown(1);
 		break;
 	case KEY_PPAGE:
 		pane_scroll(-1);
@@ -343,7 +353,9 @@ input_char(wint_t ch, int alt)
 		input_note("");
 	}
 	if (alt) {
-		if (ch >= '0' && ch <= '9') {
+		if (ch == '\r' || ch == '\n')
+			input_break();
+		else if (ch >= '0' && ch <= '9') {
 			w = window_nth(ch == '0' ? 10 : (int)(ch - '0'));
 			if (w != NULL)
 				window_switch(w);
@@ -378,6 +390,8 @@ input_char(wint_t ch, int alt)
 		input_tab();
 		break;
 	case '\n':
+		input_break();
+		break;
 	case '\r':
 		input_enter();
 		break;
@@ -423,7 +437,10 @@ input_enter(void)
 		if (*text == '\0')
 			break;
 		history_add(&history, text);
-		if (command_run(window_cur, text) == 0)
+		if (strchr(text, '\n') != NULL) {
+			if (input_say_lines(text) == 0)
+				edit_clear(&edit);
+		} else if (command_run(window_cur, text) == 0)
 			edit_clear(&edit);
 		break;
 	case INPUT_ASK:
@@ -438,6 +455,105 @@ input_enter(void)
 	}
 	free(text);
 	dirty |= DIRTY_STATUS;
+}
+
+/*
+ * Alt-Enter, Ctrl-J: a line break in a message. A question (room, nick)
+ * takes one line: there Ctrl-J is Enter, as it always was.
+ */
+static void
+input_break(void)
+{
+	wchar_t	 nl = L'\n';
+
+	if (mode != INPUT_CHAT) {
+		if (mode == INPUT_ASK)
+			input_enter();
+		return;
+	}
+	edit_insert(&edit, &nl, 1);
+}
+
+/*
+ * Up and Down: between the rows of a multi-line input, keeping the
+ * column; from its first row (or last), and in a single line, through
+ * the history as before.
+ */
+static void
+input_updown(int dir)
+{
+	struct inputrow	*rows;
+	char		*prompt;
+	size_t		 pos;
+	int		 n, r, col, to;
+
+	if (mode != INPUT_CHAT)
+		return;
+	if (inputrows_multi(&edit)) {
+		prompt = input_prompt();
+		n = inputrows_layout(&edit, text_width(prompt),
+		    pad_cols > 0 ? pad_cols : COLS, &rows);
+		free(prompt);
+		r = inputrows_cursor(&edit, rows, n, edit.pos, &col);
+		to = r + dir;
+		if (to >= 0 && to < n) {
+			pos = inputrows_at(&edit, rows, to, col);
+			/* The end of a wrapped row shows on the next one. */
+			if (pos == rows[to].end && pos > rows[to].start &&
+			    to + 1 < n && rows[to + 1].start == pos)
+				pos--;
+			edit.pos = pos;
+			free(rows);
+			return;
+		}
+		free(rows);
+	}
+	if (dir < 0)
+		history_prev(&history, &edit);
+	else
+		history_next(&history, &edit);
+}
+
+/*
+ * Enter on an input with line breaks. Blank lines at either end are left
+ * out. Where the server takes multi-line messages it goes as one;
+ * elsewhere its lines go one by one, paced, once the user says so, as a
+ * pasted text's do. A command takes one line. Return 0 if the input line
+ * may be cleared (the history keeps it).
+ */
+static int
+input_say_lines(char *text)
+{
+	char	*s = text + strspn(text, "\n"), *end;
+
+	end = s + strlen(s);
+	while (end > s && end[-1] == '\n')
+		end--;
+	*end = '\0';
+	if (strchr(s, '\n') == NULL)
+		return (command_run(window_cur, s));
+	if (s[0] == '/' && s[1] != '/') {
+		window_printf(window_cur, LINE_ERROR, _("-!- a command takes "
+		    "one line: remove the line breaks, or start with // to "
+		    "send the text"));
+		return (-1);
+	}
+	if (s[0] == '/')
+		s++;
+	if (multiline_usable())
+		return (command_say(window_cur, s, 0));
+	input_lines_free();
+	input_lines_split(s, s + strlen(s));
+	if (nlines > 1) {
+		mode = INPUT_PASTE;
+		pastecut = 0;
+	} else {
+		if (nlines == 1)
+			command_say(window_cur, lines[0], 0);
+		input_lines_free();
+	}
+	dirty |= DIRTY_INPUT;
+	return (0);
 }
 
 /*
@@ -541,11 +657,12 @@ input_lines_free(void)
 static void
 input_paste_done(void)
 {
-	char	*p, *end, *line;
-	size_t	 len;
+	char	*end;
 
 	input_lines_free();
 	if (paste == NULL || pastelen == 0)
+		return;
+	if (input_paste_edit())
 		return;
 	end = paste + pastelen;
 	if (pastecut > 0) {
@@ -554,21 +671,7 @@ input_paste_done(void)
 			pastecut++;
 		}
 	}
-	for (p = paste; p < end; ) {
-		len = strcspn(p, "\r\n");
-		line = xstrndup(p, len);
-		p += len;
-		if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
-			p++;
-		if (p < end)
-			p++;
-		if (*line == '\0') {
-			free(line);
-			continue;
-		}
-		lines = xreallocarray(lines, nlines + 1, sizeof *lines);
-		lines[nlines++] = line;
-	}
+	input_lines_split(paste, end);
 	pastelen = 0;
 	if (pastecut > 0)
 		window_printf(window_cur, LINE_ERROR, _("-!- paste too long: "
@@ -586,7 +689,80 @@ input_paste_done(void)
 }
 
 /*
- * y sends every pasted line, in order and paced; n or Escape drops them.
+ * Where the server takes multi-line messages, a paste that fits in the
+ * grown input line (INPUT_ROWS lines) goes there whole, breaks and blank
+ * lines kept, to be read, edited and sent as one message with Enter. A
+ * longer one (or one cut) is asked about as elsewhere, then sent as one
+ * message. Return 1 if the paste went into the input line.
+ */
+static int
+input_paste_edit(void)
+{
+	char	*s, *o, *start, *end;
+	size_t	 i, n = 0, cps = 0;
+
+	if (mode != INPUT_CHAT || pastecut > 0 || !multiline_usable() ||
+	    (window_cur->type != WINDOW_CHANNEL &&
+	    window_cur->type != WINDOW_QUERY))
+		return (0);
+	/* CR LF and CR are line breaks too. */
+	s = o = xmalloc(pastelen + 1);
+	for (i = 0; i < pastelen; i++) {
+		if (paste[i] == '\r' && i + 1 < pastelen &&
+		    paste[i + 1] == '\n')
+			continue;
+		*o++ = paste[i] == '\r' ? '\n' : paste[i];
+	}
+	*o = '\0';
+	start = s + strspn(s, "\n");
+	end = start + strlen(start);
+	while (end > start && end[-1] == '\n')
+		end--;
+	*end = '\0';
+	for (o = start; o < end; o++) {
+		if (*o == '\n')
+			n++;
+		if ((*o & 0xc0) != 0x80)
+			cps++;
+	}
+	if (n == 0 || n + 1 > INPUT_ROWS || edit.len + cps > EDIT_MAX) {
+		free(s);
+		return (0);
+	}
+	edit_insert_utf8(&edit, start);
+	free(s);
+	pastelen = 0;
+	dirty |= DIRTY_INPUT;
+	return (1);
+}
+
+/* Split [p, end) into lines[] at CR LF, CR or LF, blank lines left out. */
+static void
+input_lines_split(const char *p, const char *end)
+{
+	char	*line;
+	size_t	 len;
+
+	while (p < end) {
+		len = strcspn(p, "\r\n");
+		line = xstrndup(p, len);
+		p += len;
+		if (p < end && *p == '\r' && p + 1 < end && p[1] == '\n')
+			p++;
+		if (p < end)
+			p++;
+		if (*line == '\0') {
+			free(line);
+			continue;
+		}
+		lines = xreallocarray(lines, nlines + 1, sizeof *lines);
+		lines[nlines++] = line;
+	}
+}
+
+/*
+ * y sends every pasted line, in order and paced, or where the server
+ * takes multi-line messages all of them as one; n or Escape drops them.
  * With Hangul input on, the y and n keys of a Korean keyboard type the
  * jamo U+315B and U+315C: they answer as well, so the question is never
  * a dead end for someone who was typing Korean.
@@ -596,6 +772,7 @@ input_paste_done(void)
 static void
 input_paste_answer(int ch)
 {
+	char	*all, *next;
 	size_t	 i;
 
 	if (ch == 'y' || ch == 'Y' || ch == INPUT_JAMO_Y) {
@@ -603,8 +780,19 @@ input_paste_answer(int ch)
 			command_say(window_cur, lines[0], 0);
 			return;
 		}
-		for (i = 0; i < nlines; i++)
-			command_say(window_cur, lines[i], 0);
+		if (multiline_usable()) {
+			all = xstrdup(lines[0]);
+			for (i = 1; i < nlines; i++) {
+				xasprintf(&next, "%s\n%s", all, lines[i]);
+				free(all);
+				all = next;
+			}
+			command_say(window_cur, all, 0);
+			free(all);
+		} else {
+			for (i = 0; i < nlines; i++)
+				command_say(window_cur, lines[i], 0);
+		}
 	} else if (ch == 'n' || ch == 'N' || ch == INPUT_JAMO_N ||
 	    ch == 033 || ch == CTRL('C')) {
 		window_printf(window_cur, 0,
@@ -643,73 +831,136 @@ input_prompt(void)
 	return (s);
 }
 
+/* A pad at least need columns wide. */
+static void
+input_pad_width(int need)
+{
+	if (need <= padw)
+		return;
+	delwin(pad);
+	padw = need + 256;
+	pad = newpad(INPUT_ROWS, padw);
+	keypad(pad, TRUE);
+	nodelay(pad, TRUE);
+}
+
+/*
+ * Rows the input line takes at cols columns: one, or for a multi-line
+ * message one a row up to INPUT_ROWS (then it scrolls within them).
+ */
+int
+input_rows(int cols)
+{
+	struct inputrow	*rows;
+	char		*prompt;
+	int		 n;
+
+	if (!inputrows_multi(&edit))
+		return (1);
+	prompt = input_prompt();
+	n = inputrows_layout(&edit, text_width(prompt), cols, &rows);
+	free(rows);
+	free(prompt);
+	return (n < INPUT_ROWS ? n : INPUT_ROWS);
+}
+
+/*
+ * A multi-line input: the prompt (n code points at wp, pw columns) and
+ * the rows around the cursor, each after the first under the text.
+ */
+static void
+input_draw_rows(int y, int x, int cols, const char *prompt, int pw)
+{
+	struct inputrow	*rows;
+	char		*row;
+	int		 nrows, vis, r, crow, ccol;
+
+	input_pad_width(cols + 2);
+	nrows = inputrows_layout(&edit, pw, cols, &rows);
+	crow = inputrows_cursor(&edit, rows, nrows, edit.pos, &ccol);
+	vis = nrows < INPUT_ROWS ? nrows : INPUT_ROWS;
+	if (vis > LINES - y)
+		vis = LINES - y > 1 ? LINES - y : 1;
+	if (crow < rowtop)
+		rowtop = crow;
+	if (crow >= rowtop + vis)
+		rowtop = crow - vis + 1;
+	if (rowtop > nrows - vis)
+		rowtop = nrows - vis;
+	werase(pad);
+	for (r = rowtop; r < rowtop + vis; r++) {
+		if (r == 0 && rows[0].col == pw) {
+			wmove(pad, 0, 0);
+			draw_clip(pad, prompt, strlen(prompt), cols, A_BOLD,
+			    -1, NULL);
+		}
+		wmove(pad, r - rowtop, rows[r].col);
+		row = edit_substring(&edit, rows[r].start, rows[r].end);
+		draw_clip(pad, row, strlen(row), cols, A_NORMAL, -1, NULL);
+		free(row);
+	}
+	wmove(pad, crow - rowtop, ccol);
+	free(rows);
+	xoff = 0;
+	pad_y = y;
+	pad_x = x;
+	pad_cols = cols;
+	pad_rows = vis;
+	input_refresh();
+}
+
 /*
  * Draw the prompt and the line into the pad and show the part around the
- * cursor: the pad scrolls sideways, never starting inside a wide char.
+ * cursor: the pad scrolls sideways, never starting inside a cluster.
  */
 void
 input_draw(int y, int x, int cols)
 {
-	char		*prompt;
-	wchar_t		*wp;
-	const char	*p, *end;
-	uint32_t	 cp;
-	size_t		 n = 0, i;
-	int		 pw, cur, need, col, cw;
-	wchar_t		 c;
+	char	*prompt, *text;
+	int	 pw, cur, need;
 
 	prompt = input_prompt();
-	wp = xreallocarray(NULL, strlen(prompt) + 1, sizeof *wp);
-	for (p = prompt, end = p + strlen(p); p < end; ) {
-		utf8_decode(&p, end, &cp);
-		wp[n++] = (wchar_t)cp;
-	}
+	text = edit_string(&edit);
 	pw = text_width(prompt);
+	if (inputrows_multi(&edit)) {
+		input_draw_rows(y, x, cols, prompt, pw);
+		free(text);
+		free(prompt);
+		return;
+	}
+	pad_rows = 1;
+	rowtop = 0;
 	cur = pw + edit_column(&edit, edit.pos);
 	/* Room for the text and a screenful after it, as pnoutrefresh needs. */
 	need = pw + edit_column(&edit, edit.len) + cols + 2;
-	if (need > padw) {
-		delwin(pad);
-		padw = need + 256;
-		pad = newpad(1, padw);
-		keypad(pad, TRUE);
-		nodelay(pad, TRUE);
-	}
+	input_pad_width(need);
 	if (cur < xoff)
 		xoff = cur - cols / 2;
 	if (cur >= xoff + cols)
 		xoff = cur - cols + 1 + cols / 4;
 	if (xoff < 0 || need - cols <= cols)
 		xoff = 0;
-	/* Move the start to the next character boundary. */
-	for (col = 0, i = 0; col < xoff && i < n + edit.len; i++)
-		col += text_cwidth((uint32_t)(i < n ? wp[i] : edit.buf[i - n]));
-	xoff = col;
+	/* Move the start to the next cluster boundary. */
+	if (xoff <= pw)
+		xoff = text_ceil(prompt, xoff);
+	else
+		xoff = pw + text_ceil(text, xoff - pw);
 
 	/*
-	 * Draw up to the last character that fits whole: a wide character
-	 * cut by the right edge would spill over it.
+	 * Draw up to the last cluster that fits whole: a wide one cut by
+	 * the right edge would spill over it.
 	 */
 	werase(pad);
 	wmove(pad, 0, 0);
-	wattr_set(pad, A_BOLD, 0, NULL);
-	for (col = 0, i = 0; i < n + edit.len; i++) {
-		c = i < n ? wp[i] : edit.buf[i - n];
-		cw = text_cwidth((uint32_t)c);
-		if (col + cw > xoff + cols)
-			break;
-		if (i == n)
-			wattr_set(pad, A_NORMAL, 0, NULL);
-		waddnwstr(pad, &c, 1);
-		col += cw;
-	}
-	wattr_set(pad, A_NORMAL, 0, NULL);
+	draw_clip(pad, prompt, strlen(prompt), xoff + cols, A_BOLD, -1, NULL);
+	wmove(pad, 0, pw);
+	draw_clip(pad, text, strlen(text), xoff + cols, A_NORMAL, -1, NULL);
 	wmove(pad, 0, cur);
 	pad_y = y;
 	pad_x = x;
 	pad_cols = cols;
 	input_refresh();
-	free(wp);
+	free(text);
 	free(prompt);
 }
 
@@ -721,6 +972,6 @@ void
 input_refresh(void)
 {
 	if (pad_cols > 0)
-		pnoutrefresh(pad, 0, xoff, pad_y, pad_x, pad_y,
+		pnoutrefresh(pad, 0, xoff, pad_y, pad_x, pad_y + pad_rows - 1,
 		    pad_x + pad_cols - 1);
 }

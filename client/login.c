@@ -77,6 +77,7 @@ login_start(void)
 {
 	memset(&login, 0, sizeof login);
 	backlog_reset();
+	multiline_reset();
 	net_send_now("CAP LS 302");
 	if (opt.password != NULL)
 		net_send_now("PASS :%s", opt.password);
@@ -341,8 +342,12 @@ login_cap(struct msg *m, time_t when)
 	list = msg_last(m);
 	if (strcmp(sub, "LS") == 0) {
 		login.offered |= cap_mask(list);
+		multiline_offer(list);
 		if (m->nparams >= 4 && strcmp(m->params[2], "*") == 0)
 			return;
+		/* Multi-line needs batch, and limits to keep to. */
+		if (!(login.offered & CAP_BATCH) || !multiline_offered())
+			login.offered &= ~CAP_MULTILINE;
 		if (cap_list(cap_all(CAP_NATTER) & login.offered, want,
 		    sizeof want) > 0)
 			net_send_now("CAP REQ :%s", want);

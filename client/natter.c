@@ -240,6 +240,7 @@ main(int argc, char **argv)
 	event_free(ev_int);
 	input_free();
 	backlog_free();
+	multiline_free_all();
 	window_free_all();
 	net_free();
 	tls_free();

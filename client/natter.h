@@ -72,6 +72,7 @@ struct options {
 	int		 time_width;	/* its columns, 1 to CONFIG_TIME_MAX */
 	int		 sidebar_width;	/* with its border; 0: none */
 	int		 mouse;		/* wheel and clicks */
+	int		 emoji_width;	/* columns of an emoji: 2, or 1 */
 };
 
 /* A style from IRC formatting codes. */
@@ -289,6 +290,8 @@ void	 complete_reset(struct complete *);
 /* draw.c */
 void	 draw_put(void *, const char *, size_t, unsigned int, int,
 	     struct style *);
+void	 draw_clip(void *, const char *, size_t, int, unsigned int, int,
+	     struct style *);
 
 /* edit.c */
 void	 edit_init(struct edit *);
@@ -322,6 +325,7 @@ void	 handle(char *);
 void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 int	 handle_history(struct msg *, time_t, const char *, struct line *);
+void	 handle_lines(struct msg *, time_t);
 
 /* ignore.c */
 int	 ignore_valid(const char *);
@@ -333,12 +337,26 @@ const char *ignore_list(size_t);
 int	 ignore_save(char **);
 void	 ignore_free(void);
 
+/* inputrows.c */
+#define INPUT_ROWS	5	/* rows the input line grows to */
+struct inputrow {
+	size_t	 start;		/* code points [start, end) */
+	size_t	 end;
+	int	 col;		/* where the row starts */
+};
+int	 inputrows_multi(const struct edit *);
+int	 inputrows_layout(const struct edit *, int, int, struct inputrow **);
+int	 inputrows_cursor(const struct edit *, const struct inputrow *, int,
+	     size_t, int *);
+size_t	 inputrows_at(const struct edit *, const struct inputrow *, int, int);
+
 /* input.c */
 void	 input_init(void);
 void	 input_free(void);
 void	 input_read(void);
 void	 input_ask(const char *, const char *, int (*)(const char *));
 void	 input_draw(int, int, int);
+int	 input_rows(int);
 void	 input_refresh(void);
 void	 input_status(char *, size_t);
 
@@ -350,6 +368,19 @@ void	 login_nick_error(struct msg *, time_t);
 void	 login_badpass(struct msg *, time_t);
 void	 login_cap(struct msg *, time_t);
 int	 login_waiting(void);
+
+/* multiline.c */
+void	 multiline_offer(const char *);
+int	 multiline_offered(void);
+int	 multiline_usable(void);
+void	 multiline_reset(void);
+void	 multiline_send(const char *, const char *);
+void	 multiline_log(const char *, time_t, const char *, int);
+void	 multiline_lost(void);
+void	 multiline_free_all(void);
+int	 multiline_batch(struct msg *, time_t);
+int	 multiline_batched(struct msg *, time_t);
+int	 multiline_fail(struct msg *);
 
 /* natter.c has main() only. */
 
@@ -369,6 +400,7 @@ void	 net_server(const char *, const char *);
 void	 net_send(const char *, ...) __printflike(1, 2);
 void	 net_send_now(const char *, ...) __printflike(1, 2);
 void	 net_say(const char *, const char *);
+void	 net_batch(const char *, const char *, const char *, size_t);
 size_t	 net_queued(void);
 size_t	 net_text_room(const char *, size_t);
 void	 net_set_nick(const char *);
@@ -395,6 +427,7 @@ struct line *scroll_line(struct scroll *, size_t);
 size_t	 scroll_first(const struct scroll *);
 int	 scroll_wrap(const char *, int, int, size_t **);
 int	 scroll_rows(struct scroll *, size_t, int);
+void	 scroll_rewrap(struct scroll *);
 size_t	 scroll_view(struct scroll *, int, int, struct scroll_ref *);
 void	 scroll_up(struct scroll *, int, int, int);
 void	 scroll_down(struct scroll *, int, int);
@@ -428,8 +461,14 @@ void	 status_click(int);
 
 /* text.c */
 #define TEXT_FORMAT	0x1	/* keep IRC formatting codes */
+#define TEXT_NEWLINE	0x2	/* keep line feeds: multiline.c */
 int	 text_cwidth(uint32_t);
 int	 text_printable(uint32_t);
+size_t	 text_cluster(const char *, const char *, int *);
+size_t	 text_wcluster(const wchar_t *, size_t, int *);
+#define TEXT_SHOWN_MAX	16	/* wide characters text_shown() may give */
+size_t	 text_shown(const char *, size_t, int, wchar_t *, size_t);
+int	 text_ceil(const char *, int);
 size_t	 text_style(const char *, struct style *);
 int	 text_width(const char *);
 size_t	 text_fit(const char *, int, int *);

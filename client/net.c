@@ -413,6 +413,8 @@ net_lost(const char *why)
 	}
 	log_info("link lost: %s", why);
 	net_drop();
+	/* A multi-line message cut off by the loss is shown as it came. */
+	multiline_lost();
 	net.state = NET_IDLE;
 	net.caps = 0;
 	TAILQ_FOREACH(w, &windows, entry) {
@@ -623,16 +625,22 @@ net_format(char *buf, size_t size, const char *fmt, va_list ap)
 	return (n);
 }
 
+/* Write len bytes of whole lines: one, or the lines of a batch. */
 static void
 net_write(const char *line, size_t len)
 {
-	char	*shown;
+	const char	*p, *end = line + len;
+	char		*shown;
+	size_t		 n;
 
 	if (bev == NULL)
 		return;
-	shown = xstrndup(line, len - 2);
-	window_raw(">>", shown);
-	free(shown);
+	for (p = line; p < end; p += n + 2) {
+		n = strcspn(p, "\r");
+		shown = xstrndup(p, n);
+		window_raw(">>", shown);
+		free(shown);
+	}
 	bufferevent_write(bev, line, len);
 }
 
@@ -703,6 +711,21 @@ net_say(const char *target, const char *text)
 		return;
 	}
 	net_queue(buf, n, target, text);
+}
+
+/*
+ * Queue the len bytes of lines (each with its CR LF), the BATCH of a
+ * multi-line message to target, as one entry: they go out together and
+ * take one turn of the pace, as the server counts a batch as one
+ * message. cb->sent() hears of text, the message as shown.
+ */
+void
+net_batch(const char *target, const char *text, const char *lines,
+    size_t len)
+{
+	if (bev == NULL || len == 0)
+		return;
+	net_queue(lines, (int)len, target, text);
 }
 
 size_t

@@ -83,9 +83,8 @@ pane_draw(void *win, int h, int w)
 			    &tm) == 0 || !utf8_valid(when, strlen(when)))
 				when[0] = '\0';
 #pragma GCC diagnostic pop
-			wattr_set(pw, A_DIM, 0, NULL);
-			waddnstr(pw, when, (int)text_fit(when, opt.time_width,
-			    NULL));
+			draw_put(pw, when, text_fit(when, opt.time_width,
+			    NULL), A_DIM, -1, NULL);
 			wmove(pw, (int)i, timew);
 		} else {
 			indent = l->indent < textw / 2 ? l->indent : textw / 2;
@@ -94,6 +93,9 @@ pane_draw(void *win, int h, int w)
 		start = l->rows[refs[i].row];
 		end = refs[i].row + 1 < l->nrows ? l->rows[refs[i].row + 1] :
 		    strlen(l->text);
+		/* The break of a multi-line message is not drawn. */
+		if (end > start && l->text[end - 1] == '\n')
+			end--;
 		/* The style in force where the row starts. */
 		st.attr = 0;
 		st.fg = st.bg = -1;

@@ -245,9 +245,10 @@ scroll_at_top(struct scroll *s, int width, int height)
 /*
  * Wrap text to width columns: continuation rows start indent columns in
  * (at most half the width). Break after the last space that fits, else
- * before the character that does not fit; a width-2 character is never
- * split. Store the byte offset of each row's start in *rowsp (allocated)
- * and return the number of rows.
+ * before the cluster that does not fit; a cluster (a wide character, a
+ * flag, a Hangul jamo sequence) is never split; a line feed (a multi-line
+ * message) always starts a row. Store the byte offset of each row's start
+ * in *rowsp (allocated) and return the number of rows.
  */
 int
 scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
@@ -277,9 +278,17 @@ scroll_wrap(const char *text, int width, int indent, size_t **rowsp)
 			p += k;
 			continue;
 		}
-		q = p;
-		utf8_decode(&q, end, &cp);
-		w = text_cwidth(cp);
+		q = p + text_cluster(p, end, &w);
+		cp = q - p == 1 ? (unsigned char)*p : 0;
+		if (cp == '\n') {
+			/* A multi-line message's break: the text column. */
+			start = q - text;
+			ADDROW(start);
+			col = startcol = indent;
+			brk = 0;
+			p = q;
+			continue;
+		}
 		if (col + w > width && col > startcol) {
 			if (cp == ' ') {
 				/* The space ends the row and is not shown. */
@@ -325,6 +334,16 @@ scroll_rows(struct scroll *s, size_t seq, int width)
 		l->width = width;
 	}
 	return (l->nrows);
+}
+
+/* Wrap every line again when next drawn: the widths have changed. */
+void
+scroll_rewrap(struct scroll *s)
+{
+	size_t	 seq;
+
+	for (seq = scroll_first(s); seq < s->end; seq++)
+		scroll_line(s, seq)->width = 0;
 }
 
 /* Pin the view to the newest row when it is following. */

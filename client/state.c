@@ -37,6 +37,7 @@ struct options		 opt = {
 	.time_format = "%H:%M",
 	.time_width = 5,
 	.sidebar_width = 18,
+	.emoji_width = 2,
 };
 struct event_base	*base;
 int			 natter_exit = -1;

@@ -16,22 +16,47 @@
 
 /*
  * Display columns, IRC formatting codes and sanitising of network text.
- * This file is the only caller of wcwidth(): every width in the client
- * comes from here, so the pane, the sidebar and the editor agree.
+ * Every width in the client comes from here, so the pane, the sidebar,
+ * the status line and the editor agree: one table, utf8proc's (pinned
+ * with the distribution's libutf8proc), by grapheme cluster, not the C
+ * library's wcwidth(), which differs between systems and knows nothing
+ * of emoji sequences. wcwidth() is still asked two things the table
+ * cannot answer: whether curses can draw a character at all, and how
+ * many columns curses will think a character takes (text_shown()).
  */
 
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
+#include <utf8proc.h>
+
 #include "natter.h"
 #include "name.h"
 #include "utf8.h"
 
+/* Code points, from UTF-8 or from the editor's wide characters. */
+struct text_iter {
+	const char	*s;		/* UTF-8, or NULL */
+	const wchar_t	*w;		/* else wide characters */
+	size_t		 i;		/* bytes or wide characters read */
+	size_t		 n;
+};
+
 static int	text_wcwidth(uint32_t);
+static int	text_next(struct text_iter *, uint32_t *);
+static int	text_pictographic(uint32_t);
+static int	text_measure(struct text_iter *);
 static size_t	text_put(char *, uint32_t);
 
-/* wcwidth(), or -1 for what the terminal cannot show. */
+#define TEXT_ZWJ	0x200d
+#define TEXT_VS16	0xfe0f
+#define TEXT_IS_RI(cp)	((cp) >= 0x1f1e6 && (cp) <= 0x1f1ff)
+#define TEXT_IS_MOD(cp)	((cp) >= 0x1f3fb && (cp) <= 0x1f3ff)
+#define TEXT_IS_KEYCAP(cp) (((cp) >= '0' && (cp) <= '9') || (cp) == '#' || \
+			 (cp) == '*')
+
+/* The C library's wcwidth(), or -1 for what the terminal cannot show. */
 static int
 text_wcwidth(uint32_t cp)
 {
@@ -40,26 +65,200 @@ text_wcwidth(uint32_t cp)
 	return (wcwidth((wchar_t)cp));
 }
 
+/* The next code point; 0 at the end. Invalid UTF-8 is one U+FFFD. */
+static int
+text_next(struct text_iter *it, uint32_t *cp)
+{
+	const char	*p;
+
+	if (it->i >= it->n)
+		return (0);
+	if (it->s == NULL) {
+		*cp = (uint32_t)it->w[it->i++];
+		if (*cp > 0x10ffff)
+			*cp = UTF8_REPLACEMENT;
+		return (1);
+	}
+	p = it->s + it->i;
+	utf8_decode(&p, it->s + it->n, cp);
+	it->i = p - it->s;
+	return (1);
+}
+
+/* Can cp start an emoji (Extended_Pictographic)? */
+static int
+text_pictographic(uint32_t cp)
+{
+	switch (utf8proc_get_property((utf8proc_int32_t)cp)->boundclass) {
+	case UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC:
+	case UTF8PROC_BOUNDCLASS_E_BASE:
+	case UTF8PROC_BOUNDCLASS_E_BASE_GAZ:
+	case UTF8PROC_BOUNDCLASS_GLUE_AFTER_ZWJ:
+	case UTF8PROC_BOUNDCLASS_E_ZWG:
+		return (1);
+	}
+	return (0);
+}
+
 /*
- * Columns one code point takes. Like tmux, assume one column where the C
- * library has no width; sanitised text never holds such a character, so
- * this only keeps arithmetic safe.
+ * Read one grapheme cluster (utf8proc's rules, UAX #29) and return its
+ * columns: those of its first code point with a width, so a Hangul
+ * L V T jamo sequence is its leading consonant's two and a combining
+ * mark adds nothing. An emoji sequence is one emoji: two regional
+ * indicators (a flag), an emoji with U+FE0F (VS16: ❤️), with a skin
+ * tone or joined by ZWJ to more, and a keycap (1 U+FE0F U+20E3) take
+ * two, or one with emoji-width 1 for terminals that draw emoji narrow.
+ */
+static int
+text_measure(struct text_iter *it)
+{
+	utf8proc_int32_t	 state = 0;
+	uint32_t		 first, prev, cp;
+	size_t			 at;
+	int			 w, pict, ri = 0, vs16 = 0, more = 0, emoji;
+
+	if (!text_next(it, &first))
+		return (0);
+	w = utf8proc_charwidth((utf8proc_int32_t)first);
+	pict = text_pictographic(first);
+	for (prev = first;; prev = cp) {
+		at = it->i;
+		if (!text_next(it, &cp))
+			break;
+		if (utf8proc_grapheme_break_stateful((utf8proc_int32_t)prev,
+		    (utf8proc_int32_t)cp, &state)) {
+			it->i = at;
+			break;
+		}
+		if (w == 0)
+			w = utf8proc_charwidth((utf8proc_int32_t)cp);
+		if (TEXT_IS_RI(cp))
+			ri = 1;
+		else if (cp == TEXT_VS16)
+			vs16 = 1;
+		else if (TEXT_IS_MOD(cp) || text_pictographic(cp))
+			more = 1;
+	}
+	emoji = (TEXT_IS_RI(first) && ri) ||
+	    (pict && (w == 2 || vs16 || more)) ||
+	    (TEXT_IS_KEYCAP(first) && vs16);
+	if (emoji)
+		w = opt.emoji_width == 1 ? 1 : 2;
+	if (w < 0)
+		w = 0;
+	return (w > 2 ? 2 : w);
+}
+
+/*
+ * Bytes of the grapheme cluster at s (before end) and, in *w if not
+ * NULL, its columns. Formatting codes are controls, clusters of their
+ * own: callers take them off with text_style() first.
+ */
+size_t
+text_cluster(const char *s, const char *end, int *w)
+{
+	struct text_iter	 it = { s, NULL, 0, (size_t)(end - s) };
+	int			 cw;
+
+	cw = text_measure(&it);
+	if (w != NULL)
+		*w = cw;
+	return (it.i);
+}
+
+/* The same for n wide characters (the editor's): how many are one. */
+size_t
+text_wcluster(const wchar_t *s, size_t n, int *w)
+{
+	struct text_iter	 it = { NULL, s, 0, n };
+	int			 cw;
+
+	cw = text_measure(&it);
+	if (w != NULL)
+		*w = cw;
+	return (it.i);
+}
+
+/*
+ * Columns of one code point on its own. Like tmux, assume one column
+ * where the C library has no width; sanitised text never holds such a
+ * character, so this only keeps arithmetic safe. Text that may hold
+ * sequences goes by cluster (text_cluster()).
  */
 int
 text_cwidth(uint32_t cp)
 {
+	wchar_t	 c = (wchar_t)cp;
 	int	 w;
 
-	if ((w = text_wcwidth(cp)) < 0)
+	if (!text_printable(cp))
 		return (1);
+	text_wcluster(&c, 1, &w);
 	return (w);
 }
 
-/* Can the terminal show cp (is there a width for it)? */
+/* Can the terminal show cp (does curses have a width for it)? */
 int
 text_printable(uint32_t cp)
 {
 	return (text_wcwidth(cp) >= 0);
+}
+
+/*
+ * What to give curses for the cluster at s (len bytes) so that it takes
+ * exactly w columns on the screen (its width from text_cluster()): its
+ * cells into out (at most max wide characters), each a character that
+ * takes columns and the marks on it, ended by a NUL; the wide characters
+ * used are returned. Curses, and a terminal that counts as the C library
+ * does, give each character its wcwidth(); where that is not the table's
+ * width the screen would drift, so the cluster is drawn as much of it as
+ * fits in w by that count: ❤️ is ❤ and a space (a terminal that honours
+ * VS16 would draw two columns where curses counts one), a ZWJ sequence
+ * its first emoji, and a flag its two letters. Nothing left (an emoji
+ * the C library makes two columns, with emoji-width 1) becomes U+FFFD.
+ * Never more than w.
+ */
+size_t
+text_shown(const char *s, size_t len, int w, wchar_t *out, size_t max)
+{
+	struct text_iter	 it = { s, NULL, 0, len };
+	uint32_t		 cp;
+	size_t			 n = 0;
+	int			 used = 0, cw;
+
+	/* Kept free: a NUL and two cells of padding. */
+	if (max < 8 || w <= 0)
+		return (0);
+	while (n + 7 < max && text_next(&it, &cp)) {
+		if ((cw = text_wcwidth(cp)) < 0 || used + cw > w)
+			break;
+		if (cp == TEXT_VS16 && used < w)
+			continue;
+		if (cw > 0 && n > 0)
+			out[n++] = L'\0';
+		/* A mark alone has a space to sit on, as curses needs. */
+		if (n == 0 && cw == 0) {
+			out[n++] = L' ';
+			used = 1;
+		}
+		out[n++] = (wchar_t)cp;
+		used += cw;
+	}
+	/* A joiner at the end would join what comes next. */
+	while (n > 0 && out[n - 1] == TEXT_ZWJ)
+		n--;
+	if (n > 0)
+		out[n++] = L'\0';
+	else {
+		out[n++] = (wchar_t)UTF8_REPLACEMENT;
+		out[n++] = L'\0';
+		used = 1;
+	}
+	for (; used < w; used++) {
+		out[n++] = L' ';
+		out[n++] = L'\0';
+	}
+	return (n);
 }
 
 /* Parse up to two decimal digits of an IRC colour. */
@@ -147,31 +346,29 @@ int
 text_width(const char *s)
 {
 	const char	*end = s + strlen(s);
-	uint32_t	 cp;
 	size_t		 n;
-	int		 w = 0;
+	int		 w = 0, cw;
 
 	while (s < end) {
 		if ((n = text_style(s, NULL)) > 0) {
 			s += n;
 			continue;
 		}
-		utf8_decode(&s, end, &cp);
-		w += text_cwidth(cp);
+		s += text_cluster(s, end, &cw);
+		w += cw;
 	}
 	return (w);
 }
 
 /*
  * Bytes of the longest prefix of s that fits in cols columns; its width
- * goes to *used if not NULL. A width-2 character that would need a
- * column more than is left is not split but left out.
+ * goes to *used if not NULL. A cluster that would need a column more
+ * than is left is not split but left out.
  */
 size_t
 text_fit(const char *s, int cols, int *used)
 {
-	const char	*p = s, *q, *end = s + strlen(s);
-	uint32_t	 cp;
+	const char	*p = s, *end = s + strlen(s);
 	size_t		 n;
 	int		 w = 0, cw;
 
@@ -180,17 +377,37 @@ text_fit(const char *s, int cols, int *used)
 			p += n;
 			continue;
 		}
-		q = p;
-		utf8_decode(&q, end, &cp);
-		cw = text_cwidth(cp);
+		n = text_cluster(p, end, &cw);
 		if (w + cw > cols)
 			break;
 		w += cw;
-		p = q;
+		p += n;
 	}
 	if (used != NULL)
 		*used = w;
 	return (p - s);
+}
+
+/*
+ * The first column at or after col where a cluster of s starts (or the
+ * width of s): where a view scrolled sideways may begin.
+ */
+int
+text_ceil(const char *s, int col)
+{
+	const char	*end = s + strlen(s);
+	size_t		 n;
+	int		 w = 0, cw;
+
+	while (s < end && w < col) {
+		if ((n = text_style(s, NULL)) > 0) {
+			s += n;
+			continue;
+		}
+		s += text_cluster(s, end, &cw);
+		w += cw;
+	}
+	return (w);
 }
 
 /* s cut or padded with spaces to exactly cols columns, allocated. */
@@ -225,8 +442,9 @@ text_put(char *out, uint32_t cp)
  * width for, and the bidi embeddings, overrides and isolates that could
  * make a line read backwards, become U+FFFD. With TEXT_FORMAT the IRC
  * formatting codes stay, to be drawn as attributes; otherwise they are
- * shown as ^B and so on. Nothing that reaches the terminal can be an
- * escape sequence.
+ * shown as ^B and so on; with TEXT_NEWLINE a line feed stays, as the
+ * break of a multi-line message (scroll_wrap() starts a row there).
+ * Nothing that reaches the terminal can be an escape sequence.
  */
 char *
 text_sanitize(const char *s, size_t len, int flags)
@@ -242,6 +460,8 @@ text_sanitize(const char *s, size_t len, int flags)
 			cp = UTF8_REPLACEMENT;
 		if (cp == '\t')
 			*o++ = ' ';
+		else if (cp == '\n' && (flags & TEXT_NEWLINE))
+			*o++ = '\n';
 		else if (cp < 0x20 && (flags & TEXT_FORMAT) &&
 		    strchr("\002\003\004\017\021\026\035\036\037", (int)cp) !=
 		    NULL)
@@ -274,44 +494,36 @@ text_sanitize_str(const char *s, int flags)
 	return (text_sanitize(s, strlen(s), flags));
 }
 
-/* Is cp a character that belongs to the one before it (width 0)? */
-static int
-text_joins(const char *s, const char *end)
-{
-	uint32_t	 cp;
-
-	if (utf8_decode(&s, end, &cp) != 0)
-		return (0);
-	return (cp == 0x200d || (cp >= 0x300 && text_wcwidth(cp) == 0));
-}
-
 /*
  * Where to split len bytes of s so the first part has at most max bytes:
- * never inside a UTF-8 sequence (a cut Hangul syllable garbles the line
- * for everyone), not before a combining mark if that can be helped, and
+ * between grapheme clusters (a cut Hangul syllable garbles the line for
+ * everyone, a cut flag or family emoji shows as two or three) unless a
+ * cluster is longer than max, and then never inside a UTF-8 sequence;
  * after a space if there is one in the last fifth of the part. Returns
  * len if it all fits. Both parts together are exactly s.
  */
 size_t
 text_split(const char *s, size_t len, size_t max)
 {
-	size_t	 n, back, i;
+	const char	*p = s, *end = s + len;
+	size_t		 n, k, at = 0, space = 0;
 
 	if (len <= max)
 		return (len);
 	n = utf8_cut(s, len, max);
-	/* Keep a base character with its combining marks. */
-	for (back = n; back > 0 && n - back < 32; ) {
-		if (!text_joins(s + back, s + len))
+	while (p < s + n) {
+		k = text_cluster(p, end, NULL);
+		if (p + k > s + n)
 			break;
-		back = utf8_cut(s, len, back - 1);
+		p += k;
+		at = p - s;
+		if (k == 1 && p[-1] == ' ')
+			space = at;
 	}
-	if (back > 0 && !text_joins(s + back, s + len))
-		n = back;
-	for (i = n; i > 0 && i > n - n / 5; i--) {
-		if (s[i - 1] == ' ')
-			return (i);
-	}
+	if (at > 0)
+		n = at;
+	if (space > 0 && space > n - n / 5)
+		return (space);
 	return (n > 0 ? n : 1);
 }
 

@@ -38,8 +38,21 @@
 
 static WINDOW	*top, *pane, *side, *status;
 static int	 active, pane_w, pane_h, side_w, mouse_on;
+static int	 input_h = 1;	/* rows of the input line */
 
 static void	ui_layout(void);
+static int	ui_input_rows(int, int);
+
+/* A multi-line input takes rows from the pane, but leaves it one. */
+static int
+ui_input_rows(int rows, int cols)
+{
+	int	 n = input_rows(cols);
+
+	if (n > rows - 3)
+		n = rows - 3;
+	return (n > 1 ? n : 1);
+}
 
 void
 ui_init(void)
@@ -97,16 +110,18 @@ ui_layout(void)
 		    BUTTON5_PRESSED : 0, NULL);
 		mouseinterval(0);
 	}
+	input_h = 1;
 	if (rows < 4 || cols < 8)
 		return;
-	pane_h = rows - 3;
+	input_h = ui_input_rows(rows, cols);
+	pane_h = rows - 2 - input_h;
 	side_w = cols >= SIDEBAR_MIN ? opt.sidebar_width : 0;
 	pane_w = cols - side_w;
 	top = newwin(1, cols, 0, 0);
 	pane = newwin(pane_h, pane_w, 1, 0);
 	if (side_w > 0)
 		side = newwin(pane_h, side_w, 1, pane_w);
-	status = newwin(1, cols, rows - 2, 0);
+	status = newwin(1, cols, rows - 1 - input_h, 0);
 	pane_size(pane_h, pane_w);
 	leaveok(top, TRUE);
 	leaveok(pane, TRUE);
@@ -155,6 +170,10 @@ ui_draw(void)
 {
 	if (!active || dirty == 0)
 		return;
+	/* The input line grew or shrank: the pane gives or gets rows. */
+	if ((dirty & DIRTY_INPUT) && LINES >= 4 && COLS >= 8 &&
+	    ui_input_rows(LINES, COLS) != input_h)
+		dirty |= DIRTY_LAYOUT;
 	if (dirty & DIRTY_LAYOUT)
 		ui_layout();
 	/* Ctrl-L: the terminal is cleared and repainted whole. */
@@ -184,7 +203,7 @@ ui_draw(void)
 	 * places it. Drawn again only if it changed.
 	 */
 	if (dirty & DIRTY_INPUT)
-		input_draw(LINES - 1, 0, COLS);
+		input_draw(LINES - input_h, 0, COLS);
 	else
 		input_refresh();
 	doupdate();

@@ -30,6 +30,7 @@ static const struct {
 	/* natterd offers these three only with history: server_caps(). */
 	{ "draft/chathistory",	CAP_CHATHISTORY, CAP_NATTER },
 	{ "draft/event-playback", CAP_EVENT_PLAYBACK, 0 },
+	{ "draft/multiline",	CAP_MULTILINE, CAP_NATTERD | CAP_NATTER },
 	{ "echo-message",	CAP_ECHO_MESSAGE, CAP_NATTERD | CAP_NATTER },
 	{ "invite-notify",	CAP_INVITE_NOTIFY, CAP_NATTERD },
 	{ "labeled-response",	CAP_LABELED_RESPONSE, CAP_NATTERD },
@@ -99,7 +100,18 @@ cap_mask(const char *list)
 size_t
 cap_list(int mask, char *buf, size_t size)
 {
-	size_t	 i, len = 0, n;
+	return (cap_list_values(mask, NULL, buf, size));
+}
+
+/*
+ * cap_list() as CAP LS 302 has it: "name=value" where value(flag) gives
+ * one (draft/multiline's limits), "name" where it gives NULL.
+ */
+size_t
+cap_list_values(int mask, const char *(*value)(int), char *buf, size_t size)
+{
+	const char	*v;
+	size_t		 i, len = 0, n;
 
 	if (size == 0)
 		return (0);
@@ -107,11 +119,14 @@ cap_list(int mask, char *buf, size_t size)
 	for (i = 0; i < CAP_COUNT; i++) {
 		if (!(mask & cap_table[i].flag))
 			continue;
-		n = strlen(cap_table[i].name) + (len > 0);
+		v = value != NULL ? value(cap_table[i].flag) : NULL;
+		n = strlen(cap_table[i].name) + (len > 0) +
+		    (v != NULL ? 1 + strlen(v) : 0);
 		if (len + n >= size)
 			break;
-		snprintf(buf + len, size - len, "%s%s", len > 0 ? " " : "",
-		    cap_table[i].name);
+		snprintf(buf + len, size - len, "%s%s%s%s",
+		    len > 0 ? " " : "", cap_table[i].name,
+		    v != NULL ? "=" : "", v != NULL ? v : "");
 		len += n;
 	}
 	return (len);

@@ -36,6 +36,7 @@
 #define CAP_CHATHISTORY		0x100	/* draft/chathistory */
 #define CAP_EVENT_PLAYBACK	0x200	/* draft/event-playback */
 #define CAP_SEARCH		0x400	/* soju.im/search */
+#define CAP_MULTILINE		0x800	/* draft/multiline */
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */
@@ -45,5 +46,6 @@ int	 cap_find(const char *, size_t);
 int	 cap_all(int);
 int	 cap_mask(const char *);
 size_t	 cap_list(int, char *, size_t);
+size_t	 cap_list_values(int, const char *(*)(int), char *, size_t);
 
 #endif

@@ -85,6 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config_defaults();
 		conf.flood_rate = 0;
 		conf.max_per_ip = 0;
+		/* main() sets it; at 0 every client is "Server is full". */
+		conn_max = conf.max_clients;
 		once = 1;
 	}
 	base = event_base_new();

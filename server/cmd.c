@@ -36,6 +36,7 @@ struct cmd_entry {
 /* Sorted by name: cmd_check_table() makes sure at start-up. */
 static const struct cmd_entry cmd_table[] = {
 	{ "AWAY",	irc_away,	0, CMD_REGISTERED },
+	{ "BATCH",	irc_batch,	1, CMD_REGISTERED },
 	{ "CAP",	irc_cap,	1, 0 },
 	{ "CHATHISTORY", irc_chathistory, 1, CMD_REGISTERED },
 	{ "DIE",	irc_die,	0, CMD_REGISTERED },
@@ -122,6 +123,9 @@ cmd_dispatch(struct client *c, struct msg *m)
 {
 	const struct cmd_entry	*ce;
 
+	/* The lines of a multiline batch wait for its end. */
+	if (batch_take(c, m))
+		return (0);
 	ce = bsearch(m->cmd, cmd_table, CMD_COUNT, sizeof cmd_table[0],
 	    cmd_compare);
 	if (ce == NULL) {

@@ -112,6 +112,12 @@ static const struct config_opt config_opts[] = {
 	  "0 = any" },
 	{ "motd", 0, CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(motd_path), CONFIG_RELOAD, "message of the day" },
+	{ "multiline-max-bytes", 0, CONFIG_INT, "N", "4096", 1, 65536,
+	  F(multiline_max_bytes), 0, "bytes of text one draft/multiline "
+	  "message may hold, a line break counted as one" },
+	{ "multiline-max-lines", 0, CONFIG_INT, "N", "100", 1, 1000,
+	  F(multiline_max_lines), 0, "lines one draft/multiline message "
+	  "may hold" },
 	{ "name", 0, CONFIG_STRING, "NAME", "natterd", 1, 63,
 	  F(name), CONFIG_NAME, "server name" },
 	{ "network", 0, CONFIG_STRING, "NAME", "natter", 1, 63,

@@ -272,6 +272,8 @@ conn_process(struct client *c)
 			len = evbuffer_get_length(in);
 			if (len > max) {
 				reply(c, ERR_INPUTTOOLONG_MSG);
+				batch_reject(c, "A line too long to read; "
+				    "batch dropped");
 				evbuffer_drain(in, len);
 				c->flags |= CLIENT_SKIPLINE;
 			} else if (len > 0 && (c->flags & CLIENT_READEOF)) {
@@ -290,6 +292,8 @@ conn_process(struct client *c)
 			return;
 		if ((size_t)eol.pos > max) {
 			reply(c, ERR_INPUTTOOLONG_MSG);
+			batch_reject(c, "A line too long to read; batch "
+			    "dropped");
 			evbuffer_drain(in, eol.pos + eol_len);
 			continue;
 		}
@@ -326,6 +330,7 @@ conn_line(struct client *c, char *line, size_t len)
 		return (0);
 	if (memchr(line, '\0', len) != NULL || memchr(line, '\r', len)) {
 		reply(c, ERR_NULLINE_MSG);
+		batch_reject(c, "A line with NUL or CR; batch dropped");
 		return (0);
 	}
 	/*
@@ -338,16 +343,19 @@ conn_line(struct client *c, char *line, size_t len)
 	}
 	if (tagslen > MSG_CTAGSLEN + 2 || len - tagslen + 2 > MSG_LINELEN) {
 		reply(c, ERR_INPUTTOOLONG_MSG);
+		batch_reject(c, "A line over 512 bytes; batch dropped");
 		return (0);
 	}
 	valid = utf8_valid(line, len);
 	if (msg_parse(&m, line, &errstr) != 0) {
 		reply(c, ERR_MALFORMED_MSG, errstr);
+		batch_reject(c, "A malformed line; batch dropped");
 		return (0);
 	}
 	if (!valid) {
 		reply_fail(c, m.cmd, "INVALID_UTF8",
 		    "Line is not valid UTF-8 and was dropped");
+		batch_reject(c, "A line not in UTF-8; batch dropped");
 		return (0);
 	}
 	label_begin(c, &m);
@@ -513,6 +521,8 @@ conn_close(struct client *c, const char *reason)
 	log_info("closing %llu %s%s%s: %s", (unsigned long long)c->id,
 	    c->nick[0] != '\0' ? c->nick : "", c->nick[0] != '\0' ? " " : "",
 	    c->host, reason);
+	/* A batch not ended is abandoned: nothing of it goes out. */
+	batch_free(c);
 	if (c->flags & CLIENT_REGISTERED)
 		user_quit(c, reason);
 	else
@@ -595,6 +605,7 @@ conn_free(struct client *c)
 		free(c->ipc);
 	}
 	log_debug("freed %llu", (unsigned long long)c->id);
+	batch_free(c);
 	bufferevent_free(c->bev);
 	event_free(c->timer);
 	if (c->flood_ev != NULL)

@@ -39,11 +39,24 @@ static const char *const help_away[] = {
 	NULL
 };
 
+static const char *const help_batch[] = {
+	"BATCH +<ref> draft/multiline <target> | BATCH -<ref>",
+	"Sends one message of many lines, with batch and draft/multiline:",
+	"the PRIVMSG or NOTICE lines between, tagged batch=<ref>, go out",
+	"at BATCH -<ref>, to others as a batch or as plain lines.",
+	"draft/multiline-concat joins a line to the one before.",
+	"Limits: the draft/multiline value in CAP LS 302. A broken batch",
+	"gets FAIL BATCH MULTILINE_MAX_BYTES, MULTILINE_MAX_LINES,",
+	"MULTILINE_INVALID_TARGET or MULTILINE_INVALID, and is dropped.",
+	NULL
+};
+
 static const char *const help_cap[] = {
 	"CAP LS [<version>] | LIST | REQ <cap>{ <cap>} | END",
 	"Negotiates capabilities, before or after registration.",
-	"Offered: batch, echo-message, invite-notify, labeled-response,",
-	"message-tags, multi-prefix, server-time, userhost-in-names, and",
+	"Offered: batch, draft/multiline, echo-message, invite-notify,",
+	"labeled-response, message-tags, multi-prefix, server-time,",
+	"userhost-in-names, and",
 	"with history draft/chathistory, draft/event-playback and",
 	"soju.im/search.",
 	"REQ is all or nothing: ACK, or NAK and no change; -<cap> disables.",
@@ -402,6 +415,7 @@ static const char *const help_whowas[] = {
 /* Sorted by name (strcmp) for bsearch. */
 static const struct help_topic help_topics[] = {
 	{ "AWAY",	help_away },
+	{ "BATCH",	help_batch },
 	{ "CAP",	help_cap },
 	{ "CHATHISTORY", help_chathistory },
 	{ "CHMODES",	help_chmodes },

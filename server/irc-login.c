@@ -161,7 +161,7 @@ irc_user(struct client *c, struct msg *m)
 int
 irc_cap(struct client *c, struct msg *m)
 {
-	char		 sub[16], list[256], *copy, *tok, *last;
+	char		 sub[16], list[400], *copy, *tok, *last;
 	int		 caps, flag;
 	size_t		 i;
 	const char	*name;
@@ -174,7 +174,12 @@ irc_cap(struct client *c, struct msg *m)
 	if (strcmp(sub, "LS") == 0) {
 		if (!(c->flags & CLIENT_REGISTERED))
 			c->flags |= CLIENT_CAPNEG;
-		cap_list(server_caps(), list, sizeof list);
+		/* Values, draft/multiline's limits, only for 302 and on. */
+		if (m->nparams >= 2 && strtol(m->params[1], NULL, 10) >= 302)
+			cap_list_values(server_caps(), server_cap_value, list,
+			    sizeof list);
+		else
+			cap_list(server_caps(), list, sizeof list);
 		reply_raw(c, "CAP %s LS :%s", reply_nick(c), list);
 		return (0);
 	}

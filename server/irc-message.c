@@ -23,7 +23,6 @@
 
 static int	message(struct client *, struct msg *, const char *);
 static int	notice(struct client *, struct msg *);
-static const char *message_refused(struct channel *, struct client *);
 static void	message_too_long(struct client *, const char *,
 		    const char *, size_t);
 
@@ -143,8 +142,11 @@ notice(struct client *c, struct msg *m)
 	return (0);
 }
 
-/* Why c may not speak in ch, or NULL if it may. */
-static const char *
+/*
+ * Why c may not speak in ch, or NULL if it may: for a message, and once
+ * for a whole multiline batch (irc-batch.c).
+ */
+const char *
 message_refused(struct channel *ch, struct client *c)
 {
 	struct member	*mb;

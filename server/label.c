@@ -26,11 +26,9 @@
 
 #include "natterd.h"
 
-#define LABEL_LEN	64	/* the label bytes the spec asks servers take */
-
 struct client		*label_client;	/* whose writes are held, or NULL */
 static struct evbuffer	*label_held;
-static char		 label_tag[6 + 2 * LABEL_LEN + 1];	/* label=... */
+static char		 label_tag[LABEL_TAGSIZE];	/* label=... */
 static unsigned long	 label_batches;
 
 static void	label_send(struct client *, const char *, const char *,
@@ -43,16 +41,52 @@ static void	label_send(struct client *, const char *, const char *,
 void
 label_begin(struct client *c, const struct msg *m)
 {
-	char	 value[LABEL_LEN + 1];
+	char	 value[LABEL_LEN + 1], tag[sizeof label_tag];
 
 	if (!(c->caps & CAP_LABELED_RESPONSE) ||
 	    msg_tag(m, "label", value, sizeof value) == NULL ||
 	    value[0] == '\0')
 		return;
+	memcpy(tag, "label=", 6);
+	msg_tag_escape(tag + 6, value);
+	label_resume(c, tag);
+}
+
+/*
+ * The command running for c is answered later (BATCH +, whose answer is
+ * the batch's echo at BATCH -): keep its label tag in tag (size bytes)
+ * and stop holding. Return 0, or -1 if it has no label ("" in tag).
+ */
+int
+label_defer(struct client *c, char *tag, size_t size)
+{
+	tag[0] = '\0';
+	if (label_client != c)
+		return (-1);
+	snprintf(tag, size, "%s", label_tag);
+	label_client = NULL;
+	/* Nothing was written yet; if something was, it goes unlabeled. */
+	if (evbuffer_get_length(label_held) > 0) {
+		conn_write(c, (char *)evbuffer_pullup(label_held, -1),
+		    evbuffer_get_length(label_held));
+		evbuffer_drain(label_held, evbuffer_get_length(label_held));
+	}
+	return (0);
+}
+
+/*
+ * Hold c's output from now until label_end() and label it with tag
+ * ("label=..." as label_defer() kept it), in place of the label of the
+ * command running, if it had one.
+ */
+void
+label_resume(struct client *c, const char *tag)
+{
+	if (tag[0] == '\0' || !(c->caps & CAP_LABELED_RESPONSE))
+		return;
 	if (label_held == NULL && (label_held = evbuffer_new()) == NULL)
 		fatal("evbuffer_new");
-	memcpy(label_tag, "label=", 6);
-	msg_tag_escape(label_tag + 6, value);
+	snprintf(label_tag, sizeof label_tag, "%s", tag);
 	label_client = c;
 }
 
@@ -82,28 +116,80 @@ label_send(struct client *c, const char *tag, const char *line,
 }
 
 /*
- * Whether the total bytes at p are one batch of the server's, from its
- * BATCH + line to its BATCH - line: a CHATHISTORY answer. Its start
- * then carries the label, and no labeled-response batch goes around it.
+ * The reference of the batch a line (len bytes) starts with sign '+' or
+ * ends with sign '-': after its tags and source, "BATCH +ref ...". Put
+ * it in ref (size bytes); 0, or -1 if the line is no such thing.
+ */
+static int
+label_batch_ref(const unsigned char *p, size_t len, int sign, char *ref,
+    size_t size)
+{
+	const unsigned char	*end = p + len, *q;
+	size_t			 n;
+
+	if (p < end && *p == '@') {
+		if ((q = memchr(p, ' ', len)) == NULL)
+			return (-1);
+		p = q + 1;
+	}
+	if (p < end && *p == ':') {
+		if ((q = memchr(p, ' ', end - p)) == NULL)
+			return (-1);
+		p = q + 1;
+	}
+	if ((size_t)(end - p) < 7 || memcmp(p, "BATCH ", 6) != 0 ||
+	    p[6] != sign)
+		return (-1);
+	p += 7;
+	for (n = 0; p + n < end && strchr(" \r\n", p[n]) == NULL; n++)
+		;
+	if (n == 0 || n >= size)
+		return (-1);
+	memcpy(ref, p, n);
+	ref[n] = '\0';
+	return (0);
+}
+
+/*
+ * Whether the total bytes at p are one batch, from its BATCH + line to
+ * its BATCH - line: a CHATHISTORY answer, or a multiline message echoed.
+ * Its start then carries the label, and no labeled-response batch goes
+ * around it.
  */
 static int
 label_one_batch(const unsigned char *p, size_t total)
 {
-	char		 start[128], end[128];
-	const char	*ref;
-	size_t		 n, rlen, elen;
+	char			 start[128], end[128];
+	const unsigned char	*eol, *last;
 
-	n = snprintf(start, sizeof start, ":%s BATCH +", conf.name);
-	if (n >= sizeof start || total < n || memcmp(p, start, n) != 0)
+	if (total < 2 || p[total - 1] != '\n' ||
+	    (eol = memchr(p, '\n', total)) == NULL ||
+	    label_batch_ref(p, eol - p, '+', start, sizeof start) != 0)
 		return (0);
-	ref = (const char *)p + n;
-	rlen = strcspn(ref, " \r\n");
-	elen = snprintf(end, sizeof end, ":%s BATCH -%.*s\r\n", conf.name,
-	    (int)rlen, ref);
-	if (elen >= sizeof end || total < elen)
+	for (last = p + total - 1; last > p && last[-1] != '\n'; last--)
+		;
+	if (last == p || label_batch_ref(last, p + total - last, '-', end,
+	    sizeof end) != 0)
 		return (0);
-	return (memcmp(p + total - elen, end, elen) == 0 &&
-	    (total == elen || p[total - elen - 1] == '\n'));
+	return (strcmp(start, end) == 0);
+}
+
+/* Whether a line already belongs to a batch: its tags have batch=. */
+static int
+label_in_batch(const unsigned char *p, size_t len)
+{
+	const unsigned char	*q;
+	size_t			 n;
+
+	if (len == 0 || *p != '@')
+		return (0);
+	n = (q = memchr(p, ' ', len)) != NULL ? (size_t)(q - p) : len;
+	for (q = p + 1; q < p + n; q++) {
+		if ((q == p + 1 || q[-1] == ';') && (size_t)(p + n - q) > 6 &&
+		    memcmp(q, "batch=", 6) == 0)
+			return (1);
+	}
+	return (0);
 }
 
 /*
@@ -153,7 +239,11 @@ label_end(struct client *c, int closed)
 		for (; total > 0; total -= len, p += len) {
 			eol = memchr(p, '\n', total);
 			len = eol != NULL ? (size_t)(eol - p) + 1 : total;
-			label_send(c, tag, (char *)p, len);
+			/* A batch inside this one: its lines keep its tag. */
+			if (label_in_batch(p, len))
+				conn_write(c, (char *)p, len);
+			else
+				label_send(c, tag, (char *)p, len);
 		}
 		n = snprintf(line, sizeof line, ":%s BATCH -%s\r\n",
 		    conf.name, ref);

@@ -88,6 +88,22 @@ server_caps(void)
 	return (cap_all(CAP_NATTERD) | history_caps());
 }
 
+/*
+ * The value a capability has in CAP LS 302, or NULL: draft/multiline's
+ * limits, which are set at start-up.
+ */
+const char *
+server_cap_value(int flag)
+{
+	static char	 buf[64];
+
+	if (flag != CAP_MULTILINE)
+		return (NULL);
+	snprintf(buf, sizeof buf, "max-bytes=%d,max-lines=%d",
+	    conf.multiline_max_bytes, conf.multiline_max_lines);
+	return (buf);
+}
+
 /* Called when a connection is freed: the last one ends a shutdown. */
 void
 server_client_gone(void)

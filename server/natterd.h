@@ -58,6 +58,9 @@
 #define NATTERD_MONITOR		100	/* nicknames one user may MONITOR */
 #define HISTORY_MAX		1000	/* events one CHATHISTORY returns */
 #define HISTORY_WINDOW		128	/* a channel's events kept in memory */
+#define LABEL_LEN		64	/* label bytes, as the spec asks */
+#define LABEL_TAGSIZE		(6 + 2 * LABEL_LEN + 1)	/* label=..., escaped */
+#define BATCH_REFLEN		64	/* a client's batch reference */
 
 /* Settings from the command line; the options table is in config.c. */
 #define CONFIG_LISTENERS	16
@@ -98,12 +101,15 @@ struct config {
 	int		 history_max_lines;	/* a room; 0: no limit */
 	int		 history_max_days;	/* 0: no limit */
 	int		 history_replay;	/* lines on JOIN */
+	int		 multiline_max_bytes;	/* draft/multiline */
+	int		 multiline_max_lines;
 };
 
 struct member;
 struct channel;
 struct watch;
 struct hist_ring;
+struct batch;
 
 /* A mask on a channel's +b, +e or +I list, who set it and when. */
 struct chanmask {
@@ -147,6 +153,7 @@ struct client {
 #define CLIENT_OPER		0x4000	/* user mode +o: an IRC operator */
 #define CLIENT_WALLOPS		0x8000	/* user mode +w: gets WALLOPS */
 #define CLIENT_BOT		0x10000	/* user mode +B: a bot */
+#define CLIENT_BATCHFAIL	0x20000	/* dropping a refused batch's lines */
 	int			 caps;		/* CAP_* from cap.h */
 	int			 tagset;	/* OUT_TAG_* those caps ask for */
 
@@ -164,6 +171,7 @@ struct client {
 	struct watch		**watching;	/* MONITOR, NATTERD_MONITOR */
 	int			 nwatching;
 	const char		*defer_reason;
+	struct batch		*batch;		/* draft/multiline being sent */
 
 	TAILQ_ENTRY(client)	 entry;		/* clients */
 	TAILQ_ENTRY(client)	 close_entry;	/* close_list */
@@ -309,6 +317,7 @@ extern time_t			 server_started;
 extern int			 server_stopping;
 void	 server_client_gone(void);
 int	 server_caps(void);
+const char *server_cap_value(int);
 void	 server_stop(void);
 int	 server_reload(void);
 
@@ -478,6 +487,8 @@ extern struct client	*label_client;
 void	 label_begin(struct client *, const struct msg *);
 void	 label_hold(const char *, size_t);
 void	 label_end(struct client *, int);
+int	 label_defer(struct client *, char *, size_t);
+void	 label_resume(struct client *, const char *);
 void	 label_free(void);
 
 /* monitor.c */
@@ -514,9 +525,16 @@ int	 irc_part(struct client *, struct msg *);
 int	 irc_topic(struct client *, struct msg *);
 
 /* irc-message.c */
+const char *message_refused(struct channel *, struct client *);
 int	 irc_notice(struct client *, struct msg *);
 int	 irc_privmsg(struct client *, struct msg *);
 int	 irc_tagmsg(struct client *, struct msg *);
+
+/* irc-batch.c */
+int	 irc_batch(struct client *, struct msg *);
+int	 batch_take(struct client *, struct msg *);
+void	 batch_reject(struct client *, const char *);
+void	 batch_free(struct client *);
 
 /* irc-info.c */
 int	 irc_away(struct client *, struct msg *);

@@ -143,7 +143,7 @@ reply_fail(struct client *c, const char *cmd, const char *code,
 
 /*
  * Prepare a line (with CR LF) for out_send to one or many clients, with
- * the time and id of the message it carries.
+ * the time and id (or NULL) of the message it carries.
  */
 void
 out_init(struct out *o, const char *line, size_t len,
@@ -195,13 +195,22 @@ out_make(struct out *o, int set)
 		n += snprintf(buf + n, OUT_TAGSLEN - n, ".%03ldZ",
 		    (long)o->time->tv_usec / 1000);
 	}
-	if (set & OUT_TAG_MSGID) {
-		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s%s",
-		    n > 0 ? ';' : '@', o->msgid, o->bot ? ";bot" : "");
-		/* Checked to fit, MSG_CTAGSLEN at most. */
-		if (o->ctags != NULL && *o->ctags != '\0')
-			n += snprintf(buf + n, MSG_CTAGSLEN + 2, ";%s",
-			    o->ctags);
+	/* No msgid: a multiline message's lines after its first. */
+	if ((set & OUT_TAG_MSGID) && o->msgid != NULL)
+		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cmsgid=%s",
+		    n > 0 ? ';' : '@', o->msgid);
+	if ((set & OUT_TAG_MSGID) && o->bot)
+		n += snprintf(buf + n, OUT_TAGSLEN - n, "%cbot",
+		    n > 0 ? ';' : '@');
+	/* Checked to fit, MSG_CTAGSLEN at most. */
+	if ((set & OUT_TAG_MSGID) && o->ctags != NULL && *o->ctags != '\0')
+		n += snprintf(buf + n, MSG_CTAGSLEN + 2, "%c%s",
+		    n > 0 ? ';' : '@', o->ctags);
+	if (n == 0) {
+		/* Nothing to add after all: the plain line. */
+		memcpy(buf, o->line, o->len);
+		o->tlen[set] = o->len;
+		return;
 	}
 	buf[n++] = ' ';
 	memcpy(buf + n, o->line, o->len);

@@ -131,6 +131,7 @@ def run_pytest(suite, tag, env, timeout, files=None):
                "no:cacheprovider", "--junitxml", xml, "-o",
                "junit_family=xunit1"]
         cmd += [os.path.join(d, f) for f in files] if files else [d]
+        t0 = time.monotonic()
         try:
             p = subprocess.run(cmd, env=env, capture_output=True, text=True,
                                timeout=timeout, errors="replace", cwd=TOP)
@@ -158,6 +159,9 @@ def run_pytest(suite, tag, env, timeout, files=None):
         if n == 0 or p.returncode not in (0, 1):
             record("%s%s" % (tag, suite), False,
                    "pytest exit %d\n%s" % (p.returncode, out))
+        print("(%s%s: %d tests in %.0f s)" % (tag, suite, n,
+                                             time.monotonic() - t0),
+              flush=True)
 
 
 def run_valgrind(env):

@@ -45,10 +45,19 @@ server_harness.TIMEOUT = TIMEOUT
 
 
 def width(s):
-    """Terminal columns of s, as glibc's wcwidth counts them for Hangul."""
+    """Terminal columns of captured screen text, code point by code point
+    as glibc's wcwidth (which tmux 3.3a and curses go by) counts them:
+    marks, format characters (ZWJ, VS16) and Hangul medial vowels and
+    final consonants take none. natter gives the terminal only text whose
+    columns by this count are its own table's (client/text.c), so this
+    measures its layout on a captured screen; natter's table itself is
+    checked by tests/unit/test_width.c."""
     w = 0
     for ch in s:
-        if unicodedata.combining(ch) or ch in "\u200d\ufe0f":
+        cp = ord(ch)
+        if (unicodedata.category(ch) in ("Mn", "Me", "Cf") and
+                ch != "\u00ad") or 0x1160 <= cp <= 0x11ff or \
+                0xd7b0 <= cp <= 0xd7ff:
             continue
         w += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
     return w

@@ -106,20 +106,22 @@ def test_questions_help_and_errors_in_korean(srv, peer, tui, tmp_path):
 
 def test_paste_question_in_korean(srv, peer, tui):
     """The paste question is Korean, and the y key with Hangul input on
-    (it types ㅛ) answers it; ㅜ (n) drops a paste."""
+    (it types \u315b) answers it; \u315c (n) drops a paste. Six lines:
+    more than the grown input line takes without asking."""
     alice = peer("alice").join("#7")
     t = tui("-n", "bob", "-r", "7", "-p", str(srv.port), env=ko())
     t.wait(r"^ #7 \| 멤버 2명")
     alice.expect("JOIN", "#7")
-    t.paste("첫째 줄\n둘째 줄")
-    t.wait(r"^2줄을 보낼까요\? \(y/n\)")
+    lines = ["%d번째 줄" % i for i in range(1, 7)]
+    t.paste("\n".join(lines))
+    t.wait(r"^6줄을 보낼까요\? \(y/n\)")
     t.type("\u315b")
-    assert alice.expect("PRIVMSG", "#7").params[-1] == "첫째 줄"
-    assert alice.expect("PRIVMSG", "#7").params[-1] == "둘째 줄"
-    t.paste("셋째 줄\n넷째 줄")
-    t.wait(r"^2줄을 보낼까요\? \(y/n\)")
+    for line in lines:
+        assert alice.expect("PRIVMSG", "#7").params[-1] == line
+    t.paste("\n".join(lines))
+    t.wait(r"^6줄을 보낼까요\? \(y/n\)")
     t.type("\u315c")
-    t.wait(r"-!- 붙여넣은 2줄을 버렸습니다")
+    t.wait(r"-!- 붙여넣은 6줄을 버렸습니다")
     t.enter("끝")
     assert alice.expect("PRIVMSG", "#7").params[-1] == "끝"
 

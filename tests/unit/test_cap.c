@@ -49,10 +49,10 @@ test_all(void **state)
 	assert_int_equal(cap_all(CAP_NATTERD), CAP_BATCH | CAP_ECHO_MESSAGE |
 	    CAP_LABELED_RESPONSE |
 	    CAP_INVITE_NOTIFY | CAP_MESSAGE_TAGS | CAP_MULTI_PREFIX |
-	    CAP_SERVER_TIME |
+	    CAP_MULTILINE | CAP_SERVER_TIME |
 	    CAP_USERHOST_IN_NAMES);
 	assert_int_equal(cap_all(CAP_NATTER), CAP_BATCH | CAP_CHATHISTORY |
-	    CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS | CAP_SEARCH |
+	    CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS | CAP_MULTILINE | CAP_SEARCH |
 	    CAP_SERVER_TIME);
 }
 
@@ -93,6 +93,31 @@ test_list(void **state)
 	assert_int_equal(cap_mask(buf), cap_all(CAP_NATTERD));
 }
 
+static const char *
+test_value(int flag)
+{
+	return (flag == CAP_MULTILINE ? "max-bytes=4096,max-lines=100" : NULL);
+}
+
+static void
+test_list_values(void **state)
+{
+	char	 buf[128];
+
+	(void)state;
+	assert_int_equal(cap_list_values(CAP_BATCH | CAP_MULTILINE |
+	    CAP_SERVER_TIME, test_value, buf, sizeof buf),
+	    strlen("batch draft/multiline=max-bytes=4096,max-lines=100 "
+	    "server-time"));
+	assert_string_equal(buf, "batch draft/multiline=max-bytes=4096,"
+	    "max-lines=100 server-time");
+	/* The value counts toward what fits. */
+	cap_list_values(CAP_BATCH | CAP_MULTILINE, test_value, buf, 30);
+	assert_string_equal(buf, "batch");
+	assert_int_equal(cap_mask("batch draft/multiline=max-bytes=4096,"
+	    "max-lines=100"), CAP_BATCH | CAP_MULTILINE);
+}
+
 int
 main(void)
 {
@@ -101,6 +126,7 @@ main(void)
 		cmocka_unit_test(test_all),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_list_values),
 	};
 
 	return (cmocka_run_group_tests_name("cap", tests, NULL, NULL));
