@@ -93,6 +93,7 @@ SERVER_OBJS = \
 	$(B)/server/conn.o \
 	$(B)/server/help.o \
 	$(B)/server/history.o \
+	$(B)/server/history-read.o \
 	$(B)/server/irc-batch.o \
 	$(B)/server/irc-channel.o \
 	$(B)/server/irc-history.o \
@@ -128,6 +129,7 @@ CLIENT_OBJS = \
 	$(B)/client/natter.o \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \
+	$(B)/client/presence.o \
 	$(B)/client/scroll.o \
 	$(B)/client/search.o \
 	$(B)/client/seen.o \
@@ -176,7 +178,7 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $(COMMON_OBJS)
 
 $(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
-    $(COMMON_HDRS) $(B)/.flags
+    server/history.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(SQLITE_CFLAGS) \
 	    $(CFLAGS) -pthread -c -o $@ $<
@@ -219,7 +221,8 @@ $(B)/locale/%/LC_MESSAGES/natter.mo: po/%.po
 # client, and the common/ text it shows (name checks, --help words).
 VERSION = $(shell sed -n 's/^\#define NATTER_VERSION[^"]*"\(.*\)"/\1/p' \
 	client/natter.h)
-POT_SRCS = $(sort $(wildcard client/*.c)) common/log.c common/name.c
+POT_SRCS = $(sort $(wildcard client/*.c)) client/natter.h common/log.c \
+	common/name.c
 
 POT = po/natter.pot
 pot:
@@ -255,7 +258,7 @@ build-fuzz/%: fuzz/%.c $(FUZZ_COMMON) $(COMMON_HDRS)
 
 # The server fuzzer links natterd without its main(), in process.
 build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
-    common/*.c $(COMMON_HDRS)
+    server/history.h common/*.c $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
 	    -pthread -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c \

@@ -46,8 +46,6 @@
 #define SEARCH_LIMIT	100
 #define SEEN_DELAY	2	/* seconds before the seen file is written */
 
-#define BACKLOG_DIVIDER	N_("\342\200\224 new since you left \342\200\224")
-
 enum request_kind {
 	REQ_CATCHUP,		/* after a join: what came since */
 	REQ_OLDER,		/* scrolled past the top: the page before */
@@ -561,6 +559,8 @@ backlog_batched(struct msg *m, time_t when)
 	b->got++;
 	if (b->room == NULL || handle_history(m, when, b->room, &l) != 0)
 		return (1);
+	if (b->kind == BATCH_HISTORY)
+		presence_history(b->room, m);
 	if (l.msgid != NULL) {
 		free(b->last_id);
 		b->last_id = xstrdup(l.msgid);
@@ -670,8 +670,10 @@ backlog_insert(struct window *w, size_t at, struct line *lines, size_t n,
 	v = xreallocarray(NULL, n + 2, sizeof *v);
 	if (start)
 		v[k++] = backlog_notice(when, _("-!- start of history"));
-	if (divide)
-		v[k++] = backlog_notice(when, _(BACKLOG_DIVIDER));
+	if (divide) {
+		v[k] = backlog_notice(when, _(PRESENCE_DIVIDER));
+		v[k++].flags |= LINE_MARKER;
+	}
 	for (i = 0; i < n; i++) {
 		if (lines[i].text != NULL)
 			v[k++] = lines[i];
@@ -741,6 +743,8 @@ backlog_history_end(struct batch *b)
 	r->at += w->scroll.end - before;
 	r->divided |= divide;
 	r->got += b->got;
+	/* One divider a window, where the read marker says. */
+	presence_marker(w);
 	if (full && !r->latest && b->last_id != NULL && by_msgid &&
 	    r->got < CATCHUP_MAX) {
 		xasprintf(&ref, "msgid=%s", b->last_id);
@@ -875,6 +879,18 @@ backlog_loading(const struct window *w)
 	    (r = backlog_request(w->name, 0)) == NULL)
 		return (0);
 	return (r->kind == REQ_OLDER);
+}
+
+/* Is what w missed while away still coming (a catch-up is out)? */
+int
+backlog_catching_up(const struct window *w)
+{
+	struct request	*r;
+
+	if (w->type != WINDOW_CHANNEL ||
+	    (r = backlog_request(w->name, 0)) == NULL)
+		return (0);
+	return (r->kind == REQ_CATCHUP);
 }
 
 /* Can the server search (soju.im/search, whose results are a batch)? */

@@ -144,6 +144,9 @@ static const struct config_opt config_opts[] = {
 	  CONFIG_CMDLINE, N_("DANGEROUS: accept any certificate, so anyone on "
 	  "the path can read and change the connection (implies --tls; "
 	  "warns on every connection)") },
+	{ "typing", 0, CONFIG_BOOL, "on|off", "on", 0, 0, F(typing),
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("tell others when you type a "
+	  "message, and show who is typing (IRCv3 +typing)") },
 	{ "verbose", 'v', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
 	  N_("log to natter-PID.log in this directory") },
 	{ "version", 'V', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,

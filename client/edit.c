@@ -180,24 +180,6 @@ edit_end(struct edit *e)
 	e->pos = e->len;
 }
 
-/* Remove [from, to), keeping it for edit_yank(). */
-static void
-edit_cut(struct edit *e, size_t from, size_t to)
-{
-	if (from >= to)
-		return;
-	free(e->cut);
-	e->cutlen = to - from;
-	e->cut = xreallocarray(NULL, e->cutlen, sizeof *e->cut);
-	memcpy(e->cut, e->buf + from, e->cutlen * sizeof *e->cut);
-	memmove(e->buf + from, e->buf + to, (e->len - to) * sizeof *e->buf);
-	e->len -= to - from;
-	if (e->pos > to)
-		e->pos -= to - from;
-	else if (e->pos > from)
-		e->pos = from;
-}
-
 /* Remove [from, to), not kept for edit_yank(). */
 static void
 edit_remove(struct edit *e, size_t from, size_t to)
@@ -210,6 +192,19 @@ edit_remove(struct edit *e, size_t from, size_t to)
 		e->pos -= to - from;
 	else if (e->pos > from)
 		e->pos = from;
+}
+
+/* Remove [from, to), keeping it for edit_yank(). */
+static void
+edit_cut(struct edit *e, size_t from, size_t to)
+{
+	if (from >= to)
+		return;
+	free(e->cut);
+	e->cutlen = to - from;
+	e->cut = xreallocarray(NULL, e->cutlen, sizeof *e->cut);
+	memcpy(e->cut, e->buf + from, e->cutlen * sizeof *e->cut);
+	edit_remove(e, from, to);
 }
 
 /* One whole cluster, however many code points, columns or bytes. */

@@ -136,6 +136,7 @@ static const struct handler handlers[] = {
 	{ "INVITE",	handle_invite },
 	{ "JOIN",	handle_join },
 	{ "KICK",	handle_kick },
+	{ "MARKREAD",	presence_markread },
 	{ "MODE",	handle_mode },
 	{ "NICK",	handle_nick },
 	{ "NOTICE",	handle_notice },
@@ -144,6 +145,7 @@ static const struct handler handlers[] = {
 	{ "PONG",	handle_ignore },
 	{ "PRIVMSG",	handle_privmsg },
 	{ "QUIT",	handle_quit },
+	{ "TAGMSG",	presence_tagmsg },
 	{ "TOPIC",	handle_topic },
 };
 #define HANDLER_COUNT	(sizeof handlers / sizeof handlers[0])
@@ -269,7 +271,12 @@ handle(char *line)
 	 * A line of a multi-line message is kept until its batch ends; one
 	 * of a history or search batch is kept, not shown live.
 	 */
-	if (multiline_batched(&m, when) || backlog_batched(&m, when))
+	if (multiline_batched(&m, when)) {
+		/* Its sender has stopped typing, whenever it ends. */
+		presence_handled(&m);
+		return;
+	}
+	if (backlog_batched(&m, when))
 		return;
 	h = bsearch(m.cmd, handlers, HANDLER_COUNT, sizeof handlers[0],
 	    handle_cmp);
@@ -277,6 +284,7 @@ handle(char *line)
 		h->fn(&m, when);
 	else
 		handle_default(&m, when);
+	presence_handled(&m);
 }
 
 /* Does text mention our nick, or one of the highlight words? */

@@ -207,6 +207,7 @@ input_read(void)
 		input_char(033, 0);
 	}
 	dirty |= DIRTY_INPUT;
+	presence_input(mode == INPUT_CHAT ? &edit : NULL);
 }
 
 /* One byte, or one key curses recognised. */
@@ -437,6 +438,7 @@ input_enter(void)
 		if (*text == '\0')
 			break;
 		history_add(&history, text);
+		presence_enter(window_cur, text);
 		if (strchr(text, '\n') != NULL) {
 			if (input_say_lines(text) == 0)
 				edit_clear(&edit);

@@ -78,6 +78,7 @@ login_start(void)
 	memset(&login, 0, sizeof login);
 	backlog_reset();
 	multiline_reset();
+	presence_reset();
 	net_send_now("CAP LS 302");
 	if (opt.password != NULL)
 		net_send_now("PASS :%s", opt.password);

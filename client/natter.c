@@ -241,6 +241,7 @@ main(int argc, char **argv)
 	input_free();
 	backlog_free();
 	multiline_free_all();
+	presence_free();
 	window_free_all();
 	net_free();
 	tls_free();

@@ -36,6 +36,7 @@
 struct bufferevent;
 struct event_base;
 struct msg;
+struct presence;
 
 /* Exit statuses, documented in natter.1. */
 #define EXIT_USAGE	64
@@ -73,6 +74,7 @@ struct options {
 	int		 sidebar_width;	/* with its border; 0: none */
 	int		 mouse;		/* wheel and clicks */
 	int		 emoji_width;	/* columns of an emoji: 2, or 1 */
+	int		 typing;	/* send and show +typing */
 };
 
 /* A style from IRC formatting codes. */
@@ -97,6 +99,7 @@ struct line {
 #define LINE_ERROR	0x10	/* a local or server error */
 #define LINE_MESSAGE	0x20	/* counts as unread activity */
 #define LINE_HISTORY	0x40	/* replayed from the server: dimmed */
+#define LINE_MARKER	0x80	/* the divider: read up to here */
 	int	 indent;	/* columns before the text */
 	char	*text;		/* sanitised, with IRC codes */
 	char	*msgid;		/* IRCv3 msgid, or NULL */
@@ -192,6 +195,7 @@ struct window {
 	char			*seen_id;	/* newest msgid seen here */
 	char			*seen_time;	/* and its server-time */
 	int			 seen_start;	/* history has no more */
+	struct presence		*presence;	/* presence.c's state */
 	TAILQ_ENTRY(window)	 entry;
 };
 TAILQ_HEAD(windows, window);
@@ -247,6 +251,7 @@ void	 backlog_batch(struct msg *);
 int	 backlog_fail(struct msg *);
 void	 backlog_older(struct window *);
 int	 backlog_loading(const struct window *);
+int	 backlog_catching_up(const struct window *);
 int	 backlog_can_search(void);
 void	 backlog_search(const char *, const char *);
 void	 backlog_closed(struct window *);
@@ -422,6 +427,7 @@ void	 scroll_free(struct scroll *);
 void	 scroll_clear(struct scroll *);
 void	 scroll_push(struct scroll *, time_t, int, int, char *);
 void	 scroll_insert(struct scroll *, size_t, struct line *, size_t);
+void	 scroll_remove(struct scroll *, size_t);
 int	 scroll_at_top(struct scroll *, int, int);
 struct line *scroll_line(struct scroll *, size_t);
 size_t	 scroll_first(const struct scroll *);
@@ -439,6 +445,21 @@ void	 seen_set(const char *, const char *, const char *, const char *);
 int	 seen_changed(void);
 int	 seen_save(void);
 void	 seen_free(void);
+
+/* presence.c */
+#define PRESENCE_DIVIDER N_("\342\200\224 new since you left \342\200\224")
+void	 presence_input(const struct edit *);
+void	 presence_enter(struct window *, const char *);
+void	 presence_tagmsg(struct msg *, time_t);
+void	 presence_markread(struct msg *, time_t);
+void	 presence_handled(const struct msg *);
+void	 presence_history(const char *, const struct msg *);
+void	 presence_marker(struct window *);
+void	 presence_viewed(struct window *, int);
+void	 presence_status(char *, size_t);
+void	 presence_window_free(struct window *);
+void	 presence_reset(void);
+void	 presence_free(void);
 
 /* search.c */
 void	 search_local(struct window *, const char *);

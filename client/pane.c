@@ -121,6 +121,8 @@ pane_draw(void *win, int h, int w)
 		waddnstr(pw, more, w);
 		wattr_set(pw, A_NORMAL, 0, NULL);
 	}
+	/* What is on screen is read: presence.c may tell the server. */
+	presence_viewed(window_cur, s->follow);
 }
 
 void

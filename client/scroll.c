@@ -22,6 +22,7 @@
  * the rows on screen, never the whole scrollback.
  */
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,6 +221,44 @@ scroll_insert(struct scroll *s, size_t at, struct line *lines, size_t n)
 			s->row = 0;
 		}
 	}
+}
+
+/*
+ * Take out line seq (the read marker moving): the lines after it move
+ * down one number, and a view on them moves with them.
+ */
+void
+scroll_remove(struct scroll *s, size_t seq)
+{
+	size_t	 i;
+
+	if (seq < scroll_first(s) || seq >= s->end)
+		return;
+	scroll_line_free(&s->ring[seq % s->alloc]);
+	for (i = seq; i + 1 < s->end; i++)
+		s->ring[i % s->alloc] = s->ring[(i + 1) % s->alloc];
+	memset(&s->ring[(s->end - 1) % s->alloc], 0, sizeof *s->ring);
+	s->end--;
+	s->count--;
+	if (s->follow)
+		return;
+	if (s->count == 0) {
+		s->follow = 1;
+		s->below = 0;
+		return;
+	}
+	if (s->at > seq) {
+		s->at--;
+	} else if (s->at == seq) {
+		/* The anchor went: the line below takes its place. */
+		s->row = 0;
+		if (s->at >= s->end) {
+			/* scroll_anchor() makes it the last row. */
+			s->at = s->end - 1;
+			s->row = INT_MAX;
+		}
+	} else if (s->below > 0)
+		s->below--;
 }
 
 /*

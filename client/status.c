@@ -160,7 +160,7 @@ status_draw(void *win, int cols)
 {
 	struct window		*w;
 	struct status_buf	 b;
-	char			*name, note[128];
+	char			*name, note[128], typing[1024];
 	int			 i = 1;
 
 	status_start(&b, cols);
@@ -200,6 +200,9 @@ status_draw(void *win, int cols)
 	input_status(note, sizeof note);
 	if (*note != '\0')
 		status_add(&b, " | %s", note);
+	presence_status(typing, sizeof typing);
+	if (*typing != '\0')
+		status_add(&b, " | %s", typing);
 	status_line(win, b.s, cols);
 	free(b.s);
 }

@@ -25,6 +25,7 @@
  * many columns curses will think a character takes (text_shown()).
  */
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -345,19 +346,7 @@ text_style(const char *s, struct style *st)
 int
 text_width(const char *s)
 {
-	const char	*end = s + strlen(s);
-	size_t		 n;
-	int		 w = 0, cw;
-
-	while (s < end) {
-		if ((n = text_style(s, NULL)) > 0) {
-			s += n;
-			continue;
-		}
-		s += text_cluster(s, end, &cw);
-		w += cw;
-	}
-	return (w);
+	return (text_ceil(s, INT_MAX));
 }
 
 /*

@@ -59,6 +59,7 @@ window_free(struct window *w)
 	if (w->type == WINDOW_QUERY)
 		window_nqueries--;
 	window_members_clear(w);
+	presence_window_free(w);
 	free(w->sorted);
 	scroll_free(&w->scroll);
 	free(w->name);

@@ -31,6 +31,7 @@ static const struct {
 	{ "draft/chathistory",	CAP_CHATHISTORY, CAP_NATTER },
 	{ "draft/event-playback", CAP_EVENT_PLAYBACK, 0 },
 	{ "draft/multiline",	CAP_MULTILINE, CAP_NATTERD | CAP_NATTER },
+	{ "draft/read-marker",	CAP_READ_MARKER, CAP_NATTER },
 	{ "echo-message",	CAP_ECHO_MESSAGE, CAP_NATTERD | CAP_NATTER },
 	{ "invite-notify",	CAP_INVITE_NOTIFY, CAP_NATTERD },
 	{ "labeled-response",	CAP_LABELED_RESPONSE, CAP_NATTERD },

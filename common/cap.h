@@ -37,6 +37,7 @@
 #define CAP_EVENT_PLAYBACK	0x200	/* draft/event-playback */
 #define CAP_SEARCH		0x400	/* soju.im/search */
 #define CAP_MULTILINE		0x800	/* draft/multiline */
+#define CAP_READ_MARKER		0x1000	/* draft/read-marker */
 
 /* Which side uses a capability: see cap_all(). */
 #define CAP_NATTERD	0x1	/* natterd offers it */

@@ -89,8 +89,11 @@ def test_questions_help_and_errors_in_korean(srv, peer, tui, tmp_path):
     t.wait(r"-!- carol님이 dave\(으\)로 닉네임 변경")
     carol.send("PART #7 :잘 있어요")
     t.wait(r"-!- dave님이 #7에서 나갔습니다 \(잘 있어요\)")
-    # The status line too.
+    # The status line too, and who is typing on it.
     t.wait(r"\[연결됨\] bob ")
+    erin = peer("erin", caps=("message-tags",)).join("#7")
+    erin.send("@+typing=active TAGMSG #7")
+    t.wait(r"\[연결됨\] bob .*\| erin님이 입력 중\u2026")
 
     # The chat log keeps English lines, whatever the screen's language.
     found = glob.glob(str(logs / "**" / "*.log"), recursive=True)

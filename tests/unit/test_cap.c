@@ -52,8 +52,10 @@ test_all(void **state)
 	    CAP_MULTILINE | CAP_SERVER_TIME |
 	    CAP_USERHOST_IN_NAMES);
 	assert_int_equal(cap_all(CAP_NATTER), CAP_BATCH | CAP_CHATHISTORY |
-	    CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS | CAP_MULTILINE | CAP_SEARCH |
-	    CAP_SERVER_TIME);
+	    CAP_ECHO_MESSAGE | CAP_MESSAGE_TAGS | CAP_MULTILINE |
+	    CAP_READ_MARKER | CAP_SEARCH | CAP_SERVER_TIME);
+	/* natterd has no accounts: it never offers a read marker. */
+	assert_false(cap_all(CAP_NATTERD) & CAP_READ_MARKER);
 }
 
 static void

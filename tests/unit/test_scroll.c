@@ -258,6 +258,53 @@ test_view_scroll(void **state)
 	scroll_free(&s);
 }
 
+/* scroll_remove(): the read marker moving. Later lines and a view move. */
+static void
+test_remove(void **state)
+{
+	struct scroll		 s;
+	struct scroll_ref	 refs[3];
+	struct line		 l;
+
+	(void)state;
+	scroll_init(&s, 16);
+	push_lines(&s, 10);
+	memset(&l, 0, sizeof l);
+	l.text = strdup("marker");
+	scroll_insert(&s, 4, &l, 1);
+	assert_string_equal(scroll_line(&s, 4)->text, "marker");
+	scroll_remove(&s, 4);
+	assert_int_equal(s.count, 10);
+	ring_check(&s, 0);
+	/* Out of range: nothing happens. */
+	scroll_remove(&s, 10);
+	assert_int_equal(s.count, 10);
+	/* A line below the view goes: the view stays on its lines. */
+	scroll_up(&s, 5, 40, 3);
+	scroll_view(&s, 40, 3, refs);
+	assert_int_equal(refs[2].seq, 4);
+	scroll_remove(&s, 7);
+	scroll_view(&s, 40, 3, refs);
+	assert_int_equal(refs[2].seq, 4);
+	assert_string_equal(scroll_line(&s, 7)->text, "line 8");
+	/* One above it: the view's lines, and the view, move down one. */
+	scroll_remove(&s, 0);
+	scroll_view(&s, 40, 3, refs);
+	assert_int_equal(refs[2].seq, 3);
+	assert_string_equal(scroll_line(&s, 3)->text, "line 4");
+	/* The anchor itself: the line after it takes its place. */
+	scroll_remove(&s, 3);
+	scroll_view(&s, 40, 3, refs);
+	assert_string_equal(scroll_line(&s, refs[2].seq)->text, "line 5");
+	/* Everything gone: the view follows again. */
+	while (s.count > 1)
+		scroll_remove(&s, scroll_first(&s));
+	scroll_remove(&s, scroll_first(&s));
+	assert_int_equal(s.count, 0);
+	assert_true(s.follow);
+	scroll_free(&s);
+}
+
 static void
 test_view_short(void **state)
 {
@@ -288,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_ring_lazy),
 		cmocka_unit_test(test_view_scroll),
 		cmocka_unit_test(test_view_short),
+		cmocka_unit_test(test_remove),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
