@@ -10,9 +10,11 @@
 #   make fuzz       run each fuzzer for FUZZ_SECONDS
 #   make bench      compare natterd, history on and off, with ngIRCd and
 #                   InspIRCd, then time its history (BENCH_ARGS)
-#   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR, DATADIR as
-#                   usual; the samples natterd.conf and natter.conf go
-#                   to $(DATADIR)/natter
+#   make install    PREFIX, DESTDIR, BINDIR, SBINDIR, MANDIR, DATADIR,
+#                   LOCALEDIR as usual; the samples natterd.conf and
+#                   natter.conf go to $(DATADIR)/natter
+#   make pot        po/natter.pot again from the client's sources (then
+#                   msgmerge each po/*.po and translate what is new)
 #
 # Put local overrides (CC, CFLAGS, PREFIX, ...) in config.mk.
 
@@ -23,6 +25,8 @@ BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+# natter's message catalogues; NATTER_LOCALEDIR overrides it at run time.
+LOCALEDIR ?= $(DATADIR)/locale
 # systemd reads units from /usr/local/lib/systemd/system too.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 PKG_CONFIG ?= pkg-config
@@ -141,18 +145,27 @@ CLIENT_OBJS = \
 # Everything but main(), for the unit tests to link against.
 CLIENT_LIB_OBJS = $(filter-out $(B)/client/natter.o,$(CLIENT_OBJS))
 
-COMMON_HDRS = common/cap.h common/log.h common/msg.h common/name.h common/utf8.h
+COMMON_HDRS = common/cap.h common/intl.h common/log.h common/msg.h \
+	common/name.h common/utf8.h
+
+# The translations: po/LANG.po, compiled to $(B)/locale for the tests
+# (NATTER_LOCALEDIR) and installed under $(LOCALEDIR).
+LINGUAS = $(patsubst po/%.po,%,$(wildcard po/*.po))
+MOS = $(patsubst %,$(B)/locale/%/LC_MESSAGES/natter.mo,$(LINGUAS))
+# Translations of natter(1): man/LANG/natter.1, installed in
+# $(MANDIR)/LANG/man1.
+MANLANGS = $(patsubst man/%/natter.1,%,$(wildcard man/*/natter.1))
 
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%, \
 	$(wildcard tests/unit/test_*.c))
 
 PROGS = $(B)/natterd $(B)/natter $(B)/natter-bench $(B)/null-relay
 
-all: $(PROGS) $(UNIT_TESTS)
+all: $(PROGS) $(UNIT_TESTS) $(MOS)
 
 # The flags a build directory was made with: when they change (make, then
 # make check with -Werror), everything in it is built again.
-FLAGS = $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
+FLAGS = $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(LOCALEDIR)
 $(B)/.flags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(FLAGS)' | cmp -s - $@ || echo '$(FLAGS)' >$@
@@ -187,8 +200,9 @@ $(B)/null-relay: bench/null-relay.c $(B)/.flags
 
 $(B)/client/%.o: client/%.c client/natter.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(CURSES_CFLAGS) \
-	    $(UTF8PROC_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -DLOCALEDIR='"$(LOCALEDIR)"' $(EVENT_CFLAGS) \
+	    $(TLS_CFLAGS) $(CURSES_CFLAGS) $(UTF8PROC_CFLAGS) $(CFLAGS) \
+	    -c -o $@ $<
 
 $(B)/libnatter-client.a: $(CLIENT_LIB_OBJS)
 	rm -f $@
@@ -198,6 +212,26 @@ $(B)/natter: $(B)/client/natter.o $(B)/libnatter-client.a $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -o $@ $(B)/client/natter.o $(B)/libnatter-client.a \
 	    $(B)/libnatter.a $(CURSES_LIBS) $(UTF8PROC_LIBS) $(TLS_LIBS) \
 	    $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
+
+# --check: a translation must keep its format's conversions.
+$(B)/locale/%/LC_MESSAGES/natter.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# Every message natter shows, for translators: _() and N_() in the
+# client, and the common/ text it shows (name checks, --help words).
+VERSION = $(shell sed -n 's/^\#define NATTER_VERSION[^"]*"\(.*\)"/\1/p' \
+	client/natter.h)
+POT_SRCS = $(sort $(wildcard client/*.c)) client/natter.h common/log.c \
+	common/name.c
+
+POT = po/natter.pot
+pot:
+	xgettext --from-code=UTF-8 --language=C --keyword=_ --keyword=N_ \
+	    --keyword=handle_event:4 --flag=handle_event:4:c-format \
+	    --add-comments=TRANSLATORS: --package-name=natter \
+	    --package-version=$(VERSION) --sort-by-file \
+	    -o $(POT) $(POT_SRCS)
 
 # Unit tests may use common/ and the client's modules (an archive: only
 # what a test calls is linked in).
@@ -290,11 +324,12 @@ sanitize:
 # command-table row and natterd option (with its default) in its page,
 # every configuration key in natterd.conf.5, and contrib/natterd.conf
 # through `natterd -t -f contrib/natterd.conf`.
-MANPAGES = $(wildcard man/*.[1-8])
+MANPAGES = $(wildcard man/*.[1-8] man/*/*.[1-8])
 
 lint: $(B)/natterd
 	mandoc -Tlint -W warning $(MANPAGES)
 	NATTERD=$(B)/natterd sh scripts/check-man.sh
+	sh scripts/check-po.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -307,6 +342,16 @@ install: all
 	install -m 644 man/natterd.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man5/natterd.conf.5
 	install -m 644 man/natter.1 $(DESTDIR)$(MANDIR)/man1/natter.1
+	for l in $(MANLANGS); do \
+		install -d $(DESTDIR)$(MANDIR)/$$l/man1 && \
+		install -m 644 man/$$l/natter.1 \
+		    $(DESTDIR)$(MANDIR)/$$l/man1/natter.1 || exit 1; \
+	done
+	for l in $(LINGUAS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $(B)/locale/$$l/LC_MESSAGES/natter.mo \
+		    $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/natter.mo || exit 1; \
+	done
 	install -m 644 contrib/natterd.conf \
 	    $(DESTDIR)$(DATADIR)/natter/natterd.conf
 	install -m 644 contrib/natter.conf \
@@ -322,6 +367,12 @@ uninstall:
 	    $(DESTDIR)$(DATADIR)/natter/natterd.conf \
 	    $(DESTDIR)$(DATADIR)/natter/natter.conf
 	rm -f $(DESTDIR)$(BINDIR)/natter $(DESTDIR)$(MANDIR)/man1/natter.1
+	for l in $(MANLANGS); do \
+		rm -f $(DESTDIR)$(MANDIR)/$$l/man1/natter.1; \
+	done
+	for l in $(LINGUAS); do \
+		rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/natter.mo; \
+	done
 	rm -f $(DESTDIR)$(UNITDIR)/natterd.service
 
 clean:
@@ -330,4 +381,4 @@ clean:
 FORCE:
 
 .PHONY: all deps-build deps-check deps-bench run check test sanitize lint \
-	bench install uninstall clean fuzz fuzz-build FORCE
+	bench install uninstall clean fuzz fuzz-build pot FORCE

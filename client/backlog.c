@@ -443,9 +443,10 @@ backlog_wait_cb(evutil_socket_t fd, short events, void *arg)
 			continue;
 		w = r->kind == REQ_SEARCH ? window_cur : window_find(r->room);
 		if (w != NULL)
-			window_printf(w, LINE_ERROR, "-!- no answer from the "
-			    "server: %s", r->kind == REQ_SEARCH ? "search "
-			    "given up" : "history not loaded");
+			window_printf(w, LINE_ERROR, "%s",
+			    r->kind == REQ_SEARCH ? _("-!- no answer from the "
+			    "server: search given up") : _("-!- no answer from "
+			    "the server: history not loaded"));
 		if (w != NULL && r->kind == REQ_CATCHUP)
 			backlog_newest(w);
 		backlog_request_free(r);
@@ -668,9 +669,9 @@ backlog_insert(struct window *w, size_t at, struct line *lines, size_t n,
 
 	v = xreallocarray(NULL, n + 2, sizeof *v);
 	if (start)
-		v[k++] = backlog_notice(when, "-!- start of history");
+		v[k++] = backlog_notice(when, _("-!- start of history"));
 	if (divide) {
-		v[k] = backlog_notice(when, PRESENCE_DIVIDER);
+		v[k] = backlog_notice(when, _(PRESENCE_DIVIDER));
 		v[k++].flags |= LINE_MARKER;
 	}
 	for (i = 0; i < n; i++) {
@@ -752,8 +753,8 @@ backlog_history_end(struct batch *b)
 		return;
 	}
 	if (full && !r->latest && r->got >= CATCHUP_MAX) {
-		window_printf(w, LINE_NOTICE, "-!- more was said while you "
-		    "were away; natter fetched the first %zu lines", r->got);
+		window_printf(w, LINE_NOTICE, _("-!- more was said while you "
+		    "were away; natter fetched the first %zu lines"), r->got);
 	}
 	backlog_request_free(r);
 	backlog_newest(w);
@@ -807,8 +808,8 @@ backlog_fail(struct msg *m)
 	if (r == NULL)
 		return (-1);
 	if (search) {
-		window_printf(window_cur, LINE_ERROR, "-!- search failed "
-		    "(%s): %s", m->params[1], msg_last(m));
+		window_printf(window_cur, LINE_ERROR, _("-!- search failed "
+		    "(%s): %s"), m->params[1], msg_last(m));
 		backlog_request_free(r);
 		return (0);
 	}
@@ -820,7 +821,7 @@ backlog_fail(struct msg *m)
 		return (0);
 	}
 	if (w != NULL)
-		window_printf(w, LINE_NOTICE, "-!- no history: %s",
+		window_printf(w, LINE_NOTICE, _("-!- no history: %s"),
 		    msg_last(m));
 	if (w != NULL && r->kind == REQ_CATCHUP)
 		backlog_newest(w);

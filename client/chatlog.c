@@ -191,9 +191,12 @@ chatlog_warn(const char *path, const char *why)
 {
 	char	*s;
 
-	xasprintf(&s, "-!- cannot write the chat log%s%s: %s; chat goes on "
-	    "without it", path != NULL ? " " : "", path != NULL ? path : "",
-	    why);
+	if (path != NULL)
+		xasprintf(&s, _("-!- cannot write the chat log %s: %s; chat "
+		    "goes on without it"), path, why);
+	else
+		xasprintf(&s, _("-!- cannot write the chat log: %s; chat goes "
+		    "on without it"), why);
 	window_printf(window_cur, LINE_ERROR, "%s", s);
 	if (window_cur != window_server)
 		window_printf(window_server, LINE_ERROR, "%s", s);
@@ -218,7 +221,7 @@ chatlog_add(const char *name, time_t when, const char *text)
 		return;
 	if ((path = chatlog_path(name, when)) == NULL) {
 		if (!chatlog_failed)
-			chatlog_warn(NULL, "set $HOME, or a log directory");
+			chatlog_warn(NULL, _("set $HOME, or a log directory"));
 		chatlog_failed = 1;
 		return;
 	}
@@ -236,7 +239,7 @@ chatlog_add(const char *name, time_t when, const char *text)
 	if (n == -1 || (size_t)n != len) {
 		if (!chatlog_failed)
 			chatlog_warn(path, n == -1 ? strerror(errno) :
-			    "short write");
+			    _("short write"));
 		chatlog_failed = 1;
 	} else
 		chatlog_failed = 0;

@@ -62,87 +62,93 @@ static void	command_whois(struct window *, char *);
 
 /* Sorted by strcmp(): command_check_table() checks, a unit test too. */
 static const struct command commands[] = {
-	{ "/away", command_away, COMMAND_NET, "[message]",
-	  "mark yourself away with a message, or back without one" },
-	{ "/ban", command_ban, COMMAND_NET, "mask",
-	  "ban nick, or nick!user@host with * and ?, from this room" },
+	/*
+	 * TRANSLATORS: the usage words (nick, room, message) are what
+	 * /help and "usage:" show after a command's name; the help texts
+	 * may use them.
+	 */
+	{ "/away", command_away, COMMAND_NET, N_("[message]"),
+	  N_("mark yourself away with a message, or back without one") },
+	{ "/ban", command_ban, COMMAND_NET, N_("mask"),
+	  N_("ban nick, or nick!user@host with * and ?, from this room") },
 	{ "/clear", command_clear, 0, "",
-	  "clear this window's scrollback" },
+	  N_("clear this window's scrollback") },
 	{ "/close", command_close, 0, "",
-	  "close this window, leaving its room" },
-	{ "/connect", command_connect, 0, "host [port]",
-	  "leave this server and connect to another, closing its rooms" },
+	  N_("close this window, leaving its room") },
+	{ "/connect", command_connect, 0, N_("host [port]"),
+	  N_("leave this server and connect to another, closing its rooms") },
 	{ "/debug", command_debug, 0, "",
-	  "open a window showing the raw traffic with the server" },
-	{ "/deop", command_deop, COMMAND_NET, "nick ...",
-	  "make members of this room no longer operators" },
-	{ "/devoice", command_devoice, COMMAND_NET, "nick ...",
-	  "take the voice of members of this room" },
-	{ "/help", command_help, 0, "[command]",
-	  "list the commands, or explain one" },
-	{ "/ignore", command_ignore, 0, "[mask]",
-	  "hide what nick, or nick!user@host with * and ?, says; "
-	  "alone, list who is ignored" },
-	{ "/invite", command_invite, COMMAND_NET, "nick [room]",
-	  "invite nick to this room, or to room" },
-	{ "/join", command_join, COMMAND_NET, "room [key]",
-	  "join a room in a window of its own; 7 means #7" },
-	{ "/kick", command_kick, COMMAND_NET, "nick [reason]",
-	  "remove nick from this room" },
+	  N_("open a window showing the raw traffic with the server") },
+	{ "/deop", command_deop, COMMAND_NET, N_("nick ..."),
+	  N_("make members of this room no longer operators") },
+	{ "/devoice", command_devoice, COMMAND_NET, N_("nick ..."),
+	  N_("take the voice of members of this room") },
+	{ "/help", command_help, 0, N_("[command]"),
+	  N_("list the commands, or explain one") },
+	{ "/ignore", command_ignore, 0, N_("[mask]"),
+	  N_("hide what nick, or nick!user@host with * and ?, says; "
+	  "alone, list who is ignored") },
+	{ "/invite", command_invite, COMMAND_NET, N_("nick [room]"),
+	  N_("invite nick to this room, or to room") },
+	{ "/join", command_join, COMMAND_NET, N_("room [key]"),
+	  N_("join a room in a window of its own; 7 means #7") },
+	{ "/kick", command_kick, COMMAND_NET, N_("nick [reason]"),
+	  N_("remove nick from this room") },
 	{ "/list", command_list, COMMAND_NET, "",
-	  "list the rooms on the server" },
-	{ "/log", command_log, 0, "[on|off]",
-	  "show where this window's chat log of today is, or turn logging "
-	  "on or off" },
-	{ "/me", command_me, COMMAND_NET, "action",
-	  "say what you are doing, as in * alice waves" },
+	  N_("list the rooms on the server") },
+	{ "/log", command_log, 0, N_("[on|off]"),
+	  N_("show where this window's chat log of today is, or turn logging "
+	  "on or off") },
+	{ "/me", command_me, COMMAND_NET, N_("action"),
+	  N_("say what you are doing, as in * alice waves") },
 	{ "/members", command_members, COMMAND_NET, "",
-	  "list who is in this room" },
-	{ "/mode", command_mode, COMMAND_NET, "[modes [args]]",
-	  "show this room's modes, or change them, as +i or +k key" },
-	{ "/msg", command_whisper, COMMAND_NET, "nick message",
-	  "whisper to nick (same as /whisper)" },
+	  N_("list who is in this room") },
+	{ "/mode", command_mode, COMMAND_NET, N_("[modes [args]]"),
+	  N_("show this room's modes, or change them, as +i or +k key") },
+	{ "/msg", command_whisper, COMMAND_NET, N_("nick message"),
+	  N_("whisper to nick (same as /whisper)") },
 	{ "/names", command_members, COMMAND_NET, "",
-	  "list who is in this room (same as /members)" },
-	{ "/nick", command_nick, COMMAND_NET, "nick",
-	  "change your nickname" },
-	{ "/op", command_op, COMMAND_NET, "nick ...",
-	  "make members of this room operators" },
-	{ "/part", command_part, 0, "[reason]",
-	  "leave this room and close its window" },
-	{ "/query", command_query, 0, "nick",
-	  "open a whisper window with nick" },
-	{ "/quit", command_quit, 0, "[reason]",
-	  "disconnect and exit" },
-	{ "/quote", command_quote, COMMAND_NET, "line",
-	  "send a raw IRC line to the server" },
+	  N_("list who is in this room (same as /members)") },
+	{ "/nick", command_nick, COMMAND_NET, N_("nick"),
+	  N_("change your nickname") },
+	{ "/op", command_op, COMMAND_NET, N_("nick ..."),
+	  N_("make members of this room operators") },
+	{ "/part", command_part, 0, N_("[reason]"),
+	  N_("leave this room and close its window") },
+	{ "/query", command_query, 0, N_("nick"),
+	  N_("open a whisper window with nick") },
+	{ "/quit", command_quit, 0, N_("[reason]"),
+	  N_("disconnect and exit") },
+	{ "/quote", command_quote, COMMAND_NET, N_("line"),
+	  N_("send a raw IRC line to the server") },
 	{ "/reconnect", command_reconnect, 0, "",
-	  "drop the link and connect to the server again now" },
-	{ "/rename", command_nick, COMMAND_NET, "nick",
-	  "change your nickname (same as /nick)" },
+	  N_("drop the link and connect to the server again now") },
+	{ "/rename", command_nick, COMMAND_NET, N_("nick"),
+	  N_("change your nickname (same as /nick)") },
 	{ "/save", config_command_save, 0, "",
-	  "write the settings changed with /set to the configuration file" },
-	{ "/search", command_search, 0, "words",
-	  "find messages of this room with all the words, in a window of "
-	  "their own" },
-	{ "/set", config_command_set, 0, "[key value]",
-	  "list the settings, or change one for this session" },
-	{ "/topic", command_topic, COMMAND_NET, "[text]",
-	  "show this room's topic, or set it" },
-	{ "/unban", command_unban, COMMAND_NET, "mask",
-	  "lift a ban from this room" },
-	{ "/unignore", command_unignore, 0, "mask",
-	  "stop ignoring mask" },
-	{ "/voice", command_voice, COMMAND_NET, "nick ...",
-	  "give members of this room a voice, to speak when it is +m" },
-	{ "/w", command_whisper, COMMAND_NET, "nick message",
-	  "whisper to nick (same as /whisper)" },
-	{ "/whisper", command_whisper, COMMAND_NET, "nick message",
-	  "send a private message to nick, in a window of its own" },
+	  N_("write the settings changed with /set to the configuration "
+	  "file") },
+	{ "/search", command_search, 0, N_("words"),
+	  N_("find messages of this room with all the words, in a window of "
+	  "their own") },
+	{ "/set", config_command_set, 0, N_("[key value]"),
+	  N_("list the settings, or change one for this session") },
+	{ "/topic", command_topic, COMMAND_NET, N_("[text]"),
+	  N_("show this room's topic, or set it") },
+	{ "/unban", command_unban, COMMAND_NET, N_("mask"),
+	  N_("lift a ban from this room") },
+	{ "/unignore", command_unignore, 0, N_("mask"),
+	  N_("stop ignoring mask") },
+	{ "/voice", command_voice, COMMAND_NET, N_("nick ..."),
+	  N_("give members of this room a voice, to speak when it is +m") },
+	{ "/w", command_whisper, COMMAND_NET, N_("nick message"),
+	  N_("whisper to nick (same as /whisper)") },
+	{ "/whisper", command_whisper, COMMAND_NET, N_("nick message"),
+	  N_("send a private message to nick, in a window of its own") },
 	{ "/who", command_members, COMMAND_NET, "",
-	  "list who is in this room (same as /members)" },
-	{ "/whois", command_whois, COMMAND_NET, "nick",
-	  "show who nick is" },
+	  N_("list who is in this room (same as /members)") },
+	{ "/whois", command_whois, COMMAND_NET, N_("nick"),
+	  N_("show who nick is") },
 };
 #define COMMAND_COUNT	(sizeof commands / sizeof commands[0])
 
@@ -198,7 +204,7 @@ command_find(const char *name, char **cause)
 			found = &commands[i];
 	}
 	if (found == NULL || len < 2) {
-		xasprintf(cause, "unknown command: %s (try /help)", name);
+		xasprintf(cause, _("unknown command: %s (try /help)"), name);
 		return (NULL);
 	}
 	if (!ambiguous)
@@ -212,7 +218,7 @@ command_find(const char *name, char **cause)
 		free(list);
 		list = next;
 	}
-	xasprintf(cause, "ambiguous command: %s, could be: %s", name, list);
+	xasprintf(cause, _("ambiguous command: %s, could be: %s"), name, list);
 	free(list);
 	return (NULL);
 }
@@ -245,7 +251,7 @@ command_run(struct window *w, const char *line)
 	}
 	if ((c->flags & COMMAND_NET) && !net_ready()) {
 		window_printf(window_cur, LINE_ERROR,
-		    "-!- not connected: %s must wait", c->name);
+		    _("-!- not connected: %s must wait"), c->name);
 		free(copy);
 		return (-1);
 	}
@@ -265,8 +271,8 @@ command_usage(const char *name)
 		free(cause);
 		return;
 	}
-	window_printf(window_cur, LINE_ERROR, "-!- usage: %s %s", c->name,
-	    c->usage);
+	window_printf(window_cur, LINE_ERROR, _("-!- usage: %s %s"), c->name,
+	    *c->usage != '\0' ? _(c->usage) : "");
 }
 
 /*
@@ -304,17 +310,18 @@ command_say(struct window *w, const char *text, int action)
 		return (0);
 	if (w->type == WINDOW_SERVER || w->type == WINDOW_DEBUG ||
 	    w->type == WINDOW_SEARCH) {
-		window_printf(w, LINE_ERROR, "-!- nobody to talk to here: "
-		    "/join a room or /query someone first");
+		window_printf(w, LINE_ERROR, _("-!- nobody to talk to here: "
+		    "/join a room or /query someone first"));
 		return (-1);
 	}
 	if (!net_ready()) {
-		window_printf(w, LINE_ERROR, "-!- not connected: "
-		    "the message was not sent");
+		window_printf(w, LINE_ERROR, _("-!- not connected: "
+		    "the message was not sent"));
 		return (-1);
 	}
 	if (w->type == WINDOW_CHANNEL && !w->joined) {
-		window_printf(w, LINE_ERROR, "-!- you are not in %s", w->name);
+		window_printf(w, LINE_ERROR, _("-!- you are not in %s"),
+		    w->name);
 		return (-1);
 	}
 	if (strchr(text, '\n') != NULL) {
@@ -363,7 +370,7 @@ command_room(const char *in, char **out, char **cause)
 	*cause = NULL;
 	in += strspn(in, " ");
 	if (*in == '\0') {
-		*cause = xstrdup("a room name or number, please");
+		*cause = xstrdup(_("a room name or number, please"));
 		return (-1);
 	}
 	if (in[0] == '#')
@@ -372,7 +379,7 @@ command_room(const char *in, char **out, char **cause)
 		xasprintf(&name, "#%s", in);
 	name[strcspn(name, " ")] = '\0';
 	if (!name_chan_valid(name, &errstr)) {
-		xasprintf(cause, "%s: %s", name, errstr);
+		xasprintf(cause, "%s: %s", name, _(errstr));
 		free(name);
 		return (-1);
 	}
@@ -398,7 +405,7 @@ command_nick_ok(const char *nick)
 
 	if (!name_nick_valid(nick, NAME_NICKLEN, &errstr)) {
 		window_printf(window_cur, LINE_ERROR, "-!- %s: %s", nick,
-		    errstr);
+		    _(errstr));
 		return (0);
 	}
 	return (1);
@@ -419,7 +426,7 @@ static const char *
 command_in_room(struct window *w, const char *name)
 {
 	if (w->type != WINDOW_CHANNEL) {
-		window_printf(w, LINE_ERROR, "-!- %s works in a room", name);
+		window_printf(w, LINE_ERROR, _("-!- %s works in a room"), name);
 		return (NULL);
 	}
 	return (w->name);
@@ -538,7 +545,7 @@ command_invite(struct window *w, char *args)
 		free(room);
 		return;
 	}
-	if (command_in_room(w, "/invite without a room") != NULL)
+	if (command_in_room(w, _("/invite without a room")) != NULL)
 		net_send("INVITE %s %s", args, w->name);
 }
 
@@ -590,7 +597,7 @@ command_close(struct window *w, char *args)
 	switch (w->type) {
 	case WINDOW_SERVER:
 		window_printf(w, LINE_ERROR,
-		    "-!- the server window stays open; /quit to leave");
+		    _("-!- the server window stays open; /quit to leave"));
 		break;
 	case WINDOW_CHANNEL:
 		command_part(w, args);
@@ -626,11 +633,12 @@ command_help(struct window *w, char *args)
 			free(list);
 			list = next;
 		}
-		window_printf(window_cur, 0, "-!- commands:%s", list);
-		window_printf(window_cur, 0, "-!- /help command explains one; "
-		    "//text sends text starting with a slash");
-		window_printf(window_cur, 0, "-!- Alt-Enter or Ctrl-J starts "
-		    "a new line of the message; Enter sends it all");
+		window_printf(window_cur, 0, _("-!- commands:%s"), list);
+		window_printf(window_cur, 0,
+		    _("-!- /help command explains one; "
+		    "//text sends text starting with a slash"));
+		window_printf(window_cur, 0, _("-!- Alt-Enter or Ctrl-J "
+		    "starts a new line of the message; Enter sends it all"));
 		free(list);
 		return;
 	}
@@ -645,8 +653,10 @@ command_help(struct window *w, char *args)
 		free(name);
 		return;
 	}
+	/* Not _(""): that is the catalogue's header. */
 	window_printf(window_cur, 0, "-!- %s%s%s: %s", c->name,
-	    *c->usage != '\0' ? " " : "", c->usage, c->help);
+	    *c->usage != '\0' ? " " : "",
+	    *c->usage != '\0' ? _(c->usage) : "", _(c->help));
 	list = xstrdup("");
 	for (i = 0; i < COMMAND_COUNT; i++) {
 		other = &commands[i];
@@ -657,7 +667,7 @@ command_help(struct window *w, char *args)
 		list = next;
 	}
 	if (*list != '\0')
-		window_printf(window_cur, 0, "-!- also:%s", list);
+		window_printf(window_cur, 0, _("-!- also:%s"), list);
 	free(list);
 	free(name);
 }
@@ -709,7 +719,7 @@ command_members(struct window *w, char *args)
 {
 	(void)args;
 	if (w->type != WINDOW_CHANNEL) {
-		window_printf(w, LINE_ERROR, "-!- /members works in a room");
+		window_printf(w, LINE_ERROR, _("-!- /members works in a room"));
 		return;
 	}
 	w->names_show++;
@@ -733,7 +743,7 @@ static void
 command_part(struct window *w, char *args)
 {
 	if (w->type != WINDOW_CHANNEL) {
-		window_printf(w, LINE_ERROR, "-!- /part works in a room");
+		window_printf(w, LINE_ERROR, _("-!- /part works in a room"));
 		return;
 	}
 	if (!net_ready() || !w->joined) {
@@ -805,7 +815,7 @@ command_search(struct window *w, char *args)
 		return;
 	}
 	if (net_ready() && w->joined && backlog_can_search()) {
-		window_printf(w, LINE_NOTICE, "-!- searching %s for \"%s\"",
+		window_printf(w, LINE_NOTICE, _("-!- searching %s for \"%s\""),
 		    w->name, args);
 		backlog_search(w->name, args);
 	} else
@@ -816,7 +826,7 @@ static void
 command_topic(struct window *w, char *args)
 {
 	if (w->type != WINDOW_CHANNEL) {
-		window_printf(w, LINE_ERROR, "-!- /topic works in a room");
+		window_printf(w, LINE_ERROR, _("-!- /topic works in a room"));
 		return;
 	}
 	if (*args == '\0')
@@ -880,8 +890,8 @@ command_connect(struct window *w, char *args)
 	port = *rest != '\0' ? rest : opt.tls ? "6697" : "6667";
 	n = strtol(port, &end, 10);
 	if (*end != '\0' || n < 1 || n > 65535) {
-		window_printf(window_cur, LINE_ERROR, "-!- %s: not a port "
-		    "number", port);
+		window_printf(window_cur, LINE_ERROR, _("-!- %s: not a port "
+		    "number"), port);
 		return;
 	}
 	TAILQ_FOREACH_SAFE(v, &windows, entry, next) {
@@ -890,8 +900,8 @@ command_connect(struct window *w, char *args)
 	}
 	window_switch(window_server);
 	window_rename(window_server, args);
-	window_printf(window_server, 0, "-!- leaving %s port %s for %s port "
-	    "%s", opt.host, opt.port, args, port);
+	window_printf(window_server, 0, _("-!- leaving %s port %s for %s port "
+	    "%s"), opt.host, opt.port, args, port);
 	net_server(args, port);
 	net_reconnect();
 }
@@ -903,7 +913,7 @@ command_reconnect(struct window *w, char *args)
 	(void)args;
 	if (net.state == NET_QUITTING)
 		return;
-	window_printf(window_cur, 0, "-!- reconnecting to %s port %s",
+	window_printf(window_cur, 0, _("-!- reconnecting to %s port %s"),
 	    opt.host, opt.port);
 	net_reconnect();
 }
@@ -915,8 +925,8 @@ command_ignore_save(void)
 	char	*cause;
 
 	if (ignore_save(&cause) != 0) {
-		window_printf(window_cur, LINE_ERROR, "-!- not kept for the "
-		    "next run: %s", cause);
+		window_printf(window_cur, LINE_ERROR, _("-!- not kept for the "
+		    "next run: %s"), cause);
 		free(cause);
 	}
 }
@@ -938,24 +948,25 @@ command_ignore(struct window *w, char *args)
 			list = next;
 		}
 		if (*list == '\0')
-			window_printf(window_cur, 0, "-!- nobody is ignored");
+			window_printf(window_cur, 0,
+			    _("-!- nobody is ignored"));
 		else
-			window_printf(window_cur, 0, "-!- ignored:%s", list);
+			window_printf(window_cur, 0, _("-!- ignored:%s"), list);
 		free(list);
 		return;
 	}
 	switch (ignore_set(args, 1)) {
 	case -1:
-		window_printf(window_cur, LINE_ERROR, "-!- %s: not a mask "
-		    "(or too many)", args);
+		window_printf(window_cur, LINE_ERROR, _("-!- %s: not a mask "
+		    "(or too many)"), args);
 		return;
 	case 1:
-		window_printf(window_cur, 0, "-!- %s was ignored already",
+		window_printf(window_cur, 0, _("-!- %s was ignored already"),
 		    args);
 		break;
 	default:
-		window_printf(window_cur, 0, "-!- ignoring %s: its messages, "
-		    "notices, actions and invitations are not shown", args);
+		window_printf(window_cur, 0, _("-!- ignoring %s: its messages, "
+		    "notices, actions and invitations are not shown"), args);
 		break;
 	}
 	command_ignore_save();
@@ -971,11 +982,11 @@ command_unignore(struct window *w, char *args)
 		return;
 	}
 	if (ignore_del(args) != 0) {
-		window_printf(window_cur, LINE_ERROR, "-!- %s is not ignored "
-		    "(/ignore lists who is)", args);
+		window_printf(window_cur, LINE_ERROR, _("-!- %s is not ignored "
+		    "(/ignore lists who is)"), args);
 		return;
 	}
-	window_printf(window_cur, 0, "-!- no longer ignoring %s", args);
+	window_printf(window_cur, 0, _("-!- no longer ignoring %s"), args);
 	command_ignore_save();
 }
 
@@ -999,15 +1010,17 @@ command_log(struct window *w, char *args)
 	else
 		path = chatlog_path(w->name, time(NULL));
 	if (path == NULL) {
-		window_printf(w, LINE_ERROR, "-!- no place for logs: set "
-		    "$HOME or a log directory");
+		window_printf(w, LINE_ERROR, _("-!- no place for logs: set "
+		    "$HOME or a log directory"));
 		return;
 	}
 	if (w->type != WINDOW_CHANNEL && w->type != WINDOW_QUERY)
-		window_printf(w, 0, "-!- logging is %s; the logs of rooms and "
-		    "whispers are under %s", opt.log ? "on" : "off", path);
+		window_printf(w, 0, opt.log ? _("-!- logging is on; the logs "
+		    "of rooms and whispers are under %s") : _("-!- logging is "
+		    "off; the logs of rooms and whispers are under %s"), path);
 	else
-		window_printf(w, 0, "-!- logging is %s; today's log of %s: %s",
-		    opt.log ? "on" : "off", w->name, path);
+		window_printf(w, 0, opt.log ? _("-!- logging is on; today's "
+		    "log of %s: %s") : _("-!- logging is off; today's log of "
+		    "%s: %s"), w->name, path);
 	free(path);
 }

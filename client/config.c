@@ -72,85 +72,85 @@ struct config_opt {
 /* Sorted by name, as --help lists them. */
 static const struct config_opt config_opts[] = {
 	{ "colors", 0, CONFIG_BOOL, "on|off", "on", 0, 0, F(color),
-	  CONFIG_FILEONLY | CONFIG_RUNTIME, "colour nicks and IRC colour "
-	  "codes; NO_COLOR in the environment turns them off" },
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("colour nicks and IRC colour "
+	  "codes; NO_COLOR in the environment turns them off") },
 	{ "config", 'c', CONFIG_TEXT, "FILE", NULL, 0, 0, 0,
-	  CONFIG_CMDLINE, "read settings from FILE instead of "
-	  "$XDG_CONFIG_HOME/natter/config" },
+	  CONFIG_CMDLINE, N_("read settings from FILE instead of "
+	  "$XDG_CONFIG_HOME/natter/config") },
 	{ "emoji-width", 0, CONFIG_INT, "N", "2", 1, 2, F(emoji_width),
-	  CONFIG_FILEONLY | CONFIG_RUNTIME, "columns of an emoji: 2, or 1 "
-	  "for a terminal that draws emoji narrow" },
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("columns of an emoji: 2, or 1 "
+	  "for a terminal that draws emoji narrow") },
 	{ "help", 'h', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
-	  "show this help" },
+	  N_("show this help") },
 	{ "highlight", 0, CONFIG_LIST, "WORD", NULL, 0, 0, F(highlight),
 	  CONFIG_FILEONLY | CONFIG_REPEAT | CONFIG_RUNTIME,
-	  "a line with WORD in it is highlighted, as one with your nick" },
+	  N_("a line with WORD in it is highlighted, as one with your nick") },
 	{ "host", 0, CONFIG_STRING, "HOST", "127.0.0.1", 1, 255, F(host),
-	  CONFIG_FILEONLY | CONFIG_LATER, "the server; on the command line, "
-	  "the one argument" },
+	  CONFIG_FILEONLY | CONFIG_LATER, N_("the server; on the command line, "
+	  "the one argument") },
 	{ "ignore", 0, CONFIG_LIST, "MASK", NULL, 0, 0, F(ignore),
 	  CONFIG_FILEONLY | CONFIG_REPEAT | CONFIG_RUNTIME,
-	  "hide what nick!user@host matching MASK (with * and ?) says" },
+	  N_("hide what nick!user@host matching MASK (with * and ?) says") },
 	{ "join", 0, CONFIG_LIST, "ROOM", NULL, 0, 0, F(join),
 	  CONFIG_FILEONLY | CONFIG_REPEAT | CONFIG_LATER,
-	  "join ROOM at the start, in a window of its own; with any, no room "
-	  "is asked for" },
+	  N_("join ROOM at the start, in a window of its own; with any, no "
+	  "room is asked for") },
 	{ "log", 0, CONFIG_BOOL, NULL, "off", 0, 0, F(log), CONFIG_RUNTIME,
-	  "keep chat logs, a file a day for each room and whisper (see "
-	  "/log); in a file: log on" },
+	  N_("keep chat logs, a file a day for each room and whisper (see "
+	  "/log); in a file: log on") },
 	{ "log-dir", 0, CONFIG_TEXT, "DIR", NULL, 0, 0, F(log_dir),
-	  CONFIG_RUNTIME | CONFIG_PATH, "where the logs are kept (default "
-	  "$XDG_STATE_HOME/natter/logs)" },
+	  CONFIG_RUNTIME | CONFIG_PATH, N_("where the logs are kept (default "
+	  "$XDG_STATE_HOME/natter/logs)") },
 	{ "mouse", 0, CONFIG_BOOL, "on|off", "off", 0, 0, F(mouse),
-	  CONFIG_FILEONLY | CONFIG_RUNTIME, "scroll with the wheel and "
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("scroll with the wheel and "
 	  "click a window in the status line (the terminal's own selection "
-	  "then needs Shift)" },
+	  "then needs Shift)") },
 	{ "nick", 'n', CONFIG_NICK, "NICK", NULL, 0, 0, F(nick),
-	  CONFIG_LATER, "nickname (asked for if not given)" },
+	  CONFIG_LATER, N_("nickname (asked for if not given)") },
 	{ "no-config", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
-	  "read no configuration file" },
+	  N_("read no configuration file") },
 	{ "no-reconnect", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0,
-	  CONFIG_CMDLINE, "exit (status 69) when the server link is lost" },
+	  CONFIG_CMDLINE, N_("exit (status 69) when the server link is lost") },
 	{ "password", 0, CONFIG_TEXT, "PASS", NULL, 1, 510, F(password),
-	  CONFIG_CMDLINE, "server password (others on this machine can see "
-	  "it: prefer --password-file)" },
+	  CONFIG_CMDLINE, N_("server password (others on this machine can see "
+	  "it: prefer --password-file)") },
 	{ "password-file", 0, CONFIG_TEXT, "FILE", NULL, 0, 0,
 	  F(password_file), CONFIG_LATER | CONFIG_PATH,
-	  "the server password, on the first line of FILE, which only you "
-	  "may read" },
+	  N_("the server password, on the first line of FILE, which only you "
+	  "may read") },
 	{ "port", 'p', CONFIG_PORT, "PORT", NULL, 1, 65535, F(port),
-	  CONFIG_LATER, "server port (default 6667, 6697 with tls)" },
+	  CONFIG_LATER, N_("server port (default 6667, 6697 with tls)") },
 	{ "room", 'r', CONFIG_ROOM, "ROOM", NULL, 0, 0, F(room),
-	  CONFIG_CMDLINE, "room to join, instead of the file's join rooms; 7 "
-	  "means #7 (asked for if there is none)" },
+	  CONFIG_CMDLINE, N_("room to join, instead of the file's join "
+	  "rooms; 7 means #7 (asked for if there is none)") },
 	{ "scrollback", 0, CONFIG_INT, "LINES", "2000", 16, 1000000,
-	  F(scrollback), CONFIG_LATER, "lines kept per window" },
+	  F(scrollback), CONFIG_LATER, N_("lines kept per window") },
 	{ "sidebar-width", 0, CONFIG_INT, "N", "18", 0, 40,
 	  F(sidebar_width), CONFIG_FILEONLY | CONFIG_RUNTIME,
-	  "columns of the member list with its border, 0 = none, else at "
-	  "least 8" },
+	  N_("columns of the member list with its border, 0 = none, else at "
+	  "least 8") },
 	{ "time-format", 0, CONFIG_TIME, "FMT", "%H:%M", 0, 0,
 	  F(time_format), CONFIG_FILEONLY | CONFIG_RUNTIME,
-	  "strftime(3) format of the time before each line, at most 20 "
-	  "columns" },
+	  N_("strftime(3) format of the time before each line, at most 20 "
+	  "columns") },
 	{ "tls", 0, CONFIG_BOOL, NULL, NULL, 0, 0, F(tls), CONFIG_LATER,
-	  "connect with TLS, checking the server's certificate against the "
-	  "system's CAs and host; in a file: tls on" },
+	  N_("connect with TLS, checking the server's certificate against the "
+	  "system's CAs and host; in a file: tls on") },
 	{ "tls-ca", 0, CONFIG_TEXT, "FILE", NULL, 0, 0, F(tls_ca),
 	  CONFIG_LATER | CONFIG_PATH,
-	  "trust the CA certificates in FILE instead of the "
-	  "system's (implies tls)" },
+	  N_("trust the CA certificates in FILE instead of the "
+	  "system's (implies tls)") },
 	{ "tls-insecure-skip-verify", 0, CONFIG_FLAG, NULL, NULL, 0, 0, 0,
-	  CONFIG_CMDLINE, "DANGEROUS: accept any certificate, so anyone on "
+	  CONFIG_CMDLINE, N_("DANGEROUS: accept any certificate, so anyone on "
 	  "the path can read and change the connection (implies --tls; "
-	  "warns on every connection)" },
+	  "warns on every connection)") },
 	{ "typing", 0, CONFIG_BOOL, "on|off", "on", 0, 0, F(typing),
-	  CONFIG_FILEONLY | CONFIG_RUNTIME, "tell others when you type a "
-	  "message, and show who is typing (IRCv3 +typing)" },
+	  CONFIG_FILEONLY | CONFIG_RUNTIME, N_("tell others when you type a "
+	  "message, and show who is typing (IRCv3 +typing)") },
 	{ "verbose", 'v', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
-	  "log to natter-PID.log in this directory" },
+	  N_("log to natter-PID.log in this directory") },
 	{ "version", 'V', CONFIG_FLAG, NULL, NULL, 0, 0, 0, CONFIG_CMDLINE,
-	  "show the version" },
+	  N_("show the version") },
 };
 #define CONFIG_COUNT	(sizeof config_opts / sizeof config_opts[0])
 
@@ -258,16 +258,16 @@ config_set(const struct config_opt *o, const char *v, char *why, size_t size)
 		if (errno != 0 || end == v || *end != '\0' || n < o->min ||
 		    n > o->max || (strcmp(o->name, "sidebar-width") == 0 &&
 		    n > 0 && n < 8)) {
-			snprintf(why, size, "'%s' is not a number from %lld "
-			    "to %lld%s", v, o->min, o->max,
+			snprintf(why, size, _("'%s' is not a number from %lld "
+			    "to %lld%s"), v, o->min, o->max,
 			    strcmp(o->name, "sidebar-width") == 0 ?
-			    " (0, or at least 8)" : "");
+			    _(" (0, or at least 8)") : "");
 			return (-1);
 		}
 	}
 	if (o->type != CONFIG_TEXT && o->type != CONFIG_TIME &&
 	    o->type != CONFIG_BOOL && strpbrk(v, " \t") != NULL) {
-		snprintf(why, size, "one word, not '%s'", v);
+		snprintf(why, size, _("one word, not '%s'"), v);
 		return (-1);
 	}
 	switch (o->type) {
@@ -279,7 +279,7 @@ config_set(const struct config_opt *o, const char *v, char *why, size_t size)
 		else if (strcmp(v, "off") == 0 || strcmp(v, "no") == 0)
 			*(int *)field = 0;
 		else {
-			snprintf(why, size, "on or off, not '%s'", v);
+			snprintf(why, size, _("on or off, not '%s'"), v);
 			return (-1);
 		}
 		/* "tls off" also turns off what implied it. */
@@ -292,18 +292,18 @@ config_set(const struct config_opt *o, const char *v, char *why, size_t size)
 	case CONFIG_TIME:
 		if (o->max > 0 && ((long long)strlen(v) < o->min ||
 		    (long long)strlen(v) > o->max)) {
-			snprintf(why, size, "%lld to %lld bytes", o->min,
+			snprintf(why, size, _("%lld to %lld bytes"), o->min,
 			    o->max);
 			return (-1);
 		}
 		if (*v == '\0') {
-			snprintf(why, size, "needs a value, %s", o->arg);
+			snprintf(why, size, _("needs a value, %s"), o->arg);
 			return (-1);
 		}
 		if (o->type == CONFIG_TIME) {
 			if ((w = config_time_width(v)) == -1) {
-				snprintf(why, size, "'%s' makes no time of 1 "
-				    "to %d columns", v, CONFIG_TIME_MAX);
+				snprintf(why, size, _("'%s' makes no time of 1 "
+				    "to %d columns"), v, CONFIG_TIME_MAX);
 				return (-1);
 			}
 			opt.time_width = w;
@@ -326,7 +326,7 @@ config_set(const struct config_opt *o, const char *v, char *why, size_t size)
 		break;
 	case CONFIG_NICK:
 		if (!name_nick_valid(v, NAME_NICKLEN, &errstr)) {
-			snprintf(why, size, "%s: %s", v, errstr);
+			snprintf(why, size, "%s: %s", v, _(errstr));
 			return (-1);
 		}
 		free(opt.nick);
@@ -351,7 +351,7 @@ config_set(const struct config_opt *o, const char *v, char *why, size_t size)
 			config_list_add(field, room);
 			free(room);
 		} else if (!utf8_valid(v, strlen(v))) {
-			snprintf(why, size, "not UTF-8");
+			snprintf(why, size, _("not UTF-8"));
 			return (-1);
 		} else
 			config_list_add(field, v);
@@ -369,17 +369,18 @@ usage_keys(FILE *fp)
 	size_t			 i;
 	int			 n;
 
-	fprintf(fp, "  host                  the server (default 127.0.0.1)"
-	    "\n\n");
-	n = snprintf(text, sizeof text, "In the configuration file, one KEY "
-	    "VALUE a line:");
+	fprintf(fp, "%s", _("  host                  the server (default "
+	    "127.0.0.1)\n\n"));
+	n = snprintf(text, sizeof text, "%s", _("In the configuration file, "
+	    "one KEY VALUE a line:"));
 	for (i = 0; i < CONFIG_COUNT; i++) {
 		o = &config_opts[i];
 		if (!(o->flags & (CONFIG_CMDLINE | CONFIG_FILEONLY)))
 			n += snprintf(text + n, sizeof text - n, " %s,",
 			    o->name);
 	}
-	snprintf(text + n, sizeof text - n, " as the options above, and:");
+	snprintf(text + n, sizeof text - n, "%s",
+	    _(" as the options above, and:"));
 	log_wrap(fp, text, 0, 0);
 }
 
@@ -392,9 +393,9 @@ usage(int status)
 	size_t			 i;
 	int			 fileonly, headed = 0;
 
-	fprintf(fp, "usage: natter [-hVv] [-c file] [-n nick] [-p port] "
-	    "[-r room]\n"
-	    "              [--option value]... [host]\n\n");
+	fprintf(fp, "%s", _("usage: natter [-hVv] [-c file] [-n nick] "
+	    "[-p port] [-r room]\n"
+	    "              [--option value]... [host]\n\n"));
 	/* The options, then the keys a configuration file may have besides. */
 	for (i = 0; i < 2 * CONFIG_COUNT; i++) {
 		o = &config_opts[i % CONFIG_COUNT];
@@ -403,7 +404,7 @@ usage(int status)
 			continue;
 		if (fileonly && !headed++)
 			usage_keys(fp);
-		log_usage(fp, o->letter, o->name, o->arg, fileonly, o->help,
+		log_usage(fp, o->letter, o->name, o->arg, fileonly, _(o->help),
 		    NULL, !!(o->flags & CONFIG_REPEAT), o->def);
 	}
 	exit(status);
@@ -472,15 +473,15 @@ config_read(const char *path, int must)
 	if ((fp = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT && !must)
 			return (0);
-		fprintf(stderr, "natter: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("natter: %s: %s\n"), path, strerror(errno));
 		return (1);
 	}
 	memset(seen, 0, sizeof seen);
 	while ((len = getline(&line, &size, fp)) != -1) {
 		lineno++;
 		if ((size_t)len != strlen(line) || !utf8_valid(line, len)) {
-			fprintf(stderr, "natter: %s:%d: not a line of UTF-8 "
-			    "text\n", path, lineno);
+			fprintf(stderr, _("natter: %s:%d: not a line of UTF-8 "
+			    "text\n"), path, lineno);
 			errors++;
 			continue;
 		}
@@ -488,14 +489,14 @@ config_read(const char *path, int must)
 			continue;
 		if ((o = config_find(key)) == NULL ||
 		    (o->flags & CONFIG_CMDLINE)) {
-			fprintf(stderr, "natter: %s:%d: %s: unknown key\n",
+			fprintf(stderr, _("natter: %s:%d: %s: unknown key\n"),
 			    path, lineno, key);
 			errors++;
 			continue;
 		}
 		if (*value == '\0' && o->type != CONFIG_BOOL) {
-			fprintf(stderr, "natter: %s:%d: %s: missing value, "
-			    "%s\n", path, lineno, key, o->arg);
+			fprintf(stderr, _("natter: %s:%d: %s: missing value, "
+			    "%s\n"), path, lineno, key, o->arg);
 			errors++;
 			continue;
 		}
@@ -504,20 +505,20 @@ config_read(const char *path, int must)
 			value = (char *)"on";
 		i = (int)(o - config_opts);
 		if (seen[i] != 0 && !(o->flags & CONFIG_REPEAT)) {
-			fprintf(stderr, "natter: %s:%d: %s: already set on "
-			    "line %d\n", path, lineno, key, seen[i]);
+			fprintf(stderr, _("natter: %s:%d: %s: already set on "
+			    "line %d\n"), path, lineno, key, seen[i]);
 			errors++;
 			continue;
 		}
 		seen[i] = lineno;
 		if (config_set(o, value, why, sizeof why) != 0) {
-			fprintf(stderr, "natter: %s:%d: %s: %s\n", path,
+			fprintf(stderr, _("natter: %s:%d: %s: %s\n"), path,
 			    lineno, key, why);
 			errors++;
 		}
 	}
 	if (ferror(fp)) {
-		fprintf(stderr, "natter: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("natter: %s: %s\n"), path, strerror(errno));
 		errors++;
 	}
 	free(line);
@@ -544,13 +545,13 @@ config_password(const char *path, char *why, size_t size)
 		return (-1);
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(why, size, "%s: not a file", path);
+		snprintf(why, size, _("%s: not a file"), path);
 		close(fd);
 		return (-1);
 	}
 	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		snprintf(why, size, "%s: others may read or change it "
-		    "(chmod 600 %s)", path, path);
+		snprintf(why, size, _("%s: others may read or change it "
+		    "(chmod 600 %s)"), path, path);
 		close(fd);
 		return (-1);
 	}
@@ -561,7 +562,8 @@ config_password(const char *path, char *why, size_t size)
 	fclose(fp);
 	line[strcspn(line, "\r\n")] = '\0';
 	if (*line == '\0' || strlen(line) > 510) {
-		snprintf(why, size, "%s: no password on its first line", path);
+		snprintf(why, size, _("%s: no password on its first line"),
+		    path);
 		free(line);
 		return (-1);
 	}
@@ -642,8 +644,8 @@ config_parse(int argc, char **argv)
 		config_path = config_default_path();
 	if (config_path != NULL && !no_config &&
 	    (errors = config_read(config_path, path != NULL)) != 0) {
-		fprintf(stderr, "natter: %s: %d error%s\n", config_path,
-		    errors, errors == 1 ? "" : "s");
+		fprintf(stderr, ngettext("natter: %s: %d error\n",
+		    "natter: %s: %d errors\n", errors), config_path, errors);
 		exit(1);
 	}
 	if (no_config) {
@@ -667,7 +669,7 @@ config_parse(int argc, char **argv)
 		if (strcmp(o->name, "password") == 0)
 			opt.password_file = NULL;
 		if (config_set(o, values[i], why, sizeof why) != 0) {
-			fprintf(stderr, "natter: --%s: %s\n", o->name, why);
+			fprintf(stderr, _("natter: --%s: %s\n"), o->name, why);
 			exit(EXIT_USAGE);
 		}
 		if (strcmp(o->name, "password-file") == 0)
@@ -678,7 +680,8 @@ config_parse(int argc, char **argv)
 	if (argc - optind == 1) {
 		o = config_find("host");
 		if (config_set(o, argv[optind], why, sizeof why) != 0) {
-			fprintf(stderr, "natter: %s: %s\n", argv[optind], why);
+			fprintf(stderr, _("natter: %s: %s\n"), argv[optind],
+			    why);
 			exit(EXIT_USAGE);
 		}
 	}
@@ -689,7 +692,7 @@ config_parse(int argc, char **argv)
 		opt.room = xstrdup(opt.join.v[0]);
 	if (opt.password == NULL && opt.password_file != NULL &&
 	    config_password(opt.password_file, why, sizeof why) != 0) {
-		fprintf(stderr, "natter: password-file %s\n", why);
+		fprintf(stderr, _("natter: password-file %s\n"), why);
 		exit(1);
 	}
 }
@@ -780,13 +783,13 @@ config_set_runtime(const char *key, const char *value, char *buf,
 	int			 i, failed;
 
 	if ((o = config_find(key)) == NULL || (o->flags & CONFIG_CMDLINE)) {
-		snprintf(buf, size, "%s: unknown setting (/set lists them)",
+		snprintf(buf, size, _("%s: unknown setting (/set lists them)"),
 		    key);
 		return (-1);
 	}
 	if (o->type == CONFIG_NICK) {
-		snprintf(buf, size, "nick: use /nick to change it now; it "
-		    "is saved as you are known");
+		snprintf(buf, size, _("nick: use /nick to change it now; it "
+		    "is saved as you are known"));
 		return (-1);
 	}
 	i = (int)(o - config_opts);
@@ -827,10 +830,10 @@ config_set_runtime(const char *key, const char *value, char *buf,
 		TAILQ_FOREACH(w, &windows, entry)
 			scroll_rewrap(&w->scroll);
 	if (o->flags & CONFIG_LATER)
-		snprintf(buf, size, "%s: takes effect at the next start "
-		    "(/save keeps it)", key);
+		snprintf(buf, size, _("%s: takes effect at the next start "
+		    "(/save keeps it)"), key);
 	else
-		snprintf(buf, size, "%s set (/save keeps it)", key);
+		snprintf(buf, size, _("%s set (/save keeps it)"), key);
 	dirty |= DIRTY_LAYOUT | DIRTY_ALL;
 	return (0);
 }
@@ -862,7 +865,7 @@ config_apply(const struct config_opt *o, const char *value, char *buf,
 		return (failed ? -1 : 0);
 	}
 	if (*value == '\0') {
-		snprintf(buf, size, "usage: /set %s %s", o->name,
+		snprintf(buf, size, _("usage: /set %s %s"), o->name,
 		    o->arg != NULL ? o->arg : "on|off");
 		return (-1);
 	}
@@ -887,20 +890,23 @@ config_list(void (*fn)(const char *))
 			continue;
 		v = config_value(o);
 		p = config_pending[i];
-		xasprintf(&line, "%-14s %s%s%s%s", o->name,
-		    v != NULL ? v : "-", p != NULL ? "  (next start: " : "",
-		    p != NULL ? (*p != '\0' ? p : "-") : "",
-		    p != NULL ? ")" : "");
+		if (p != NULL)
+			/* TRANSLATORS: a key in 14 columns, its value. */
+			xasprintf(&line, _("%-14s %s  (next start: %s)"),
+			    o->name, v != NULL ? v : "-", *p != '\0' ? p : "-");
+		else
+			xasprintf(&line, "%-14s %s", o->name,
+			    v != NULL ? v : "-");
 		fn(line);
 		free(line);
 		free(v);
 	}
 	if (config_path != NULL) {
-		xasprintf(&line, "file: %s", config_path);
+		xasprintf(&line, _("file: %s"), config_path);
 		fn(line);
 		free(line);
 	} else
-		fn("file: none (--no-config)");
+		fn(_("file: none (--no-config)"));
 }
 
 /* Write one setting's line, or a list's line per word. */
@@ -945,8 +951,8 @@ config_save(char *buf, size_t size)
 	int			 fd, written[CONFIG_COUNT], any = 0;
 
 	if (config_path == NULL) {
-		snprintf(buf, size, "no configuration file to save to "
-		    "(--no-config)");
+		snprintf(buf, size, _("no configuration file to save to "
+		    "(--no-config)"));
 		return (-1);
 	}
 	for (i = 0; i < CONFIG_COUNT; i++)
@@ -1017,8 +1023,8 @@ config_save(char *buf, size_t size)
 		snprintf(buf, size, "%s: %s", target, strerror(errno));
 		goto fail;
 	}
-	snprintf(buf, size, "saved %s%s", config_path, any ? "" :
-	    " (nothing was changed with /set)");
+	snprintf(buf, size, any ? _("saved %s") : _("saved %s (nothing was "
+	    "changed with /set)"), config_path);
 	free(line);
 	free(tmp);
 	free(target);
@@ -1071,7 +1077,7 @@ config_command_save(struct window *w, char *args)
 
 	(void)args;
 	if (config_save(msg, sizeof msg) != 0)
-		window_printf(w, LINE_ERROR, "-!- cannot save: %s", msg);
+		window_printf(w, LINE_ERROR, _("-!- cannot save: %s"), msg);
 	else
 		window_printf(w, 0, "-!- %s", msg);
 }

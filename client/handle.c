@@ -221,21 +221,30 @@ handle_time(const char *s, time_t fallback)
 
 /*
  * Show what happened in a room or a whisper (a join, a topic, a quit) as
- * window_printf() would, and put the same line in its chat log.
+ * window_printf() would, and put the same line in its chat log. fmt is
+ * English (xgettext finds it as handle_event's fourth argument): the
+ * pane shows it translated, the log keeps it as it is, so that logs read
+ * the same whatever the language of the session that wrote them.
  */
 static void
 handle_event(struct window *w, time_t when, int flags, const char *fmt,
     ...)
 {
 	va_list	 ap;
-	char	*clean;
+	char	*s, *clean;
 
 	va_start(ap, fmt);
-	clean = window_vadd(w, when, flags, fmt, ap);
+	free(window_vadd(w, when, flags, _(fmt), ap));
 	va_end(ap);
-	if (w->type == WINDOW_CHANNEL || w->type == WINDOW_QUERY)
-		chatlog_add(w->name, when, clean);
+	if (w->type != WINDOW_CHANNEL && w->type != WINDOW_QUERY)
+		return;
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	clean = text_sanitize_str(s, TEXT_FORMAT);
+	chatlog_add(w->name, when, clean);
 	free(clean);
+	free(s);
 }
 
 /* Parse one line from the server and run its handler. */
@@ -252,7 +261,7 @@ handle(char *line)
 		log_warnx("malformed line from server: %s", errstr);
 		if (window_debug != NULL)
 			window_printf(window_debug, LINE_ERROR,
-			    "-!- malformed line dropped: %s", errstr);
+			    _("-!- malformed line dropped: %s"), errstr);
 		return;
 	}
 	if ((net.caps & CAP_SERVER_TIME) &&
@@ -376,7 +385,7 @@ handle_away(struct msg *m, time_t when)
 {
 	(void)when;
 	if (m->nparams >= 3)
-		window_printf(window_cur, 0, "-!- %s is away: %s",
+		window_printf(window_cur, 0, _("-!- %s is away: %s"),
 		    m->params[1], m->params[2]);
 }
 
@@ -392,7 +401,7 @@ handle_whois_user(struct msg *m, time_t when)
 {
 	(void)when;
 	if (m->nparams >= 6)
-		window_printf(window_cur, 0, "-!- %s is %s@%s (%s)",
+		window_printf(window_cur, 0, _("-!- %s is %s@%s (%s)"),
 		    m->params[1], m->params[2], m->params[3], m->params[5]);
 }
 
@@ -401,7 +410,7 @@ handle_whois_server(struct msg *m, time_t when)
 {
 	(void)when;
 	if (m->nparams >= 4)
-		window_printf(window_cur, 0, "-!- %s is on %s (%s)",
+		window_printf(window_cur, 0, _("-!- %s is on %s (%s)"),
 		    m->params[1], m->params[2], m->params[3]);
 }
 
@@ -414,7 +423,7 @@ handle_whois_idle(struct msg *m, time_t when)
 	if (m->nparams < 3)
 		return;
 	secs = strtoll(m->params[2], NULL, 10);
-	window_printf(window_cur, 0, "-!- %s has been idle %lldm %llds",
+	window_printf(window_cur, 0, _("-!- %s has been idle %lldm %llds"),
 	    m->params[1], secs / 60, secs % 60);
 }
 
@@ -423,7 +432,7 @@ handle_whois_channels(struct msg *m, time_t when)
 {
 	(void)when;
 	if (m->nparams >= 3)
-		window_printf(window_cur, 0, "-!- %s is in %s", m->params[1],
+		window_printf(window_cur, 0, _("-!- %s is in %s"), m->params[1],
 		    m->params[2]);
 }
 
@@ -440,9 +449,9 @@ handle_list(struct msg *m, time_t when)
 {
 	(void)when;
 	if (strcmp(m->cmd, "321") == 0)
-		window_printf(window_cur, 0, "-!- rooms:");
+		window_printf(window_cur, 0, _("-!- rooms:"));
 	else if (strcmp(m->cmd, "323") == 0)
-		window_printf(window_cur, 0, "-!- end of the room list");
+		window_printf(window_cur, 0, _("-!- end of the room list"));
 	else if (m->nparams >= 4)
 		window_printf(window_cur, 0, "-!-   %s  %s  %s", m->params[1],
 		    m->params[2], m->params[3]);
@@ -467,7 +476,7 @@ handle_notopic(struct msg *m, time_t when)
 	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
 		return;
 	handle_set_topic(w, "");
-	window_printf(w, LINE_NOTICE, "-!- no topic is set");
+	window_printf(w, LINE_NOTICE, _("-!- no topic is set"));
 }
 
 static void
@@ -478,7 +487,7 @@ handle_topic_reply(struct msg *m, time_t when)
 	if (m->nparams < 3)
 		return;
 	if ((w = window_find(m->params[1])) == NULL) {
-		window_printf(window_cur, 0, "-!- topic of %s: %s",
+		window_printf(window_cur, 0, _("-!- topic of %s: %s"),
 		    m->params[1], m->params[2]);
 		return;
 	}
@@ -501,12 +510,12 @@ handle_topic_who(struct msg *m, time_t when)
 	t = (time_t)strtoll(m->params[3], NULL, 10);
 	/* A time too far off for a struct tm has no date to show. */
 	if (localtime_r(&t, &tm) == NULL) {
-		window_printf(w, LINE_NOTICE, "-!- topic set by %s",
+		window_printf(w, LINE_NOTICE, _("-!- topic set by %s"),
 		    m->params[2]);
 		return;
 	}
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-	window_printf(w, LINE_NOTICE, "-!- topic set by %s on %s",
+	window_printf(w, LINE_NOTICE, _("-!- topic set by %s on %s"),
 	    m->params[2], date);
 }
 
@@ -577,7 +586,7 @@ handle_endofnames(struct msg *m, time_t when)
 		p += n;
 	}
 	*p = '\0';
-	window_printf(w, 0, "-!- %zu in %s: %s", w->nmembers, w->name, list);
+	window_printf(w, 0, _("-!- %zu in %s: %s"), w->nmembers, w->name, list);
 	free(list);
 }
 
@@ -659,9 +668,12 @@ handle_part(struct msg *m, time_t when)
 		return;
 	}
 	window_member_remove(w, nick);
-	handle_event(w, when, LINE_NOTICE, "-!- %s has left %s%s%s%s", nick,
-	    w->name, *reason != '\0' ? " (" : "", reason,
-	    *reason != '\0' ? "\017)" : "");
+	if (*reason != '\0')
+		handle_event(w, when, LINE_NOTICE, "-!- %s has left %s "
+		    "(%s\017)", nick, w->name, reason);
+	else
+		handle_event(w, when, LINE_NOTICE, "-!- %s has left %s",
+		    nick, w->name);
 }
 
 static void
@@ -745,7 +757,7 @@ handle_nick(struct msg *m, time_t when)
 		free(opt.nick);
 		opt.nick = xstrdup(to);
 		window_printf(window_server, LINE_NOTICE,
-		    "-!- you are now known as %s", to);
+		    _("-!- you are now known as %s"), to);
 	}
 	TAILQ_FOREACH(w, &windows, entry) {
 		if (w->type == WINDOW_CHANNEL &&
@@ -780,6 +792,11 @@ handle_quit(struct msg *m, time_t when)
 		if ((w->type == WINDOW_CHANNEL &&
 		    window_member_remove(w, nick)) ||
 		    (w->type == WINDOW_QUERY && name_cmp(w->name, nick) == 0))
+			/*
+			 * TRANSLATORS: \017 after the server's text
+			 * ends its colours and bold: keep it right
+			 * after that %s.
+			 */
 			handle_event(w, when, LINE_NOTICE,
 			    "-!- %s has quit (%s\017)", nick, reason);
 	}
@@ -870,7 +887,7 @@ handle_message(struct msg *m, time_t when, int notice, int lines)
 			/* Other CTCP requests get no answer, by design. */
 			if (!notice && !self)
 				window_printf(window_server, 0,
-				    "-!- %s sent a CTCP %.*s request", nick,
+				    _("-!- %s sent a CTCP %.*s request"), nick,
 				    (int)strcspn(text + 1, " \001"), text + 1);
 			return;
 		}
@@ -906,10 +923,10 @@ handle_message(struct msg *m, time_t when, int notice, int lines)
 			w = window_server;
 			marked = 1;
 			if (!handle_full_said)
-				window_printf(w, LINE_ERROR, "-!- %d whisper "
+				window_printf(w, LINE_ERROR, _("-!- %d whisper "
 				    "windows are open: whispers from anyone "
 				    "else are shown here as *nick*; /close "
-				    "some to make room", WINDOW_QUERIES);
+				    "some to make room"), WINDOW_QUERIES);
 			handle_full_said = 1;
 		} else {
 			if (window_query_room())
@@ -1069,7 +1086,8 @@ handle_fail(struct msg *m, time_t when)
 	if (backlog_fail(m) == 0 || multiline_fail(m) == 0)
 		return;
 	if (m->nparams >= 2)
-		window_printf(window_cur, LINE_ERROR, "-!- %s failed (%s): %s",
+		window_printf(window_cur, LINE_ERROR,
+		    _("-!- %s failed (%s): %s"),
 		    m->params[0], m->params[1], msg_last(m));
 	else
 		handle_default(m, when);
@@ -1123,36 +1141,37 @@ handle_refused(struct msg *m, time_t when)
 		w = window_cur;
 	switch (num) {
 	case 341:
-		window_printf(w, 0, "-!- %s is invited to %s", a, b);
+		window_printf(w, 0, _("-!- %s is invited to %s"), a, b);
 		break;
 	case 441:
-		window_printf(w, LINE_ERROR, "-!- %s is not in %s", a, b);
+		window_printf(w, LINE_ERROR, _("-!- %s is not in %s"), a, b);
 		break;
 	case 442:
-		window_printf(w, LINE_ERROR, "-!- you are not in %s", a);
+		window_printf(w, LINE_ERROR, _("-!- you are not in %s"), a);
 		break;
 	case 443:
-		window_printf(w, LINE_ERROR, "-!- %s is already in %s", a, b);
+		window_printf(w, LINE_ERROR, _("-!- %s is already in %s"), a,
+		    b);
 		break;
 	case 471:
-		window_printf(w, LINE_ERROR, "-!- cannot join %s: it is full "
-		    "(+l)", a);
+		window_printf(w, LINE_ERROR, _("-!- cannot join %s: it is full "
+		    "(+l)"), a);
 		break;
 	case 473:
-		window_printf(w, LINE_ERROR, "-!- cannot join %s: it is "
-		    "invite only (+i); an operator there can /invite you", a);
+		window_printf(w, LINE_ERROR, _("-!- cannot join %s: it is "
+		    "invite only (+i); an operator there can /invite you"), a);
 		break;
 	case 474:
-		window_printf(w, LINE_ERROR, "-!- cannot join %s: you are "
-		    "banned from it (+b)", a);
+		window_printf(w, LINE_ERROR, _("-!- cannot join %s: you are "
+		    "banned from it (+b)"), a);
 		break;
 	case 475:
-		window_printf(w, LINE_ERROR, "-!- cannot join %s: it needs a "
-		    "key (+k): /join %s key", a, a);
+		window_printf(w, LINE_ERROR, _("-!- cannot join %s: it needs a "
+		    "key (+k): /join %s key"), a, a);
 		break;
 	case 482:
-		window_printf(w, LINE_ERROR, "-!- you are not an operator of "
-		    "%s", a);
+		window_printf(w, LINE_ERROR, _("-!- you are not an operator of "
+		    "%s"), a);
 		break;
 	}
 }
@@ -1171,12 +1190,13 @@ handle_chanmodes(struct msg *m, time_t when)
 	if ((w = window_find(m->params[1])) == NULL)
 		w = window_cur;
 	if (strcmp(m->cmd, "367") == 0) {
-		window_printf(w, 0, "-!- %s bans %s (set by %s)", m->params[1],
+		window_printf(w, 0, _("-!- %s bans %s (set by %s)"),
+		    m->params[1],
 		    m->params[2], m->nparams > 3 ? m->params[3] : "?");
 		return;
 	}
 	if (strcmp(m->cmd, "368") == 0) {
-		window_printf(w, 0, "-!- end of the bans of %s",
+		window_printf(w, 0, _("-!- end of the bans of %s"),
 		    m->params[1]);
 		return;
 	}
@@ -1187,7 +1207,7 @@ handle_chanmodes(struct msg *m, time_t when)
 		free(all);
 		all = next;
 	}
-	window_printf(w, 0, "-!- %s modes: %s", m->params[1], all);
+	window_printf(w, 0, _("-!- %s modes: %s"), m->params[1], all);
 	free(all);
 }
 
@@ -1203,10 +1223,10 @@ handle_invite(struct msg *m, time_t when)
 		return;
 	nick = handle_nick_of(m, buf, sizeof buf);
 	if (handle_is_me(m->params[0]))
-		window_printf(window_cur, LINE_MENTION, "-!- %s invites you "
-		    "to %s: /join %s", nick, m->params[1], m->params[1]);
+		window_printf(window_cur, LINE_MENTION, _("-!- %s invites you "
+		    "to %s: /join %s"), nick, m->params[1], m->params[1]);
 	else
-		window_printf(window_server, 0, "-!- %s invited %s to %s",
+		window_printf(window_server, 0, _("-!- %s invited %s to %s"),
 		    nick, m->params[0], m->params[1]);
 }
 

@@ -240,9 +240,9 @@ ignore_load(void)
 			/* Said where it can be; and never written over. */
 			log_warn("%s", path);
 			if (window_server != NULL)
-				window_printf(window_server, LINE_ERROR, "-!- "
-				    "ignored masks not read: %s: %s", path,
-				    strerror(errno));
+				window_printf(window_server, LINE_ERROR,
+				    _("-!- ignored masks not read: %s: %s"),
+				    path, strerror(errno));
 			ignore_unread = 1;
 		}
 		free(path);
@@ -277,11 +277,11 @@ ignore_save(char **cause)
 
 	*cause = NULL;
 	if ((path = ignore_path()) == NULL) {
-		*cause = xstrdup("no $HOME to keep it in");
+		*cause = xstrdup(_("no $HOME to keep it in"));
 		return (-1);
 	}
 	if (ignore_unread) {
-		xasprintf(cause, "%s could not be read", path);
+		xasprintf(cause, _("%s could not be read"), path);
 		free(path);
 		return (-1);
 	}

@@ -370,11 +370,11 @@ input_char(wint_t ch, int alt)
 		break;
 	case CTRL('C'):
 		if (ctrlc != 0 && now - ctrlc <= 3) {
-			input_note("quitting");
+			input_note(_("quitting"));
 			net_quit(NULL);
 		} else {
 			ctrlc = now;
-			input_note("press Ctrl-C again to quit");
+			input_note(_("press Ctrl-C again to quit"));
 		}
 		break;
 	case CTRL('D'):
@@ -535,9 +535,9 @@ input_say_lines(char *text)
 	if (strchr(s, '\n') == NULL)
 		return (command_run(window_cur, s));
 	if (s[0] == '/' && s[1] != '/') {
-		window_printf(window_cur, LINE_ERROR, "-!- a command takes one "
-		    "line: remove the line breaks, or start with // to send "
-		    "the text");
+		window_printf(window_cur, LINE_ERROR, _("-!- a command takes "
+		    "one line: remove the line breaks, or start with // to "
+		    "send the text"));
 		return (-1);
 	}
 	if (s[0] == '/')
@@ -676,8 +676,8 @@ input_paste_done(void)
 	input_lines_split(paste, end);
 	pastelen = 0;
 	if (pastecut > 0)
-		window_printf(window_cur, LINE_ERROR, "-!- paste too long: "
-		    "kept %zu lines (%zu KiB), left out %zu KiB", nlines,
+		window_printf(window_cur, LINE_ERROR, _("-!- paste too long: "
+		    "kept %zu lines (%zu KiB), left out %zu KiB"), nlines,
 		    (size_t)(end - paste) / 1024, (pastecut + 1023) / 1024);
 	if (nlines == 0)
 		return;
@@ -765,14 +765,19 @@ input_lines_split(const char *p, const char *end)
 /*
  * y sends every pasted line, in order and paced, or where the server
  * takes multi-line messages all of them as one; n or Escape drops them.
+ * With Hangul input on, the y and n keys of a Korean keyboard type the
+ * jamo U+315B and U+315C: they answer as well, so the question is never
+ * a dead end for someone who was typing Korean.
  */
+#define INPUT_JAMO_Y	0x315b
+#define INPUT_JAMO_N	0x315c
 static void
 input_paste_answer(int ch)
 {
 	char	*all, *next;
 	size_t	 i;
 
-	if (ch == 'y' || ch == 'Y') {
+	if (ch == 'y' || ch == 'Y' || ch == INPUT_JAMO_Y) {
 		if (!net_ready() || window_cur->type == WINDOW_SERVER) {
 			command_say(window_cur, lines[0], 0);
 			return;
@@ -790,8 +795,10 @@ input_paste_answer(int ch)
 			for (i = 0; i < nlines; i++)
 				command_say(window_cur, lines[i], 0);
 		}
-	} else if (ch == 'n' || ch == 'N' || ch == 033 || ch == CTRL('C')) {
-		window_printf(window_cur, 0, "-!- paste of %zu lines dropped",
+	} else if (ch == 'n' || ch == 'N' || ch == INPUT_JAMO_N ||
+	    ch == 033 || ch == CTRL('C')) {
+		window_printf(window_cur, 0,
+		    _("-!- paste of %zu lines dropped"),
 		    nlines);
 	} else
 		return;
@@ -810,8 +817,12 @@ input_prompt(void)
 	case INPUT_ASK:
 		return (xstrdup(ask_prompt));
 	case INPUT_PASTE:
-		xasprintf(&s, "send %zu lines%s? (y/n) ", nlines,
-		    pastecut > 0 ? " (the paste was cut)" : "");
+		xasprintf(&s, pastecut > 0 ?
+		    /* TRANSLATORS: y and n are the keys: keep them. */
+		    ngettext("send %zu line (the paste was cut)? (y/n) ",
+		    "send %zu lines (the paste was cut)? (y/n) ", nlines) :
+		    ngettext("send %zu line? (y/n) ", "send %zu lines? (y/n) ",
+		    nlines), nlines);
 		return (s);
 	case INPUT_CHAT:
 		break;

@@ -139,20 +139,21 @@ login_ready(void)
 static void
 login_ask_room(void)
 {
-	window_printf(window_server, 0, "-!- Which room? Type a name or a "
-	    "number (7 means #7) and press Enter.");
+	window_printf(window_server, 0, _("-!- Which room? Type a name or a "
+	    "number (7 means #7) and press Enter."));
 	login_asking = LOGIN_ROOM;
-	input_ask("room: ", "", login_room);
+	/* TRANSLATORS: the room question's prompt, in the input line. */
+	input_ask(_("room: "), "", login_room);
 }
 
 /* Ask for a nick, starting from prefill (NULL suggests $USER). */
 static void
 login_ask_nick(const char *prefill)
 {
-	window_printf(window_server, 0, "-!- Choose a nickname and press "
-	    "Enter.");
+	window_printf(window_server, 0, _("-!- Choose a nickname and press "
+	    "Enter."));
 	login_asking = LOGIN_NICK;
-	input_ask("nick: ", prefill != NULL ? prefill : login_default_nick(),
+	input_ask(_("nick: "), prefill != NULL ? prefill : login_default_nick(),
 	    login_nick);
 }
 
@@ -171,9 +172,9 @@ login_command(const char *text)
 	if (natter_exit != -1 || net.state == NET_QUITTING)
 		return (1);
 	if (login_asking == LOGIN_ROOM)
-		input_ask("room: ", "", login_room);
+		input_ask(_("room: "), "", login_room);
 	else
-		input_ask("nick: ", opt.nick != NULL ? opt.nick :
+		input_ask(_("nick: "), opt.nick != NULL ? opt.nick :
 		    login_default_nick(), login_nick);
 	return (1);
 }
@@ -224,12 +225,12 @@ login_nick(const char *text)
 		return (0);
 	if (!name_nick_valid(text, NAME_NICKLEN, &errstr)) {
 		window_printf(window_server, LINE_ERROR, "-!- %s: %s", text,
-		    errstr);
+		    _(errstr));
 		return (-1);
 	}
 	free(opt.nick);
 	opt.nick = xstrdup(text);
-	window_printf(window_server, 0, "-!- you will be %s", text);
+	window_printf(window_server, 0, _("-!- you will be %s"), text);
 	login_asking = LOGIN_NONE;
 	if (opt.room == NULL)
 		login_ask_room();
@@ -287,14 +288,15 @@ void
 login_nick_error(struct msg *m, time_t when)
 {
 	const char	*nick = m->nparams >= 2 ? m->params[1] : "?";
-	const char	*why;
 	char		*next;
+	int		 inuse;
 
 	(void)when;
-	why = strcmp(m->cmd, "433") == 0 ? "is already in use" :
-	    "is not a valid nickname";
+	inuse = strcmp(m->cmd, "433") == 0;
 	if (net.state != NET_REGISTERING) {
-		window_printf(window_cur, LINE_ERROR, "-!- %s %s", nick, why);
+		window_printf(window_cur, LINE_ERROR, inuse ?
+		    _("-!- %s is already in use") :
+		    _("-!- %s is not a valid nickname"), nick);
 		return;
 	}
 	if (net.registered_once && strcmp(m->cmd, "433") == 0 &&
@@ -305,8 +307,10 @@ login_nick_error(struct msg *m, time_t when)
 		login_register();
 		return;
 	}
-	window_printf(window_server, LINE_ERROR,
-	    "-!- the nickname %s %s; choose another", nick, why);
+	window_printf(window_server, LINE_ERROR, inuse ?
+	    _("-!- the nickname %s is already in use; choose another") :
+	    _("-!- the nickname %s is not a valid nickname; choose another"),
+	    nick);
 	login_ask_nick(nick);
 }
 
@@ -318,7 +322,7 @@ login_badpass(struct msg *m, time_t when)
 	(void)when;
 	net.fatal = 1;
 	window_printf(window_server, LINE_ERROR,
-	    "-!- the server password is wrong (see --password)");
+	    _("-!- the server password is wrong (see --password)"));
 }
 
 /*

@@ -331,10 +331,10 @@ multiline_show(struct mlbatch *b)
 		if (b->dropped > 0) {
 			sender = text_sanitize(b->prefix,
 			    strcspn(b->prefix, "!@"), 0);
-			window_printf(window_cur, LINE_ERROR, "-!- a multi-line "
-			    "message from %s was too long: natter kept %zu "
-			    "lines and left out %zu", sender, b->nlines,
-			    b->dropped);
+			window_printf(window_cur, LINE_ERROR, _("-!- a "
+			    "multi-line message from %s was too long: natter "
+			    "kept %zu lines and left out %zu"), sender,
+			    b->nlines, b->dropped);
 			free(sender);
 		}
 	}
@@ -495,20 +495,20 @@ multiline_fail(struct msg *m)
 	code = m->params[1];
 	limit = m->nparams >= 4 ? m->params[2] : "?";
 	if (strcmp(code, "MULTILINE_MAX_BYTES") == 0)
-		xasprintf(&why, "it is longer than the server allows (%s "
-		    "bytes)", limit);
+		xasprintf(&why, _("it is longer than the server allows (%s "
+		    "bytes)"), limit);
 	else if (strcmp(code, "MULTILINE_MAX_LINES") == 0)
-		xasprintf(&why, "it has more lines than the server allows "
-		    "(%s)", limit);
+		xasprintf(&why, _("it has more lines than the server allows "
+		    "(%s)"), limit);
 	else if (strcmp(code, "MULTILINE_INVALID_TARGET") == 0)
-		why = xstrdup("the server would not take it for that room or "
-		    "person");
+		why = xstrdup(_("the server would not take it for that room "
+		    "or person"));
 	else if (strncmp(code, "MULTILINE_", 10) == 0)
-		why = xstrdup("the server refused it as malformed");
+		why = xstrdup(_("the server refused it as malformed"));
 	else
 		return (-1);
-	window_printf(window_cur, LINE_ERROR, "-!- your multi-line message "
-	    "was not sent: %s", why);
+	window_printf(window_cur, LINE_ERROR, _("-!- your multi-line "
+	    "message was not sent: %s"), why);
 	free(why);
 	return (0);
 }

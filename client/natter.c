@@ -44,6 +44,7 @@ static void		natter_stdin(evutil_socket_t, short, void *);
 static void		natter_winch(evutil_socket_t, short, void *);
 static void		natter_term(evutil_socket_t, short, void *);
 static void		natter_libevent_log(int, const char *);
+static void		natter_textdomain(void);
 
 /* What the server link tells: it is up, lines in, messages written. */
 static const struct net_cb natter_net_cb = {
@@ -102,6 +103,22 @@ natter_libevent_log(int severity, const char *msg)
 		log_debug("libevent: %s", msg);
 }
 
+/*
+ * The messages in the locale's language: po/LANG.po, compiled and
+ * installed under LOCALEDIR, or under NATTER_LOCALEDIR, so that a natter
+ * not yet installed (the tests run build/natter) finds build/locale.
+ */
+static void
+natter_textdomain(void)
+{
+	const char	*dir = getenv("NATTER_LOCALEDIR");
+
+	if (dir == NULL || *dir == '\0')
+		dir = LOCALEDIR;
+	bindtextdomain("natter", dir);
+	textdomain("natter");
+}
+
 /* A user name for USER from $USER, keeping only what servers accept. */
 static char *
 natter_user(void)
@@ -133,13 +150,14 @@ main(int argc, char **argv)
 	 * columns. The file's errors are shown before the screen opens.
 	 */
 	setlocale(LC_ALL, "");
+	natter_textdomain();
 	config_parse(argc, argv);
 	verbose = config_verbose_log();
 
 	/* Columns come from the locale: without UTF-8 they would be lies. */
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0) {
-		fprintf(stderr, "natter: the locale's character set is %s, "
-		    "not UTF-8; set LANG, e.g. LANG=C.UTF-8\n",
+		fprintf(stderr, _("natter: the locale's character set is %s, "
+		    "not UTF-8; set LANG, e.g. LANG=C.UTF-8\n"),
 		    nl_langinfo(CODESET));
 		exit(1);
 	}
@@ -158,7 +176,7 @@ main(int argc, char **argv)
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
 		    O_NOFOLLOW | O_CLOEXEC, 0600)) == -1 ||
 		    (log_fp = fdopen(fd, "a")) == NULL) {
-			fprintf(stderr, "natter: %s: %s\n", path,
+			fprintf(stderr, _("natter: %s: %s\n"), path,
 			    strerror(errno));
 			exit(1);
 		}
@@ -168,10 +186,10 @@ main(int argc, char **argv)
 		log_init("natter", LOG_LEVEL_ERROR, log_fp);
 	}
 	if (command_check_table() != 0 || handle_check_table() != 0)
-		fatalx("internal tables are not sorted");
+		fatalx("%s", _("internal tables are not sorted"));
 	/* A CA file that cannot be read is found before the screen is. */
 	if (opt.tls && tls_init(&cause) != 0) {
-		fprintf(stderr, "natter: %s\n", cause);
+		fprintf(stderr, _("natter: %s\n"), cause);
 		exit(1);
 	}
 	event_set_log_callback(natter_libevent_log);
@@ -197,8 +215,12 @@ main(int argc, char **argv)
 	ev_int = evsignal_new(base, SIGINT, natter_term, NULL);
 	evsignal_add(ev_int, NULL);
 
-	window_printf(window_server, 0, "-!- natter %s: /help lists the "
-	    "commands, Ctrl-C twice quits", NATTER_VERSION);
+	/*
+	 * TRANSLATORS: "-!- " opens every line natter writes itself (its
+	 * continuation rows line up under the text after it): keep it.
+	 */
+	window_printf(window_server, 0, _("-!- natter %s: /help lists the "
+	    "commands, Ctrl-C twice quits"), NATTER_VERSION);
 	/* Connect once the room and nick are known: see login.c. */
 	login_ask();
 
@@ -210,7 +232,7 @@ main(int argc, char **argv)
 
 	ui_end();
 	if (natter_exit == EXIT_LINK)
-		fprintf(stderr, "natter: %s\n", net.status);
+		fprintf(stderr, _("natter: %s\n"), net.status);
 	event_free(ev_stdin);
 	event_free(ev_winch);
 	event_free(ev_term);

@@ -28,6 +28,7 @@
 #include <bsd/sys/queue.h>
 #include <bsd/sys/tree.h>
 
+#include "intl.h"
 #include "log.h"
 
 #define NATTER_VERSION	"0.1"
@@ -446,7 +447,7 @@ int	 seen_save(void);
 void	 seen_free(void);
 
 /* presence.c */
-#define PRESENCE_DIVIDER "\342\200\224 new since you left \342\200\224"
+#define PRESENCE_DIVIDER N_("\342\200\224 new since you left \342\200\224")
 void	 presence_input(const struct edit *);
 void	 presence_enter(struct window *, const char *);
 void	 presence_tagmsg(struct msg *, time_t);

@@ -130,7 +130,7 @@ net_init(const struct net_cb *events)
 	quit_ev = evtimer_new(base, net_quit_cb, NULL);
 	drop_ev = evtimer_new(base, net_drop_cb, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &refilled);
-	snprintf(net.status, sizeof net.status, "not connected");
+	snprintf(net.status, sizeof net.status, _("not connected"));
 }
 
 void
@@ -163,16 +163,16 @@ net_state_name(void)
 	case NET_IDLE:
 		return (net.status);
 	case NET_CONNECTING:
-		return ("connecting");
+		return (_("connecting"));
 	case NET_REGISTERING:
-		return ("registering");
+		return (_("registering"));
 	case NET_CONNECTED:
 		/* Loud for as long as it lasts, not just once. */
 		if (opt.tls_insecure)
-			return ("connected, TLS NOT VERIFIED");
-		return ("connected");
+			return (_("connected, TLS NOT VERIFIED"));
+		return (_("connected"));
 	case NET_QUITTING:
-		return ("quitting");
+		return (_("quitting"));
 	}
 	return ("?");
 }
@@ -197,7 +197,7 @@ net_connect(void)
 	net.caps = 0;
 	net.held = 0;
 	pinged = 0;
-	window_printf(window_server, 0, "-!- connecting to %s port %s",
+	window_printf(window_server, 0, _("-!- connecting to %s port %s"),
 	    opt.host, opt.port);
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
@@ -264,7 +264,7 @@ net_try(const char *why)
 		bufferevent_free(bev);
 		bev = NULL;
 	}
-	net_lost(why != NULL ? why : "no address to connect to");
+	net_lost(why != NULL ? why : _("no address to connect to"));
 }
 
 static void
@@ -288,7 +288,8 @@ net_event_cb(struct bufferevent *b, short what, void *arg)
 		net.state = NET_REGISTERING;
 		if (opt.tls)
 			tls_connected(b);
-		window_printf(window_server, 0, "-!- connected, registering");
+		window_printf(window_server, 0,
+		    _("-!- connected, registering"));
 		bufferevent_set_timeouts(b, &idle, NULL);
 		cb->connected();
 		dirty |= DIRTY_STATUS;
@@ -325,15 +326,15 @@ static void
 net_why(struct bufferevent *b, short what, char *why, size_t size)
 {
 	if ((what & BEV_EVENT_TIMEOUT) && net.state == NET_CONNECTING)
-		snprintf(why, size, "%s timed out",
-		    opt.tls && tls_started(b) ? "TLS handshake" : "connection");
+		snprintf(why, size, "%s", opt.tls && tls_started(b) ?
+		    _("TLS handshake timed out") : _("connection timed out"));
 	else if ((what & BEV_EVENT_EOF) && net.state == NET_CONNECTING)
-		snprintf(why, size, "connection closed during the TLS "
-		    "handshake");
+		snprintf(why, size, _("connection closed during the TLS "
+		    "handshake"));
 	else if (what & BEV_EVENT_EOF)
-		snprintf(why, size, "connection closed");
+		snprintf(why, size, _("connection closed"));
 	else if (what & BEV_EVENT_TIMEOUT)
-		snprintf(why, size, "server not responding");
+		snprintf(why, size, _("server not responding"));
 	else
 		snprintf(why, size, "%s",
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
@@ -346,14 +347,14 @@ net_why(struct bufferevent *b, short what, char *why, size_t size)
 static void
 net_untrusted(const char *why)
 {
-	const char	*hint = "-!- not connecting again: the server's "
+	const char	*hint = _("-!- not connecting again: the server's "
 	    "certificate is not trusted (see --tls-ca in natter(1)); "
-	    "/reconnect tries again, /quit leaves";
+	    "/reconnect tries again, /quit leaves");
 
 	/* With --no-reconnect, the status is the exit message: keep it. */
 	if (natter_exit == -1)
-		snprintf(net.status, sizeof net.status, "not connected: "
-		    "certificate refused");
+		snprintf(net.status, sizeof net.status, _("not connected: "
+		    "certificate refused"));
 	window_printf(window_server, LINE_ERROR, "%s", hint);
 	if (window_cur != window_server) {
 		window_printf(window_cur, LINE_ERROR, "-!- %s", why);
@@ -408,7 +409,7 @@ net_lost(const char *why)
 	    login_waiting();
 	if (reconnecting) {
 		evtimer_del(drop_ev);
-		why = "reconnecting, as asked";
+		why = _("reconnecting, as asked");
 	}
 	log_info("link lost: %s", why);
 	net_drop();
@@ -423,7 +424,7 @@ net_lost(const char *why)
 		}
 		/* Say it once where people are; retries only here. */
 		if (!quitting && !hold && (was_up || w == window_server))
-			window_printf(w, LINE_ERROR, "-!- disconnected: %s",
+			window_printf(w, LINE_ERROR, _("-!- disconnected: %s"),
 			    why);
 	}
 	if (!quitting)
@@ -442,26 +443,26 @@ net_lost(const char *why)
 	if (hold) {
 		net.held = 1;
 		snprintf(net.status, sizeof net.status,
-		    "waiting for a nickname");
+		    _("waiting for a nickname"));
 		return;
 	}
 	if (!opt.reconnect) {
-		snprintf(net.status, sizeof net.status, "%s port %s: %s",
+		snprintf(net.status, sizeof net.status, _("%s port %s: %s"),
 		    opt.host, opt.port, why);
 		natter_exit = EXIT_LINK;
 		return;
 	}
 	if (net.fatal) {
 		/* Trying again would fail the same way: stay, say why. */
-		snprintf(net.status, sizeof net.status, "not connected");
+		snprintf(net.status, sizeof net.status, _("not connected"));
 		return;
 	}
 	retry_secs = retry_secs == 0 ? NET_RETRY_MIN : retry_secs * 2;
 	if (retry_secs > NET_RETRY_MAX)
 		retry_secs = NET_RETRY_MAX;
-	snprintf(net.status, sizeof net.status, "disconnected, retry in %ds",
+	snprintf(net.status, sizeof net.status, _("disconnected, retry in %ds"),
 	    retry_secs);
-	window_printf(window_server, 0, "-!- reconnecting in %d seconds",
+	window_printf(window_server, 0, _("-!- reconnecting in %d seconds"),
 	    retry_secs);
 	tv.tv_sec = retry_secs;
 	tv.tv_usec = 0;
@@ -527,7 +528,7 @@ net_drop_cb(evutil_socket_t fd, short events, void *arg)
 	(void)fd;
 	(void)events;
 	(void)arg;
-	net_lost("the server did not close the link");
+	net_lost(_("the server did not close the link"));
 }
 
 /*
@@ -787,8 +788,10 @@ net_queue_lost(void)
 		lost[i].n++;
 	}
 	for (i = 0; i < nlost; i++)
-		window_printf(lost[i].w, LINE_ERROR, "-!- %zu queued line%s "
-		    "not sent", lost[i].n, lost[i].n == 1 ? " was" : "s were");
+		window_printf(lost[i].w, LINE_ERROR,
+		    ngettext("-!- %zu queued line was not sent",
+		    "-!- %zu queued lines were not sent", lost[i].n),
+		    lost[i].n);
 	free(lost);
 }
 

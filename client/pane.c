@@ -109,11 +109,11 @@ pane_draw(void *win, int h, int w)
 		wmove(pw, 0, 0);
 		wclrtoeol(pw);
 		wattr_set(pw, A_DIM, 0, NULL);
-		waddnstr(pw, "      -- loading\342\200\246 --", -1);
+		waddnstr(pw, _("      -- loading\342\200\246 --"), -1);
 		wattr_set(pw, A_NORMAL, 0, NULL);
 	}
 	if (!s->follow && h > 0) {
-		snprintf(more, sizeof more, " -- more below (%zu new) -- ",
+		snprintf(more, sizeof more, _(" -- more below (%zu new) -- "),
 		    s->below);
 		wmove(pw, h - 1, 0);
 		wclrtoeol(pw);

@@ -397,15 +397,16 @@ presence_status(char *buf, size_t size)
 	if (n == 0)
 		return;
 	if (n > 2) {
-		snprintf(buf, size, "several people are typing\342\200\246");
+		snprintf(buf, size, _("several people are typing\342\200\246"));
 		return;
 	}
 	a = text_sanitize_str(who[0], 0);
 	if (n == 1)
-		snprintf(buf, size, "%s is typing\342\200\246", a);
+		snprintf(buf, size, _("%s is typing\342\200\246"), a);
 	else {
 		b = text_sanitize_str(who[1], 0);
-		snprintf(buf, size, "%s and %s are typing\342\200\246", a, b);
+		snprintf(buf, size, _("%s and %s are typing\342\200\246"), a,
+		    b);
 		free(b);
 	}
 	free(a);
@@ -786,7 +787,7 @@ presence_marker(struct window *w)
 	memset(&mark, 0, sizeof mark);
 	mark.time = (time_t)(read / 1000);
 	mark.flags = LINE_NOTICE | LINE_HISTORY | LINE_MARKER;
-	mark.text = xstrdup(PRESENCE_DIVIDER);
+	mark.text = xstrdup(_(PRESENCE_DIVIDER));
 	scroll_insert(s, at, &mark, 1);
 	if (w == window_cur)
 		dirty |= DIRTY_PANE;

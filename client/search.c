@@ -51,8 +51,12 @@ search_show(const char *room, const char *words, struct line *lines,
 	free(w->topic);
 	w->topic = text_sanitize_str(room, 0);
 	dirty |= DIRTY_TOP;
-	window_printf(w, 0, "-!- search for \"%s\" in %s%s%s:", words, room,
-	    where != NULL ? " " : "", where != NULL ? where : "");
+	if (where != NULL)
+		window_printf(w, 0, _("-!- search for \"%s\" in %s %s:"),
+		    words, room, where);
+	else
+		window_printf(w, 0, _("-!- search for \"%s\" in %s:"), words,
+		    room);
 	for (i = 0; i < n; i++) {
 		if (lines[i].text == NULL)
 			continue;
@@ -68,9 +72,10 @@ search_show(const char *room, const char *words, struct line *lines,
 		lines[i].text = lines[i].msgid = NULL;
 	}
 	if (n == 0)
-		window_printf(w, 0, "-!- nothing found");
+		window_printf(w, 0, _("-!- nothing found"));
 	else
-		window_printf(w, 0, "-!- %zu result%s", n, n == 1 ? "" : "s");
+		window_printf(w, 0, ngettext("-!- %zu result",
+		    "-!- %zu results", n), n);
 }
 
 /* text without its IRC formatting codes. */
@@ -142,7 +147,7 @@ search_local(struct window *w, const char *words)
 		found[n - 1 - i] = t;
 	}
 	room = xstrdup(w->name);	/* w may be the search window */
-	search_show(room, words, found, n, "(this window's scrollback)");
+	search_show(room, words, found, n, _("(this window's scrollback)"));
 	free(room);
 	free(found);
 }

@@ -50,7 +50,7 @@ sidebar_draw(void *win, int h, int w)
 	members = window_members(cw);
 	for (i = 0; i < cw->nmembers && row < h; i++, row++) {
 		if (row == h - 1 && cw->nmembers - i > 1) {
-			snprintf(more, sizeof more, "+%zu more",
+			snprintf(more, sizeof more, _("+%zu more"),
 			    cw->nmembers - i);
 			wmove(sw, row, 2);
 			draw_put(sw, more, strlen(more), A_DIM, -1, NULL);

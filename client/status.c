@@ -121,29 +121,33 @@ status_draw_top(void *win, int cols)
 	name = text_sanitize_str(w->name, 0);
 	switch (w->type) {
 	case WINDOW_SERVER:
-		status_add(&b, " natter %s | %s port %s%s", NATTER_VERSION,
+		/* TRANSLATORS: the top line: version, host, port, ", TLS". */
+		status_add(&b, _(" natter %s | %s port %s%s"), NATTER_VERSION,
 		    name, opt.port, !opt.tls ? "" : opt.tls_insecure ?
-		    ", TLS NOT VERIFIED" : ", TLS");
+		    _(", TLS NOT VERIFIED") : ", TLS");
 		break;
 	case WINDOW_CHANNEL:
-		status_add(&b, " %s | %zu member%s", name, w->nmembers,
-		    w->nmembers == 1 ? "" : "s");
+		status_add(&b, ngettext(" %s | %zu member", " %s | %zu members",
+		    w->nmembers), name, w->nmembers);
 		if (!w->joined)
-			status_add(&b, " (not joined)");
+			status_add(&b, _(" (not joined)"));
 		if (w->topic != NULL)
 			status_add(&b, " | %s\017", w->topic);
 		break;
 	case WINDOW_QUERY:
-		status_add(&b, " %s | whispers", name);
+		status_add(&b, _(" %s | whispers"), name);
 		break;
 	case WINDOW_DEBUG:
-		status_add(&b, " debug | raw lines to (>>) and from (<<) the "
-		    "server");
+		status_add(&b, _(" debug | raw lines to (>>) and from (<<) the "
+		    "server"));
 		break;
 	case WINDOW_SEARCH:
-		status_add(&b, " search | the results of /search%s%s",
-		    w->topic != NULL ? " in " : "",
-		    w->topic != NULL ? w->topic : "");
+		if (w->topic != NULL)
+			status_add(&b, _(" search | the results of /search "
+			    "in %s"), w->topic);
+		else
+			status_add(&b, "%s",
+			    _(" search | the results of /search"));
 		break;
 	}
 	status_line(win, b.s, cols);
@@ -192,7 +196,7 @@ status_draw(void *win, int cols)
 		i++;
 	}
 	if (net_queued() > 0)
-		status_add(&b, " | sending %zu", net_queued());
+		status_add(&b, _(" | sending %zu"), net_queued());
 	input_status(note, sizeof note);
 	if (*note != '\0')
 		status_add(&b, " | %s", note);

@@ -51,7 +51,7 @@ tls_reason(unsigned long e)
 	if (ERR_GET_LIB(e) == ERR_LIB_SYS && ERR_GET_REASON(e) != 0)
 		return (strerror(ERR_GET_REASON(e)));
 	if (e == 0 || (r = ERR_reason_error_string(e)) == NULL)
-		return ("unknown error");
+		return (_("unknown error"));
 	return (r);
 }
 
@@ -86,8 +86,8 @@ tls_init(char **cause)
 			return (-1);
 		}
 	} else if (SSL_CTX_set_default_verify_paths(tls_ctx) != 1) {
-		xasprintf(cause, "cannot load the system's CA certificates: "
-		    "%s", tls_reason(ERR_peek_last_error()));
+		xasprintf(cause, _("cannot load the system's CA certificates: "
+		    "%s"), tls_reason(ERR_peek_last_error()));
 		tls_free();
 		return (-1);
 	}
@@ -121,7 +121,8 @@ tls_bufferevent(void)
 		SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
 		if (SSL_set1_host(ssl, opt.host) != 1 ||
 		    SSL_set_tlsext_host_name(ssl, opt.host) != 1)
-			fatalx("%s: cannot check a certificate for this host",
+			fatalx(_("%s: cannot check a certificate for this "
+			    "host"),
 			    opt.host);
 	}
 	b = bufferevent_openssl_socket_new(base, -1, ssl,
@@ -166,16 +167,16 @@ tls_connected(struct bufferevent *b)
 #endif
 	v = SSL_get_verify_result(ssl);
 	if (!opt.tls_insecure) {
-		window_printf(window_server, 0, "-!- TLS: %s, %s; "
-		    "certificate verified for %s", SSL_get_version(ssl),
+		window_printf(window_server, 0, _("-!- TLS: %s, %s; "
+		    "certificate verified for %s"), SSL_get_version(ssl),
 		    SSL_get_cipher_name(ssl), opt.host);
 		return;
 	}
-	window_printf(window_server, LINE_ERROR, "-!- WARNING: "
+	window_printf(window_server, LINE_ERROR, _("-!- WARNING: "
 	    "--tls-insecure-skip-verify: the server's certificate was NOT "
 	    "checked; anyone on the path can read and change this "
-	    "connection (%s%s)", v == X509_V_OK ? "the check would have "
-	    "passed: drop the flag" : "the check fails: ",
+	    "connection (%s%s)"), v == X509_V_OK ? _("the check would have "
+	    "passed: drop the flag") : _("the check fails: "),
 	    v == X509_V_OK ? "" : X509_verify_cert_error_string(v));
 }
 
@@ -208,13 +209,13 @@ tls_error(struct bufferevent *b, int handshake, char *buf, size_t size,
 	v = SSL_get_verify_result(ssl);
 	if (!opt.tls_insecure && v != X509_V_OK) {
 		*fatal = 1;
-		snprintf(buf, size, "certificate verify failed: %s",
+		snprintf(buf, size, _("certificate verify failed: %s"),
 		    X509_verify_cert_error_string(v));
 		return (buf);
 	}
 	if (first == 0)
 		return (NULL);
-	snprintf(buf, size, "TLS %s: %s", handshake ? "handshake failed" :
-	    "error", tls_reason(first));
+	snprintf(buf, size, handshake ? _("TLS handshake failed: %s") :
+	    _("TLS error: %s"), tls_reason(first));
 	return (buf);
 }

@@ -58,7 +58,7 @@ void
 ui_init(void)
 {
 	if (newterm(NULL, stdout, stdin) == NULL)
-		fatalx("cannot use the terminal (TERM=%s)",
+		fatalx(_("cannot use the terminal (TERM=%s)"),
 		    getenv("TERM") != NULL ? getenv("TERM") : "");
 	active = 1;
 	/* raw: Ctrl-C and Ctrl-Z are keys here, not signals. */

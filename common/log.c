@@ -23,6 +23,7 @@
 #include <sys/time.h>
 #include <time.h>
 
+#include "intl.h"
 #include "log.h"
 #include "utf8.h"
 
@@ -192,6 +193,34 @@ fatalx(const char *fmt, ...)
 }
 
 /*
+ * The columns of s (n bytes) in a --help. common/ has no wcwidth() (see
+ * client/text.c): Hangul, CJK and fullwidth forms count two, any other
+ * code point one, which is right for the English and Korean texts of
+ * natter's --help.
+ */
+static int
+log_columns(const char *s, size_t n)
+{
+	const char	*end = s + n;
+	uint32_t	 cp;
+	int		 cols = 0;
+
+	while (s < end) {
+		utf8_decode(&s, end, &cp);
+		if ((cp >= 0x1100 && cp <= 0x115f) ||
+		    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+		    (cp >= 0xac00 && cp <= 0xd7a3) ||
+		    (cp >= 0xf900 && cp <= 0xfaff) ||
+		    (cp >= 0xff00 && cp <= 0xff60) ||
+		    (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000)
+			cols += 2;
+		else
+			cols++;
+	}
+	return (cols);
+}
+
+/*
  * Write text to fp word-wrapped to 79 columns, starting at column col,
  * lines after the first indented by indent: the --help of both programs.
  */
@@ -200,10 +229,12 @@ log_wrap(FILE *fp, const char *text, int col, int indent)
 {
 	const char	*p = text;
 	size_t		 n;
+	int		 w;
 
 	while (*p != '\0') {
 		n = strcspn(p, " ");
-		if (col > indent && col + 1 + (int)n > 79) {
+		w = log_columns(p, n);
+		if (col > indent && col + 1 + w > 79) {
 			fprintf(fp, "\n%*s", indent, "");
 			col = indent;
 		} else if (col > indent) {
@@ -211,7 +242,7 @@ log_wrap(FILE *fp, const char *text, int col, int indent)
 			col++;
 		}
 		fprintf(fp, "%.*s", (int)n, p);
-		col += (int)n;
+		col += w;
 		p += n;
 		p += strspn(p, " ");
 	}
@@ -238,9 +269,9 @@ log_usage(FILE *fp, int letter, const char *name, const char *arg,
 	n = snprintf(text, sizeof text, "%s%s", help, also != NULL ? also : "");
 	if ((repeat || def != NULL) && n >= 0 && (size_t)n < sizeof text)
 		snprintf(text + n, sizeof text - n, " (%s%s%s%s)",
-		    repeat ? "repeatable" : "",
+		    repeat ? _("repeatable") : "",
 		    repeat && def != NULL ? "; " : "",
-		    def != NULL ? "default " : "", def != NULL ? def : "");
+		    def != NULL ? _("default ") : "", def != NULL ? def : "");
 	n = fprintf(fp, "%s", left);
 	if (n >= 24) {
 		fprintf(fp, "\n%24s", "");

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "intl.h"
 #include "name.h"
 #include "utf8.h"
 
@@ -100,12 +101,12 @@ name_nick_valid(const char *nick, size_t maxchars, const char **errstr)
 	size_t		 n = 0;
 
 	if (*nick == '\0') {
-		*errstr = "empty nickname";
+		*errstr = N_("empty nickname");
 		return (0);
 	}
 	while (p < end) {
 		if (utf8_decode(&p, end, &cp) != 0) {
-			*errstr = "nickname is not valid UTF-8";
+			*errstr = N_("nickname is not valid UTF-8");
 			return (0);
 		}
 		if (cp < 0x80) {
@@ -117,11 +118,12 @@ name_nick_valid(const char *nick, size_t maxchars, const char **errstr)
 			    cp == '-'))
 				;
 			else {
-				*errstr = "character not allowed in nickname";
+				*errstr = N_("character not allowed in "
+				    "nickname");
 				return (0);
 			}
 		} else if (!name_ok_cp(cp)) {
-			*errstr = "character not allowed in nickname";
+			*errstr = N_("character not allowed in nickname");
 			return (0);
 		} else if (n == 0 && ((cp >= 0x300 && cp <= 0x36f) ||
 		    (cp >= 0x1ab0 && cp <= 0x1aff) ||
@@ -129,11 +131,11 @@ name_nick_valid(const char *nick, size_t maxchars, const char **errstr)
 		    (cp >= 0x20d0 && cp <= 0x20ff) ||
 		    (cp >= 0xfe20 && cp <= 0xfe2f) ||
 		    cp == 0x200d)) {
-			*errstr = "nickname starts with a combining mark";
+			*errstr = N_("nickname starts with a combining mark");
 			return (0);
 		}
 		if (++n > maxchars) {
-			*errstr = "nickname too long";
+			*errstr = N_("nickname too long");
 			return (0);
 		}
 	}
@@ -160,22 +162,22 @@ name_chan_valid(const char *name, const char **errstr)
 	uint32_t	 cp;
 
 	if (!name_is_chan(name) || len < 2) {
-		*errstr = "channel names start with # and are not empty";
+		*errstr = N_("channel names start with # and are not empty");
 		return (0);
 	}
 	if (len > NAME_CHANLEN) {
-		*errstr = "channel name too long";
+		*errstr = N_("channel name too long");
 		return (0);
 	}
 	p = name + 1;
 	end = name + len;
 	while (p < end) {
 		if (utf8_decode(&p, end, &cp) != 0) {
-			*errstr = "channel name is not valid UTF-8";
+			*errstr = N_("channel name is not valid UTF-8");
 			return (0);
 		}
 		if (cp == ',' || cp == ':' || !name_ok_cp(cp)) {
-			*errstr = "character not allowed in channel name";
+			*errstr = N_("character not allowed in channel name");
 			return (0);
 		}
 	}

@@ -2,7 +2,8 @@
 # Check that every command-table row has an entry in its man page:
 # each server command in server/cmd.c needs ".It Ic NAME" in man/natterd.8,
 # and, once the client exists, each "/name" row in client/command.c needs
-# ".It Ic /name" in man/natter.1. Then check natterd's options: each one
+# ".It Ic /name" in man/natter.1 and in each translation of it
+# (man/LANG/natter.1). Then check natterd's options: each one
 # that `natterd --help` lists (from the options table in server/config.c)
 # needs ".It Fl -NAME" in man/natterd.8, saying the same default. Each
 # one that is also a key of the configuration file (all but help, version,
@@ -65,6 +66,12 @@ if [ -f client/command.c ]; then
 	client=$(sed -n 's/^[[:space:]]*{[[:space:]]*"\(\/[^"]*\)".*/\1/p' \
 	    client/command.c)
 	check client/command.c man/natter.1 "$client"
+	# Its translations (man/ko/natter.1) document every command too.
+	for page in man/*/natter.1; do
+		if [ -f "$page" ]; then
+			check client/command.c "$page" "$client"
+		fi
+	done
 elif [ -f man/natter.1 ]; then
 	echo "man/natter.1: client/command.c is missing, nothing to check"
 	status=1

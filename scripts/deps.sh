@@ -6,9 +6,9 @@
 set -eu
 
 build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev
-	libssl-dev libcrypt-dev libsqlite3-dev libutf8proc-dev"
+	libssl-dev libcrypt-dev libsqlite3-dev libutf8proc-dev gettext"
 check="$build libcmocka-dev python3 python3-pytest mandoc tmux ii sic
-	ngircd procps clang libclang-rt-14-dev valgrind openssl"
+	ngircd procps clang libclang-rt-14-dev valgrind openssl locales"
 
 bench="$build ngircd inspircd procps"
 
@@ -19,6 +19,25 @@ bench)	want=$bench ;;
 *)	echo "usage: deps.sh build|check|bench" >&2; exit 64 ;;
 esac
 
+# The Korean tests need the ko_KR.UTF-8 locale, which a clean Debian
+# has listed in /etc/locale.gen but not built. As root, build it once
+# (after the packages, since locales brings locale-gen); else say how.
+korean_locale() {
+	locale -a 2>/dev/null | grep -qix 'ko_KR\.utf-\?8' && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "natter: the ko_KR.UTF-8 locale is missing" >&2
+		echo "natter: run: sudo sh scripts/deps.sh check" >&2
+		return 1
+	fi
+	echo "natter: generating the ko_KR.UTF-8 locale" >&2
+	if grep -q '^# *ko_KR.UTF-8 UTF-8' /etc/locale.gen; then
+		sed -i 's/^# *\(ko_KR.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+	elif ! grep -q '^ko_KR.UTF-8 UTF-8' /etc/locale.gen; then
+		echo 'ko_KR.UTF-8 UTF-8' >>/etc/locale.gen
+	fi
+	locale-gen
+}
+
 missing=
 for p in $want; do
 	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -27,7 +46,10 @@ for p in $want; do
 	*) missing="$missing $p" ;;
 	esac
 done
-[ -z "$missing" ] && exit 0
+if [ -z "$missing" ]; then
+	if [ "$want" = "$check" ]; then korean_locale; fi
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "natter: missing packages:$missing" >&2
@@ -42,3 +64,4 @@ if ! apt-get install -y --no-install-recommends $missing; then
 	apt-get update
 	apt-get install -y --no-install-recommends $missing
 fi
+if [ "$want" = "$check" ]; then korean_locale; fi

@@ -296,10 +296,13 @@ def run_plain(args, only):
     if "client" in only:
         run_pytest("client", tag, env, timeout)
     if "lint" in only:
-        mans = sorted(glob.glob(os.path.join(TOP, "man", "*.[1-8]")))
+        mans = sorted(glob.glob(os.path.join(TOP, "man", "*.[1-8]")) +
+                      glob.glob(os.path.join(TOP, "man", "*", "*.[1-8]")))
         run_cmd("lint/mandoc", ["mandoc", "-Tlint", "-W", "warning"] + mans,
                 env, must_be_silent=True)
         run_cmd("lint/man-commands", ["sh", "scripts/check-man.sh"], env)
+        # po/natter.pot up to date, every catalogue complete, none fuzzy.
+        run_cmd("lint/po", ["sh", "scripts/check-po.sh"], env)
     # valgrind cannot run an ASan binary.
     if valgrind_on(args, only):
         run_valgrind(env_for(args.build, False),
