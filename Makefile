@@ -131,6 +131,7 @@ CLIENT_OBJS = \
 	$(B)/client/net.o \
 	$(B)/client/pane.o \
 	$(B)/client/presence.o \
+	$(B)/client/reply.o \
 	$(B)/client/scroll.o \
 	$(B)/client/search.o \
 	$(B)/client/seen.o \

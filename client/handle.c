@@ -16,9 +16,9 @@
 
 /*
  * Messages from the server, one handler each in a sorted table
- * (catgirl's Handlers[]). Handlers change windows and members and mark
- * them dirty; every string from the network is sanitised before it is
- * stored for display.
+ * (catgirl's Handlers[]); the numeric replies are in reply.c. Handlers
+ * change windows and members and mark them dirty; every string from the
+ * network is sanitised before it is stored for display.
  */
 
 #include <stdlib.h>
@@ -44,21 +44,6 @@ struct handler {
 #define COMPOSE_LINES	0x20	/* a multi-line message: keep the breaks */
 
 static int	handle_highlighted(const char *);
-static void	handle_isupport(struct msg *, time_t);
-static void	handle_away(struct msg *, time_t);
-static void	handle_to_current(struct msg *, time_t);
-static void	handle_whois_user(struct msg *, time_t);
-static void	handle_whois_server(struct msg *, time_t);
-static void	handle_whois_idle(struct msg *, time_t);
-static void	handle_whois_channels(struct msg *, time_t);
-static void	handle_ignore(struct msg *, time_t);
-static void	handle_list(struct msg *, time_t);
-static void	handle_notopic(struct msg *, time_t);
-static void	handle_topic_reply(struct msg *, time_t);
-static void	handle_topic_who(struct msg *, time_t);
-static void	handle_names(struct msg *, time_t);
-static void	handle_endofnames(struct msg *, time_t);
-static void	handle_motd(struct msg *, time_t);
 static void	handle_error(struct msg *, time_t);
 static void	handle_join(struct msg *, time_t);
 static void	handle_kick(struct msg *, time_t);
@@ -70,17 +55,12 @@ static void	handle_ping(struct msg *, time_t);
 static void	handle_privmsg(struct msg *, time_t);
 static void	handle_quit(struct msg *, time_t);
 static void	handle_topic(struct msg *, time_t);
-static void	handle_default(struct msg *, time_t);
 static void	handle_invite(struct msg *, time_t);
-static void	handle_refused(struct msg *, time_t);
-static void	handle_chanmodes(struct msg *, time_t);
 static void	handle_message(struct msg *, time_t, int, int);
 static void	handle_batch(struct msg *, time_t);
 static void	handle_fail(struct msg *, time_t);
 static char	*handle_compose(const char *, const char *, size_t, int,
 		    int *);
-static void	handle_event(struct window *, time_t, int, const char *, ...)
-		    __printflike(4, 5);
 static int	handle_ignored(const struct msg *);
 
 /* The server window said that whisper windows are full. */
@@ -92,43 +72,43 @@ static int	handle_full_said;
  */
 static const struct handler handlers[] = {
 	{ "001",	login_welcome },
-	{ "005",	handle_isupport },
-	{ "301",	handle_away },
-	{ "305",	handle_to_current },
-	{ "306",	handle_to_current },
-	{ "311",	handle_whois_user },
-	{ "312",	handle_whois_server },
-	{ "317",	handle_whois_idle },
-	{ "318",	handle_ignore },
-	{ "319",	handle_whois_channels },
-	{ "321",	handle_list },
-	{ "322",	handle_list },
-	{ "323",	handle_list },
-	{ "324",	handle_chanmodes },
-	{ "329",	handle_ignore },
-	{ "331",	handle_notopic },
-	{ "332",	handle_topic_reply },
-	{ "333",	handle_topic_who },
-	{ "341",	handle_refused },
-	{ "353",	handle_names },
-	{ "366",	handle_endofnames },
-	{ "367",	handle_chanmodes },
-	{ "368",	handle_chanmodes },
-	{ "372",	handle_motd },
-	{ "375",	handle_motd },
-	{ "376",	handle_motd },
-	{ "422",	handle_motd },
+	{ "005",	reply_isupport },
+	{ "301",	reply_away },
+	{ "305",	reply_to_current },
+	{ "306",	reply_to_current },
+	{ "311",	reply_whois_user },
+	{ "312",	reply_whois_server },
+	{ "317",	reply_whois_idle },
+	{ "318",	reply_ignore },
+	{ "319",	reply_whois_channels },
+	{ "321",	reply_list },
+	{ "322",	reply_list },
+	{ "323",	reply_list },
+	{ "324",	reply_chanmodes },
+	{ "329",	reply_ignore },
+	{ "331",	reply_notopic },
+	{ "332",	reply_topic },
+	{ "333",	reply_topic_who },
+	{ "341",	reply_refused },
+	{ "353",	reply_names },
+	{ "366",	reply_endofnames },
+	{ "367",	reply_chanmodes },
+	{ "368",	reply_chanmodes },
+	{ "372",	reply_motd },
+	{ "375",	reply_motd },
+	{ "376",	reply_motd },
+	{ "422",	reply_motd },
 	{ "432",	login_nick_error },
 	{ "433",	login_nick_error },
-	{ "441",	handle_refused },
-	{ "442",	handle_refused },
-	{ "443",	handle_refused },
+	{ "441",	reply_refused },
+	{ "442",	reply_refused },
+	{ "443",	reply_refused },
 	{ "464",	login_badpass },
-	{ "471",	handle_refused },
-	{ "473",	handle_refused },
-	{ "474",	handle_refused },
-	{ "475",	handle_refused },
-	{ "482",	handle_refused },
+	{ "471",	reply_refused },
+	{ "473",	reply_refused },
+	{ "474",	reply_refused },
+	{ "475",	reply_refused },
+	{ "482",	reply_refused },
 	{ "BATCH",	handle_batch },
 	{ "CAP",	login_cap },
 	{ "ERROR",	handle_error },
@@ -142,7 +122,7 @@ static const struct handler handlers[] = {
 	{ "NOTICE",	handle_notice },
 	{ "PART",	handle_part },
 	{ "PING",	handle_ping },
-	{ "PONG",	handle_ignore },
+	{ "PONG",	reply_ignore },
 	{ "PRIVMSG",	handle_privmsg },
 	{ "QUIT",	handle_quit },
 	{ "TAGMSG",	presence_tagmsg },
@@ -226,7 +206,7 @@ handle_time(const char *s, time_t fallback)
  * pane shows it translated, the log keeps it as it is, so that logs read
  * the same whatever the language of the session that wrote them.
  */
-static void
+void
 handle_event(struct window *w, time_t when, int flags, const char *fmt,
     ...)
 {
@@ -283,7 +263,7 @@ handle(char *line)
 	if (h != NULL)
 		h->fn(&m, when);
 	else
-		handle_default(&m, when);
+		reply_default(&m, when);
 	presence_handled(&m);
 }
 
@@ -340,124 +320,7 @@ handle_mentions(const char *text, const char *nick)
 	return (0);
 }
 
-/* Are the n bytes at s all in [lo, hi]? */
-static int
-handle_all_in(const char *s, size_t n, int lo, int hi)
-{
-	for (; n > 0; s++, n--) {
-		if ((unsigned char)*s < lo || (unsigned char)*s > hi)
-			return (0);
-	}
-	return (1);
-}
-
-/*
- * 005: PREFIX=(ov)@+ says which member prefixes exist, by rank. The
- * sidebar draws a symbol as one cell, so a token with a symbol that is
- * not printable ASCII (or a space, which means "none") is ignored.
- */
-static void
-handle_isupport(struct msg *m, time_t when)
-{
-	const char	*modes, *p;
-	int		 i;
-
-	(void)when;
-	for (i = 1; i < m->nparams - 1; i++) {
-		backlog_isupport(m->params[i]);
-		if (strncmp(m->params[i], "PREFIX=(", 8) != 0)
-			continue;
-		modes = m->params[i] + 8;
-		if ((p = strchr(modes, ')')) == NULL ||
-		    (size_t)(p - modes) != strlen(p + 1) ||
-		    strlen(p + 1) >= sizeof window_prefixes ||
-		    !handle_all_in(modes, p - modes, '!', '~') ||
-		    !handle_all_in(p + 1, strlen(p + 1), '!', '~'))
-			continue;
-		snprintf(window_prefixes, sizeof window_prefixes, "%s", p + 1);
-		snprintf(window_prefix_modes, sizeof window_prefix_modes,
-		    "%.*s", (int)(p - modes), modes);
-	}
-}
-
-static void
-handle_away(struct msg *m, time_t when)
-{
-	(void)when;
-	if (m->nparams >= 3)
-		window_printf(window_cur, 0, _("-!- %s is away: %s"),
-		    m->params[1], m->params[2]);
-}
-
-static void
-handle_to_current(struct msg *m, time_t when)
-{
-	(void)when;
-	window_printf(window_cur, 0, "-!- %s", msg_last(m));
-}
-
-static void
-handle_whois_user(struct msg *m, time_t when)
-{
-	(void)when;
-	if (m->nparams >= 6)
-		window_printf(window_cur, 0, _("-!- %s is %s@%s (%s)"),
-		    m->params[1], m->params[2], m->params[3], m->params[5]);
-}
-
-static void
-handle_whois_server(struct msg *m, time_t when)
-{
-	(void)when;
-	if (m->nparams >= 4)
-		window_printf(window_cur, 0, _("-!- %s is on %s (%s)"),
-		    m->params[1], m->params[2], m->params[3]);
-}
-
-static void
-handle_whois_idle(struct msg *m, time_t when)
-{
-	long long	 secs;
-
-	(void)when;
-	if (m->nparams < 3)
-		return;
-	secs = strtoll(m->params[2], NULL, 10);
-	window_printf(window_cur, 0, _("-!- %s has been idle %lldm %llds"),
-	    m->params[1], secs / 60, secs % 60);
-}
-
-static void
-handle_whois_channels(struct msg *m, time_t when)
-{
-	(void)when;
-	if (m->nparams >= 3)
-		window_printf(window_cur, 0, _("-!- %s is in %s"), m->params[1],
-		    m->params[2]);
-}
-
-static void
-handle_ignore(struct msg *m, time_t when)
-{
-	(void)m;
-	(void)when;
-}
-
-/* 321, 322, 323: the room list, where the user asked for it. */
-static void
-handle_list(struct msg *m, time_t when)
-{
-	(void)when;
-	if (strcmp(m->cmd, "321") == 0)
-		window_printf(window_cur, 0, _("-!- rooms:"));
-	else if (strcmp(m->cmd, "323") == 0)
-		window_printf(window_cur, 0, _("-!- end of the room list"));
-	else if (m->nparams >= 4)
-		window_printf(window_cur, 0, "-!-   %s  %s  %s", m->params[1],
-		    m->params[2], m->params[3]);
-}
-
-static void
+void
 handle_set_topic(struct window *w, const char *topic)
 {
 	free(w->topic);
@@ -465,137 +328,6 @@ handle_set_topic(struct window *w, const char *topic)
 	    text_sanitize_str(topic, TEXT_FORMAT);
 	if (w == window_cur)
 		dirty |= DIRTY_TOP;
-}
-
-static void
-handle_notopic(struct msg *m, time_t when)
-{
-	struct window	*w;
-
-	(void)when;
-	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
-		return;
-	handle_set_topic(w, "");
-	window_printf(w, LINE_NOTICE, _("-!- no topic is set"));
-}
-
-static void
-handle_topic_reply(struct msg *m, time_t when)
-{
-	struct window	*w;
-
-	if (m->nparams < 3)
-		return;
-	if ((w = window_find(m->params[1])) == NULL) {
-		window_printf(window_cur, 0, _("-!- topic of %s: %s"),
-		    m->params[1], m->params[2]);
-		return;
-	}
-	handle_set_topic(w, m->params[2]);
-	handle_event(w, when, LINE_NOTICE, "-!- topic: %s\017",
-	    m->params[2]);
-}
-
-static void
-handle_topic_who(struct msg *m, time_t when)
-{
-	struct window	*w;
-	char		 date[64];
-	time_t		 t;
-	struct tm	 tm;
-
-	(void)when;
-	if (m->nparams < 4 || (w = window_find(m->params[1])) == NULL)
-		return;
-	t = (time_t)strtoll(m->params[3], NULL, 10);
-	/* A time too far off for a struct tm has no date to show. */
-	if (localtime_r(&t, &tm) == NULL) {
-		window_printf(w, LINE_NOTICE, _("-!- topic set by %s"),
-		    m->params[2]);
-		return;
-	}
-	strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
-	window_printf(w, LINE_NOTICE, _("-!- topic set by %s on %s"),
-	    m->params[2], date);
-}
-
-/*
- * 353: a part of a member list. The first one after a 366 starts the
- * list again; entries may carry a prefix and, with userhost-in-names,
- * a user@host.
- */
-static void
-handle_names(struct msg *m, time_t when)
-{
-	struct window	*w;
-	char		*list, *name, *last;
-	char		 prefix;
-
-	(void)when;
-	if (m->nparams < 4 || (w = window_find(m->params[2])) == NULL ||
-	    w->type != WINDOW_CHANNEL)
-		return;
-	if (w->names_fresh) {
-		window_members_clear(w);
-		w->names_fresh = 0;
-	}
-	list = m->params[3];
-	for (name = strtok_r(list, " ", &last); name != NULL;
-	    name = strtok_r(NULL, " ", &last)) {
-		prefix = ' ';
-		if (*name != '\0' && strchr(window_prefixes, *name) != NULL)
-			prefix = *name;
-		while (*name != '\0' && strchr(window_prefixes, *name) != NULL)
-			name++;
-		name[strcspn(name, "!")] = '\0';
-		if (*name != '\0')
-			window_member_add(w, name, prefix);
-	}
-}
-
-/* 366: the list is complete; show it if the user asked with /members. */
-static void
-handle_endofnames(struct msg *m, time_t when)
-{
-	struct window	*w;
-	struct member	**members;
-	char		*list, *p;
-	size_t		 i, n, len;
-
-	(void)when;
-	if (m->nparams < 2 || (w = window_find(m->params[1])) == NULL)
-		return;
-	if (w->names_fresh && w->type == WINDOW_CHANNEL)
-		window_members_clear(w);
-	w->names_fresh = 1;
-	if (w->names_show == 0)
-		return;
-	w->names_show--;
-	/* "@op +voiced other": sized first, then filled in one pass. */
-	members = window_members(w);
-	for (i = 0, len = 1; i < w->nmembers; i++)
-		len += 2 + strlen(members[i]->nick);
-	list = xmalloc(len);
-	for (i = 0, p = list; i < w->nmembers; i++) {
-		if (i > 0)
-			*p++ = ' ';
-		if (members[i]->prefix != ' ')
-			*p++ = members[i]->prefix;
-		n = strlen(members[i]->nick);
-		memcpy(p, members[i]->nick, n);
-		p += n;
-	}
-	*p = '\0';
-	window_printf(w, 0, _("-!- %zu in %s: %s"), w->nmembers, w->name, list);
-	free(list);
-}
-
-static void
-handle_motd(struct msg *m, time_t when)
-{
-	(void)when;
-	if (strcmp(m->cmd, "376") != 0)
-		window_printf(window_server, 0, "%s", msg_last(m));
 }
 
 static void
@@ -1090,7 +822,7 @@ handle_fail(struct msg *m, time_t when)
 		    _("-!- %s failed (%s): %s"),
 		    m->params[0], m->params[1], msg_last(m));
 	else
-		handle_default(m, when);
+		reply_default(m, when);
 }
 
 /*
@@ -1117,100 +849,6 @@ handle_sent(const char *target, const char *text)
 	free(prefix);
 }
 
-/*
- * What a channel operator hears back, said as a sentence in the window
- * of the room it concerns (else where the user is looking).
- */
-static void
-handle_refused(struct msg *m, time_t when)
-{
-	struct window	*w;
-	const char	*a, *b;
-	int		 num = atoi(m->cmd);
-
-	(void)when;
-	if (m->nparams < 3) {
-		handle_default(m, when);
-		return;
-	}
-	a = m->params[1];
-	b = m->params[2];
-	/* The room is the second parameter of 341 and 441, 443. */
-	w = window_find(num == 341 || num == 441 || num == 443 ? b : a);
-	if (w == NULL)
-		w = window_cur;
-	switch (num) {
-	case 341:
-		window_printf(w, 0, _("-!- %s is invited to %s"), a, b);
-		break;
-	case 441:
-		window_printf(w, LINE_ERROR, _("-!- %s is not in %s"), a, b);
-		break;
-	case 442:
-		window_printf(w, LINE_ERROR, _("-!- you are not in %s"), a);
-		break;
-	case 443:
-		window_printf(w, LINE_ERROR, _("-!- %s is already in %s"), a,
-		    b);
-		break;
-	case 471:
-		window_printf(w, LINE_ERROR, _("-!- cannot join %s: it is full "
-		    "(+l)"), a);
-		break;
-	case 473:
-		window_printf(w, LINE_ERROR, _("-!- cannot join %s: it is "
-		    "invite only (+i); an operator there can /invite you"), a);
-		break;
-	case 474:
-		window_printf(w, LINE_ERROR, _("-!- cannot join %s: you are "
-		    "banned from it (+b)"), a);
-		break;
-	case 475:
-		window_printf(w, LINE_ERROR, _("-!- cannot join %s: it needs a "
-		    "key (+k): /join %s key"), a, a);
-		break;
-	case 482:
-		window_printf(w, LINE_ERROR, _("-!- you are not an operator of "
-		    "%s"), a);
-		break;
-	}
-}
-
-/* 324, a room's modes (/mode), and 367, 368, its bans (/mode b). */
-static void
-handle_chanmodes(struct msg *m, time_t when)
-{
-	struct window	*w;
-	char		*all, *next;
-	int		 i;
-
-	(void)when;
-	if (m->nparams < 3)
-		return;
-	if ((w = window_find(m->params[1])) == NULL)
-		w = window_cur;
-	if (strcmp(m->cmd, "367") == 0) {
-		window_printf(w, 0, _("-!- %s bans %s (set by %s)"),
-		    m->params[1],
-		    m->params[2], m->nparams > 3 ? m->params[3] : "?");
-		return;
-	}
-	if (strcmp(m->cmd, "368") == 0) {
-		window_printf(w, 0, _("-!- end of the bans of %s"),
-		    m->params[1]);
-		return;
-	}
-	all = xstrdup("");
-	for (i = 2; i < m->nparams; i++) {
-		xasprintf(&next, "%s%s%s", all, i > 2 ? " " : "",
-		    m->params[i]);
-		free(all);
-		all = next;
-	}
-	window_printf(w, 0, _("-!- %s modes: %s"), m->params[1], all);
-	free(all);
-}
-
 /* INVITE: someone asks us into a room (or, with invite-notify, another). */
 static void
 handle_invite(struct msg *m, time_t when)
@@ -1230,30 +868,3 @@ handle_invite(struct msg *m, time_t when)
 		    nick, m->params[0], m->params[1]);
 }
 
-/* Anything else: errors where the user is looking, the rest to server. */
-static void
-handle_default(struct msg *m, time_t when)
-{
-	char	*all, *next;
-	int	 i, num;
-
-	(void)when;
-	if (m->cmd[0] < '0' || m->cmd[0] > '9') {
-		window_printf(window_server, 0, "-!- %s %s", m->cmd,
-		    msg_last(m));
-		return;
-	}
-	num = atoi(m->cmd);
-	all = xstrdup("");
-	for (i = 1; i < m->nparams; i++) {
-		xasprintf(&next, "%s%s%s", all, i == 1 ? "" :
-		    i == m->nparams - 1 ? ": " : " ", m->params[i]);
-		free(all);
-		all = next;
-	}
-	if (num >= 400 && num < 600)
-		window_printf(window_cur, LINE_ERROR, "-!- %s", all);
-	else
-		window_printf(window_server, 0, "-!- %s", all);
-	free(all);
-}

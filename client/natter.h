@@ -331,6 +331,9 @@ void	 handle_sent(const char *, const char *);
 int	 handle_mentions(const char *, const char *);
 int	 handle_history(struct msg *, time_t, const char *, struct line *);
 void	 handle_lines(struct msg *, time_t);
+void	 handle_event(struct window *, time_t, int, const char *, ...)
+	    __printflike(4, 5);
+void	 handle_set_topic(struct window *, const char *);
 
 /* ignore.c */
 int	 ignore_valid(const char *);
@@ -420,6 +423,26 @@ void	 pane_draw(void *, int, int);
 void	 pane_size(int, int);
 void	 pane_scroll(int);
 void	 pane_scroll_rows(int);
+
+/* reply.c */
+void	 reply_away(struct msg *, time_t);
+void	 reply_chanmodes(struct msg *, time_t);
+void	 reply_default(struct msg *, time_t);
+void	 reply_endofnames(struct msg *, time_t);
+void	 reply_ignore(struct msg *, time_t);
+void	 reply_isupport(struct msg *, time_t);
+void	 reply_list(struct msg *, time_t);
+void	 reply_motd(struct msg *, time_t);
+void	 reply_names(struct msg *, time_t);
+void	 reply_notopic(struct msg *, time_t);
+void	 reply_refused(struct msg *, time_t);
+void	 reply_to_current(struct msg *, time_t);
+void	 reply_topic(struct msg *, time_t);
+void	 reply_topic_who(struct msg *, time_t);
+void	 reply_whois_channels(struct msg *, time_t);
+void	 reply_whois_idle(struct msg *, time_t);
+void	 reply_whois_server(struct msg *, time_t);
+void	 reply_whois_user(struct msg *, time_t);
 
 /* scroll.c */
 void	 scroll_init(struct scroll *, size_t);
