@@ -87,6 +87,7 @@ COMMON_OBJS = \
 	$(B)/common/xmalloc.o
 
 SERVER_OBJS = \
+	$(B)/server/bus.o \
 	$(B)/server/channel.o \
 	$(B)/server/cmd.o \
 	$(B)/server/config.o \
@@ -238,9 +239,16 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libnatter.a $(B)/libnatter-client.a \
     client/natter.h $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Iclient $(EVENT_CFLAGS) $(CURSES_CFLAGS) \
-	    $(UTF8PROC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libnatter-client.a $(B)/libnatter.a \
-	    $(CMOCKA_LIBS) $(CURSES_LIBS) $(UTF8PROC_LIBS) $(TLS_LIBS) \
+	    $(UTF8PROC_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(B)/libnatter-client.a $(B)/libnatter.a $(CMOCKA_LIBS) $(CURSES_LIBS) $(UTF8PROC_LIBS) $(TLS_LIBS) \
 	    $(EVENT_EXTRA_LIBS) $(EVENT_LIBS)
+
+# The cluster bus codec is the server's, and stands alone.
+$(B)/tests/unit/test_bus: tests/unit/test_bus.c $(B)/server/bus.o \
+    $(B)/libnatter.a server/bus.h $(COMMON_HDRS) $(B)/.flags
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Iserver $(CFLAGS) $(LDFLAGS) -o $@ $< \
+	    $(B)/server/bus.o $(B)/libnatter.a $(CMOCKA_LIBS)
 
 # libFuzzer harnesses, built with clang into build-fuzz/. `make fuzz` runs
 # each for FUZZ_SECONDS on a copy of its seed corpus in fuzz/corpus/.
@@ -248,13 +256,19 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -D_GNU_SOURCE -D_XOPEN_SOURCE=700 -Icommon
-FUZZERS = build-fuzz/msg-fuzzer build-fuzz/name-fuzzer build-fuzz/server-fuzzer
+FUZZERS = build-fuzz/bus-fuzzer build-fuzz/msg-fuzzer build-fuzz/name-fuzzer \
+	build-fuzz/server-fuzzer
 FUZZ_COMMON = common/msg.c common/name.c common/utf8.c
 SERVER_SRCS = $(patsubst $(B)/%.o,%.c,$(SERVER_OBJS))
 
 build-fuzz/%: fuzz/%.c $(FUZZ_COMMON) $(COMMON_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_COMMON)
+
+build-fuzz/bus-fuzzer: fuzz/bus-fuzzer.c server/bus.c server/bus.h \
+    $(FUZZ_COMMON) $(COMMON_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -Iserver -o $@ $< server/bus.c $(FUZZ_COMMON)
 
 # The server fuzzer links natterd without its main(), in process.
 build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \

@@ -11,9 +11,10 @@ server and client suites run a second time against the ASan+UBSan build.
 Then part of the server suite (VALGRIND_TESTS) runs once more with natterd
 under valgrind's memcheck, tagged "valgrind:"; --no-valgrind leaves it out.
 
-With -j 2 (the default) the plain build's suites (then valgrind) and the
-sanitizer build's (then the fuzzers) run at the same time, each in a lane
-of its own; -j 1 runs them one after the other. Every test has its own
+With -j 2 (the default) the plain build's suites and the sanitizer
+build's (then the fuzzers) run at the same time, each in a lane of its
+own, with the valgrind files shared out between them (VALGRIND_SAN_LANE);
+-j 1 runs the lanes one after the other. Every test has its own
 ports, tmux server and directories, so the lanes do not meet.
 
 --sanitized says the --build itself is an ASan+UBSan build (make sanitize):
@@ -47,6 +48,11 @@ VALGRIND_TESTS = ["test_smoke.py", "test_registration.py", "test_channels.py",
                   "test_seams.py", "test_options.py", "test_config.py",
                   "test_monitor.py", "test_modes.py", "test_tags.py",
                   "test_history.py"]
+# With a sanitizer lane, these (about two fifths of valgrind's time) run
+# in it after its own suites and the fuzzers, the rest in the plain lane,
+# so that the two lanes end together: valgrind is the longest part.
+VALGRIND_SAN_LANE = ["test_history.py", "test_modes.py", "test_config.py",
+                     "test_users.py"]
 
 
 SUITES = ("unit", "server", "client", "lint", "valgrind", "fuzz")
@@ -164,8 +170,8 @@ def run_pytest(suite, tag, env, timeout, files=None):
               flush=True)
 
 
-def run_valgrind(env):
-    """The VALGRIND_TESTS with natterd under memcheck: any error or leak
+def run_valgrind(env, files):
+    """VALGRIND_TESTS files with natterd under memcheck: any error or leak
     makes the wrapper exit 99, which fails the test that stopped it."""
     if shutil.which("valgrind") is None:
         record("valgrind:server", False,
@@ -174,7 +180,7 @@ def run_valgrind(env):
     env = dict(env, NATTER_VALGRIND="1",
                NATTERD=os.path.join(TOP, "tests", "server",
                                     "valgrind-natterd.sh"))
-    run_pytest("server", "valgrind:", env, 900, files=VALGRIND_TESTS)
+    run_pytest("server", "valgrind:", env, 900, files=files)
 
 
 def run_cmd(name, cmd, env, must_be_silent=False):
@@ -298,8 +304,14 @@ def run_plain(args, only):
         # po/natter.pot up to date, every catalogue complete, none fuzzy.
         run_cmd("lint/po", ["sh", "scripts/check-po.sh"], env)
     # valgrind cannot run an ASan binary.
-    if "valgrind" in only and not args.no_valgrind and not args.sanitized:
-        run_valgrind(env_for(args.build, False))
+    if valgrind_on(args, only):
+        run_valgrind(env_for(args.build, False),
+                     [f for f in VALGRIND_TESTS
+                      if not args.san_build or f not in VALGRIND_SAN_LANE])
+
+
+def valgrind_on(args, only):
+    return "valgrind" in only and not args.no_valgrind and not args.sanitized
 
 
 def run_san(args, only):
@@ -313,6 +325,8 @@ def run_san(args, only):
             run_pytest("client", "san:", env, 1200)
     if "fuzz" in only and args.fuzz_seconds > 0:
         run_fuzz(args.fuzz_seconds)
+    if args.san_build and valgrind_on(args, only):
+        run_valgrind(env_for(args.build, False), VALGRIND_SAN_LANE)
 
 
 def summary(start):
