@@ -292,13 +292,30 @@ typers_clear(struct window *w)
 }
 
 /* Wake up when the first typer expires, not before, and not polling. */
+/* Run ev at next (monotonic ms, now being now), or never if it is 0. */
+static void
+presence_arm(struct event *ev, int64_t next, int64_t now)
+{
+	struct timeval	 tv;
+	int64_t		 wait;
+
+	if (next == 0) {
+		evtimer_del(ev);
+		return;
+	}
+	if ((wait = next - now) < 1)
+		wait = 1;
+	tv.tv_sec = wait / 1000;
+	tv.tv_usec = (wait % 1000) * 1000;
+	evtimer_add(ev, &tv);
+}
+
 static void
 typers_arm(void)
 {
 	struct window	*w;
 	struct typer	*t;
-	struct timeval	 tv;
-	int64_t		 next = 0, wait;
+	int64_t		 next = 0;
 
 	if (base == NULL)
 		return;
@@ -312,15 +329,7 @@ typers_arm(void)
 				next = t->until;
 		}
 	}
-	if (next == 0) {
-		evtimer_del(typers_ev);
-		return;
-	}
-	if ((wait = next - presence_now()) < 1)
-		wait = 1;
-	tv.tv_sec = wait / 1000;
-	tv.tv_usec = (wait % 1000) * 1000;
-	evtimer_add(typers_ev, &tv);
+	presence_arm(typers_ev, next, presence_now());
 }
 
 static void
@@ -518,7 +527,6 @@ presence_flush(void)
 {
 	struct window	*w;
 	struct presence	*p;
-	struct timeval	 tv;
 	int64_t		 now = presence_now(), next = 0, at;
 
 	presence_pause(now, &next);
@@ -561,15 +569,7 @@ presence_flush(void)
 		return;
 	if (send_ev == NULL)
 		send_ev = evtimer_new(base, presence_send_cb, NULL);
-	if (next == 0) {
-		evtimer_del(send_ev);
-		return;
-	}
-	if ((at = next - now) < 1)
-		at = 1;
-	tv.tv_sec = at / 1000;
-	tv.tv_usec = (at % 1000) * 1000;
-	evtimer_add(send_ev, &tv);
+	presence_arm(send_ev, next, now);
 }
 
 static void
