@@ -79,6 +79,7 @@ static void	input_tab(void);
 static void	input_paste_add(wint_t);
 static void	input_paste_done(void);
 static void	input_paste_answer(int);
+static int	input_paste_whole(void);
 static void	input_lines_free(void);
 static void	input_lines_split(const char *, const char *);
 static int	input_paste_edit(void);
@@ -762,6 +763,14 @@ input_lines_split(const char *p, const char *end)
 	}
 }
 
+/* Will y send the pasted lines as one multi-line message? */
+static int
+input_paste_whole(void)
+{
+	return (net_ready() && window_cur->type != WINDOW_SERVER &&
+	    multiline_usable());
+}
+
 /*
  * y sends every pasted line, in order and paced, or where the server
  * takes multi-line messages all of them as one; n or Escape drops them.
@@ -782,7 +791,7 @@ input_paste_answer(int ch)
 			command_say(window_cur, lines[0], 0);
 			return;
 		}
-		if (multiline_usable()) {
+		if (input_paste_whole()) {
 			all = xstrdup(lines[0]);
 			for (i = 1; i < nlines; i++) {
 				xasprintf(&next, "%s\n%s", all, lines[i]);
@@ -817,12 +826,25 @@ input_prompt(void)
 	case INPUT_ASK:
 		return (xstrdup(ask_prompt));
 	case INPUT_PASTE:
-		xasprintf(&s, pastecut > 0 ?
-		    /* TRANSLATORS: y and n are the keys: keep them. */
-		    ngettext("send %zu line (the paste was cut)? (y/n) ",
-		    "send %zu lines (the paste was cut)? (y/n) ", nlines) :
-		    ngettext("send %zu line? (y/n) ", "send %zu lines? (y/n) ",
-		    nlines), nlines);
+		/* As input_paste_answer() will send them. */
+		if (input_paste_whole())
+			xasprintf(&s, pastecut > 0 ?
+			    /* TRANSLATORS: y and n are the keys: keep them. */
+			    ngettext("send %zu line (the paste was cut) as one "
+			    "message? (y/n) ", "send %zu lines (the paste was "
+			    "cut) as one message? (y/n) ", nlines) :
+			    /* TRANSLATORS: y and n are the keys: keep them. */
+			    ngettext("send %zu line as one message? (y/n) ",
+			    "send %zu lines as one message? (y/n) ", nlines),
+			    nlines);
+		else
+			xasprintf(&s, pastecut > 0 ?
+			    /* TRANSLATORS: y and n are the keys: keep them. */
+			    ngettext("send %zu line (the paste was cut)? (y/n) ",
+			    "send %zu lines (the paste was cut)? (y/n) ",
+			    nlines) :
+			    ngettext("send %zu line? (y/n) ",
+			    "send %zu lines? (y/n) ", nlines), nlines);
 		return (s);
 	case INPUT_CHAT:
 		break;

@@ -117,12 +117,12 @@ def test_paste_question_in_korean(srv, peer, tui):
     alice.expect("JOIN", "#7")
     lines = ["%d번째 줄" % i for i in range(1, 7)]
     t.paste("\n".join(lines))
-    t.wait(r"^6줄을 보낼까요\? \(y/n\)")
+    t.wait(r"^6줄을 한 메시지로 보낼까요\? \(y/n\)")
     t.type("\u315b")
     for line in lines:
         assert alice.expect("PRIVMSG", "#7").params[-1] == line
     t.paste("\n".join(lines))
-    t.wait(r"^6줄을 보낼까요\? \(y/n\)")
+    t.wait(r"^6줄을 한 메시지로 보낼까요\? \(y/n\)")
     t.type("\u315c")
     t.wait(r"-!- 붙여넣은 6줄을 버렸습니다")
     t.enter("끝")

@@ -208,7 +208,7 @@ def test_paste_becomes_one_message(tui):
         # Longer than the input line shows: asked, then one message.
         six = ["l%d" % i for i in range(6)]
         t.paste("\n".join(six[:3]) + "\n\n" + "\n".join(six[3:]))
-        t.wait(r"^send 6 lines\? \(y/n\)$")
+        t.wait(r"^send 6 lines as one message\? \(y/n\)$")
         assert not [m for m in c.drain(0.2) if m.command in
                     ("PRIVMSG", "BATCH")]
         t.type("y")

@@ -110,7 +110,9 @@ def test_paste_needs_confirmation(srv, peer, tui):
     lines = ["첫째 줄 first", "second line", "", "셋째 third; with ; semis",
              "/quit not a command", "last"]
     t.paste("\n".join(lines) + "\n")
-    t.wait(r"^send 5 lines\? \(y/n\)$")
+    # natterd takes multi-line messages: y sends one, which alice (who
+    # did not ask for draft/multiline) gets as its lines.
+    t.wait(r"^send 5 lines as one message\? \(y/n\)$")
     # Nothing went out before the answer.
     assert not [m for m in alice.sync() if m.command == "PRIVMSG"]
     t.type("y")
@@ -122,7 +124,7 @@ def test_paste_needs_confirmation(srv, peer, tui):
     # "n" drops a paste. (One of up to five lines would go into the
     # input line: natterd takes multi-line messages; test_multiline.py.)
     t.paste("one\ntwo\nthree\nfour\nfive\nsix")
-    t.wait(r"^send 6 lines\?")
+    t.wait(r"^send 6 lines as one message\?")
     t.type("n")
     t.wait(r"paste of 6 lines dropped")
     assert not [m for m in alice.sync() if m.command == "PRIVMSG"]
@@ -144,7 +146,8 @@ def test_paste_too_long_says_so(srv, peer, tui):
     kept = text.encode()[:256 * 1024].count(b"\n")
     assert 0 < kept < len(lines)
     t.paste(text)
-    t.wait(r"^send %d lines \(the paste was cut\)\? \(y/n\)$" % kept,
+    t.wait(r"^send %d lines \(the paste was cut\) as one message\? "
+           r"\(y/n\)$" % kept,
            timeout=TIMEOUT * 2)
     t.wait(r"-!- paste too long: kept %d lines \(255 KiB\), left out "
            r"\d+ KiB" % kept)
@@ -156,7 +159,7 @@ def test_paste_too_long_says_so(srv, peer, tui):
     # The next paste, whole, is not said to be cut.
     six = ["one", "two", "three", "four", "five", "six"]
     t.paste("\n".join(six))
-    t.wait(r"^send 6 lines\? \(y/n\)$")
+    t.wait(r"^send 6 lines as one message\? \(y/n\)$")
     t.type("y")
     for line in six:
         assert alice.expect("PRIVMSG", "#7").params[1] == line
