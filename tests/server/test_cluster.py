@@ -192,11 +192,12 @@ def test_counts_cover_the_cluster(cluster):
     alice = on(a, "alice").join("#both")
     ann = on(a, "ann").join("#aonly")
     bob = on(b, "bob").join("#both")
+    alice.expect("JOIN", "#both", where=lambda m: m.nick == "bob")
     bob.send("MODE bob +i")
     bob.expect("MODE")
     alice.send("TOPIC #both :shared topic")
+    alice.expect("TOPIC", "#both")
     bob.expect("TOPIC", "#both")
-    alice.expect("JOIN", "#both", where=lambda m: m.nick == "bob")
     # State changes apply in one order everywhere: b.test, having shown
     # alice's TOPIC, has ann's earlier JOIN and bob's +i; a.test has
     # them too, its own TOPIC being the last.
@@ -239,14 +240,22 @@ def test_topic_and_modes_enforced_everywhere(cluster):
     alice = on(a, "alice").join("#m")
     bob = on(b, "bob").join("#m")
     alice.expect("JOIN", "#m", where=lambda m: m.nick == "bob")
-    # +t on a.test stops bob's TOPIC on b.test.
-    alice.send("MODE #m +t")
+    # The channel, made on a.test, is +nt: bob on b.test may not set
+    # the topic; -t from a.test lets him, +t stops him again.
+    bob.send("TOPIC #m :mine now")
+    assert bob.expect("482").params[1] == "#m"
+    alice.send("MODE #m -t")
     alice.expect("MODE", "#m")
     m = bob.expect("MODE", "#m")
-    assert (m.prefix, m.params[1:]) == (prefix(alice), ["+t"])
+    assert (m.prefix, m.params[1:]) == (prefix(alice), ["-t"])
     bob.send("TOPIC #m :mine now")
-    m = bob.expect("482")
-    assert m.params[1] == "#m"
+    m = alice.expect("TOPIC", "#m", where=lambda m: m.nick == "bob")
+    assert (m.prefix, m.params[1]) == (prefix(bob), "mine now")
+    alice.send("MODE #m +t")
+    m = bob.expect("MODE", "#m")
+    assert m.params[1:] == ["+t"]
+    bob.send("TOPIC #m :mine again")
+    assert bob.expect("482").params[1] == "#m"
     alice.send("TOPIC #m :the topic")
     m = bob.expect("TOPIC", "#m")
     assert (m.prefix, m.params[1]) == (prefix(alice), "the topic")
@@ -258,7 +267,8 @@ def test_topic_and_modes_enforced_everywhere(cluster):
     m = bob.expect("MODE", "#m")
     assert m.params[1:] == ["+o", "bob"]
     bob.send("TOPIC #m :bob's topic")
-    m = alice.expect("TOPIC", "#m")
+    m = alice.expect("TOPIC", "#m", where=lambda m: m.nick == "bob" and
+                     m.params[1] == "bob's topic")
     assert (m.prefix, m.params[1]) == (prefix(bob), "bob's topic")
     assert names(alice, "#m") == names(bob, "#m") == ["@alice", "@bob"]
     # +k set on b.test is checked on a.test, and the other way round.
