@@ -154,8 +154,8 @@ who_reply(struct client *c, const char *chan, struct client *t,
 	snprintf(flags, sizeof flags, "%c%s%s%s", t->away != NULL ? 'G' : 'H',
 	    (t->flags & CLIENT_OPER) ? "*" : "", status,
 	    (t->flags & CLIENT_BOT) ? "B" : "");
-	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, conf.name, t->nick,
-	    flags, t->realname != NULL ? t->realname : "");
+	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, cluster_server(t),
+	    t->nick, flags, t->realname != NULL ? t->realname : "");
 }
 
 /*
@@ -239,7 +239,8 @@ irc_whois(struct client *c, struct msg *m)
 			    mb->channel->name);
 	}
 	words_end(&w);
-	reply(c, RPL_WHOISSERVER_MSG, t->nick, conf.name, "natter server");
+	reply(c, RPL_WHOISSERVER_MSG, t->nick, cluster_server(t),
+	    "natter server");
 	if (t->flags & CLIENT_OPER)
 		reply(c, RPL_WHOISOPERATOR_MSG, t->nick);
 	if (t->flags & CLIENT_BOT)
@@ -314,11 +315,15 @@ irc_away(struct client *c, struct msg *m)
 	c->away = NULL;
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		reply(c, RPL_UNAWAY_MSG);
+		cluster_state("away", c, NULL, "AWAY", 0, NULL, 1,
+		    (const char *[]){ "" });
 		return (0);
 	}
 	text = m->params[0];
 	c->away = xstrndup(text, utf8_cut(text, strlen(text),
 	    NATTERD_AWAYLEN));
 	reply(c, RPL_NOWAWAY_MSG);
+	cluster_state("away", c, NULL, "AWAY", 1,
+	    (const char *[]){ c->away }, 1, (const char *[]){ c->away });
 	return (0);
 }

@@ -85,7 +85,9 @@ stop_timeout(evutil_socket_t fd, short events, void *arg)
 int
 server_caps(void)
 {
-	return (cap_all(CAP_NATTERD) | history_caps());
+	/* A multi-line batch is not carried between nodes (yet). */
+	return ((cap_all(CAP_NATTERD) | history_caps()) &
+	    ~(cluster_on ? CAP_MULTILINE : 0));
 }
 
 /*
@@ -261,6 +263,7 @@ main(int argc, char **argv)
 	if (conf.user != NULL)
 		drop_privileges(conf.user);
 	history_open();
+	cluster_init();
 
 	sigint = evsignal_new(base, SIGINT, signal_stop, NULL);
 	sigterm = evsignal_new(base, SIGTERM, signal_stop, NULL);
@@ -275,6 +278,7 @@ main(int argc, char **argv)
 
 	listen_close();
 	conn_exit();
+	cluster_exit();
 	channel_free_all();
 	history_close();
 	monitor_free_all();
