@@ -390,12 +390,12 @@ class Ledger:
 
     def __init__(self, chan):
         self.chan = chan
-        self.sent = []          # (sender nick, text, t0, t1)
+        self.sent = []          # (sender, its nick then, text, t0, t1)
 
     def send(self, c, text):
         t0 = time.time()
         c.send("PRIVMSG %s :%s" % (self.chan, text))
-        self.sent.append((c.nick, text, t0, time.time()))
+        self.sent.append((c, c.nick, text, t0, time.time()))
 
     def check(self, receivers):
         """Nothing was lost silently: for every receiver (still a member,
@@ -411,8 +411,8 @@ class Ledger:
                 if m.command == "PRIVMSG" and m.params[:1] == [self.chan]:
                     got.add((m.nick, m.params[-1]))
             wins = loss_windows(r, self.chan)
-            for nick, text, t0, t1 in self.sent:
-                if nick == r.nick or (nick, text) in got:
+            for sender, nick, text, t0, t1 in self.sent:
+                if sender is r or (nick, text) in got:
                     continue
                 ok = [w for w in wins if t0 < w[1] and t1 >= w[0]]
                 assert ok, ("%s lost %r from %s sent at %.3f-%.3f with no "

@@ -182,9 +182,10 @@ def split_room(cluster):
     return a, b, alice, carol, bob
 
 
-def split_and_heal(a, b, alice, carol, bob, cut, heal):
+def split_and_heal(a, b, alice, carol, bob, cut, heal, ops=True):
     """cut() Redis off, check the split, heal() it, check the recovery
-    and that nothing was lost silently."""
+    and that nothing was lost silently. ops: alice is still the
+    channel's operator afterwards."""
     led = Ledger("#f")
     led.send(alice, "before")
     collect(bob, privmsg("#f", "before"))
@@ -216,12 +217,14 @@ def split_and_heal(a, b, alice, carol, bob, cut, heal):
     heal()
     for n, mark in zip((a, b), marks):
         wait_sync(n, start=mark, timeout=TIMEOUT + 5)
-    # Netjoin, and each node's loss NOTICE reaches every member.
+    # Netjoin, and each member has its own node's loss NOTICE. (The
+    # other node's too if that node was back on the bus when it sent
+    # it: both were split here, so which comes first is a race; the
+    # Ledger decides whether the windows members got cover the loss.)
     collect(bob, join_of("alice", "#f"), join_of("carol", "#f"),
-            loss_from("a.test", "#f"), loss_from("b.test", "#f"))
+            loss_from("b.test", "#f"))
     for x in (alice, carol):
-        collect(x, join_of("bob", "#f"), loss_from("a.test", "#f"),
-                loss_from("b.test", "#f"))
+        collect(x, join_of("bob", "#f"), loss_from("a.test", "#f"))
     # Cross-node messages flow again, both ways.
     alice.send("PRIVMSG #f :healed")
     collect(bob, privmsg("#f", "healed"))
@@ -229,13 +232,18 @@ def split_and_heal(a, b, alice, carol, bob, cut, heal):
     bob.send("PRIVMSG #f :indeed")
     collect(alice, privmsg("#f", "indeed"))
     collect(carol, privmsg("#f", "indeed"))
-    assert names(alice, "#f") == names(bob, "#f") == \
-        ["@alice", "bob", "carol"]
+    got = names(alice, "#f")
+    assert got == names(bob, "#f")
+    if ops:
+        assert got == ["@alice", "bob", "carol"]
+    else:
+        assert [n.lstrip("@") for n in got] == ["alice", "bob", "carol"]
     for x in (alice, carol, bob):
         x.sync()
-        notices = [l for l in x.lines if " NOTICE #f :Messages between "
-                   in l]
-        assert len(notices) == 2, (x.nick, notices)
+        for node in ("a.test", "b.test"):
+            notices = [l for l in x.lines if l.startswith(
+                ":%s NOTICE #f :Messages between " % node)]
+            assert len(notices) <= 1, (x.nick, notices)
     assert led.check([alice, carol, bob]) > 0
     return led
 
@@ -254,9 +262,13 @@ def test_redis_restarted_empty(cluster, redis):
 
 
 def test_redis_paused(cluster, redis):
-    """A hung Redis (SIGSTOP) is noticed by timeout."""
+    """A hung Redis (SIGSTOP) is noticed by timeout. Its clock ran on:
+    every lease is past when it wakes, so the nodes may be fenced and
+    rejoin their rooms, with channel operator status kept or not
+    (design 6.8): only the members are checked."""
     a, b, alice, carol, bob = split_room(cluster)
-    split_and_heal(a, b, alice, carol, bob, redis.stop, redis.cont)
+    split_and_heal(a, b, alice, carol, bob, redis.stop, redis.cont,
+                   ops=False)
     for nick, node in (("alice", "a.test"), ("bob", "b.test")):
         assert redis.nick_owner(nick)[1:] == (node, nick)
 
