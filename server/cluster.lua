@@ -270,12 +270,12 @@ elseif op == 'burst' then
 	while i <= #ARGV do
 		if ARGV[i] == 'U' then
 			local u = {uid = ARGV[i + 1], a = {}, chans = {}}
-			for j = 2, 12 do
+			for j = 2, 11 do
 				u.a[j - 1] = ARGV[i + j]
 			end
 			users[u.uid] = u
 			order[#order + 1] = u
-			i = i + 13
+			i = i + 12
 		else
 			local c = {}
 			for j = 1, 10 do
