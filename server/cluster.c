@@ -89,6 +89,8 @@ static struct {
 	uint64_t		 oseq;		/* our M and P */
 	int64_t			 heard_ms;	/* last push read on sub */
 	int64_t			 split_ms;	/* split since; 0: not split */
+	int64_t			 fine_ms;	/* last beat answered */
+	int			 leaving;	/* "leave" sent, not answered */
 	int			 backoff_ms;
 	int			 nsubwait;	/* confirmations to come */
 	struct event		*retry;
@@ -174,6 +176,40 @@ cluster_refuse(struct client *c, const char *cmd)
 	reply_fail(c, cmd, "TEMPORARILY_UNAVAILABLE",
 	    "The cluster is unavailable, try again");
 	return (1);
+}
+
+/*
+ * For LUSERS: the users on this node and the most there were, and the
+ * servers (nodes) that have users, this one counted.
+ */
+void
+cluster_counts(int *local, int *lmax, int *servers)
+{
+	static int	 most;
+	struct client	*t;
+	char		 seen[64][BUS_NODELEN + 1];
+	int		 remote = 0, nseen = 0, i;
+
+	*servers = 1;
+	if (!cluster_on) {
+		*local = user_count;
+		*lmax = user_max;
+		return;
+	}
+	RB_FOREACH(t, uids, &cluster_uids) {
+		if (!(t->flags & CLIENT_REMOTE))
+			continue;
+		remote++;
+		for (i = 0; i < nseen && strcmp(seen[i], t->node) != 0; i++)
+			;
+		if (i == nseen && nseen < 64)
+			snprintf(seen[nseen++], sizeof seen[0], "%s", t->node);
+	}
+	*servers += nseen;
+	*local = user_count - remote;
+	if (*local > most)
+		most = *local;
+	*lmax = most;
 }
 
 /* The server a user is on, for WHOIS. */
@@ -303,9 +339,13 @@ cluster_split(const char *why)
 		log_info("cluster: split: %s", why);
 	else
 		log_debug("cluster: cannot connect: %s", why);
-	if (cl.split_ms == 0 && was == CL_SYNCED)
+	/* Since the last sign that all was well: beat or push. */
+	if (cl.split_ms == 0 && was == CL_SYNCED) {
 		cl.split_ms = cl.heard_ms != 0 ? cl.heard_ms :
 		    cluster_now_ms();
+		if (cl.fine_ms != 0 && cl.fine_ms < cl.split_ms)
+			cl.split_ms = cl.fine_ms;
+	}
 	redis_close(cl.cmd, NULL);
 	redis_close(cl.sub, NULL);
 	while ((s = RB_MIN(csubs, &cl.subs)) != NULL) {
@@ -727,7 +767,38 @@ cluster_beat_cb(struct redis *r, redisReply *rep, void *arg)
 {
 	(void)r;
 	(void)arg;
-	cluster_answer(rep, "beat");
+	/* Up to now, all was well: a split starts no earlier. */
+	if (cluster_answer(rep, "beat") == 1)
+		cl.fine_ms = cluster_now_ms();
+}
+
+static void
+cluster_leave_cb(struct redis *r, redisReply *rep, void *arg)
+{
+	(void)r;
+	(void)arg;
+	(void)rep;
+	cl.leaving = 0;
+	server_client_gone();
+}
+
+/*
+ * Stopping: our users' QUITs are queued; then leave the cluster, so
+ * that no one waits for our lease. The stop waits for the answer.
+ */
+void
+cluster_leave(void)
+{
+	if (!cluster_on || cl.state != CL_SYNCED)
+		return;
+	cl.leaving = 1;
+	cluster_eval(cluster_leave_cb, NULL, "leave", 0, NULL);
+}
+
+int
+cluster_busy(void)
+{
+	return (cluster_on && cl.leaving);
 }
 
 static void

@@ -137,6 +137,15 @@ end
 if op == 'beat' then
 	redis.call('ZADD', P .. ':nodes', now_ms() + tonumber(ARGV[5]), node)
 	return {1}
+elseif op == 'leave' then
+	-- Stopping: its users quit before this; any left are reaped.
+	if redis.call('SCARD', P .. ':node:' .. node .. ':users') > 0 then
+		reap(node, node)
+	else
+		redis.call('DEL', P .. ':node:' .. node)
+		redis.call('ZREM', P .. ':nodes', node)
+	end
+	return {1}
 elseif op == 'reap' then
 	local dead = redis.call('ZRANGEBYSCORE', P .. ':nodes', '-inf',
 	    now_ms(), 'LIMIT', 0, 1)
