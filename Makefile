@@ -94,6 +94,7 @@ SERVER_OBJS = \
 	$(B)/server/channel.o \
 	$(B)/server/cluster.o \
 	$(B)/server/cluster-lua.o \
+	$(B)/server/cluster-ops.o \
 	$(B)/server/cluster-state.o \
 	$(B)/server/cmd.o \
 	$(B)/server/config.o \

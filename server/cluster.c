@@ -89,6 +89,8 @@ static struct {
 	uint64_t		 oseq;		/* our M and P */
 	int64_t			 heard_ms;	/* last push read on sub */
 	int64_t			 split_ms;	/* split since; 0: not split */
+	int64_t			 fine_ms;	/* last beat answered */
+	int			 leaving;	/* "leave" sent, not answered */
 	int			 backoff_ms;
 	int			 nsubwait;	/* confirmations to come */
 	struct event		*retry;
@@ -103,16 +105,9 @@ static void	cluster_connect(void);
 static void	cluster_link(struct redis *, const char *, void *);
 static void	cluster_push(struct redis *, redisReply *, void *);
 static void	cluster_dispatch(const char *, size_t);
-static void	cluster_message(const struct bus_msg *);
-static void	cluster_whisper(const struct bus_msg *);
 static void	cluster_synced_now(void);
-static void	cluster_eval(redis_cb, void *, const char *, int,
-		    const char *const *);
-static void	cluster_wait(struct client *, const char *);
 static void	cluster_hello(void);
 static void	cluster_join_send(const char *, const char *, const char *);
-static struct client *cluster_find(const char *);
-static void	cluster_done(struct client *);
 
 static int
 cluster_uid_cmp(struct client *a, struct client *b)
@@ -174,6 +169,40 @@ cluster_refuse(struct client *c, const char *cmd)
 	reply_fail(c, cmd, "TEMPORARILY_UNAVAILABLE",
 	    "The cluster is unavailable, try again");
 	return (1);
+}
+
+/*
+ * For LUSERS: the users on this node and the most there were, and the
+ * servers (nodes) that have users, this one counted.
+ */
+void
+cluster_counts(int *local, int *lmax, int *servers)
+{
+	static int	 most;
+	struct client	*t;
+	char		 seen[64][BUS_NODELEN + 1];
+	int		 remote = 0, nseen = 0, i;
+
+	*servers = 1;
+	if (!cluster_on) {
+		*local = user_count;
+		*lmax = user_max;
+		return;
+	}
+	RB_FOREACH(t, uids, &cluster_uids) {
+		if (!(t->flags & CLIENT_REMOTE))
+			continue;
+		remote++;
+		for (i = 0; i < nseen && strcmp(seen[i], t->node) != 0; i++)
+			;
+		if (i == nseen && nseen < 64)
+			snprintf(seen[nseen++], sizeof seen[0], "%s", t->node);
+	}
+	*servers += nseen;
+	*local = user_count - remote;
+	if (*local > most)
+		most = *local;
+	*lmax = most;
 }
 
 /* The server a user is on, for WHOIS. */
@@ -303,9 +332,13 @@ cluster_split(const char *why)
 		log_info("cluster: split: %s", why);
 	else
 		log_debug("cluster: cannot connect: %s", why);
-	if (cl.split_ms == 0 && was == CL_SYNCED)
+	/* Since the last sign that all was well: beat or push. */
+	if (cl.split_ms == 0 && was == CL_SYNCED) {
 		cl.split_ms = cl.heard_ms != 0 ? cl.heard_ms :
 		    cluster_now_ms();
+		if (cl.fine_ms != 0 && cl.fine_ms < cl.split_ms)
+			cl.split_ms = cl.fine_ms;
+	}
 	redis_close(cl.cmd, NULL);
 	redis_close(cl.sub, NULL);
 	while ((s = RB_MIN(csubs, &cl.subs)) != NULL) {
@@ -328,7 +361,7 @@ cluster_split(const char *why)
 
 
 /* EVALSHA the script's op with args, after prefix, node and incarnation. */
-static void
+void
 cluster_eval(redis_cb cb, void *arg, const char *op, int n,
     const char *const *args)
 {
@@ -359,7 +392,7 @@ cluster_eval(redis_cb cb, void *arg, const char *op, int n,
  * (this node lost its lease: resync). Return 1, 0, or -1 for fenced or
  * anything else (and the link is then dropped).
  */
-static int
+int
 cluster_answer(redisReply *rep, const char *op)
 {
 	if (rep == NULL)
@@ -393,7 +426,7 @@ cluster_str(redisReply *rep, size_t i)
 	return (rep->element[i]->str);
 }
 
-static struct client *
+struct client *
 cluster_find(const char *uid)
 {
 	struct client	 find;
@@ -490,7 +523,7 @@ cluster_snap_cb(struct redis *r, redisReply *rep, void *arg)
 }
 
 /* A user's modes as the burst and the replica carry them: "+iw". */
-static void
+void
 cluster_umodes(struct client *c, char *buf, size_t size)
 {
 	snprintf(buf, size, "+%s%s%s%s", (c->flags & CLIENT_INVISIBLE) ?
@@ -612,6 +645,7 @@ cluster_sub_ok(struct redis *r, redisReply *rep, void *arg)
 {
 	struct csub	*s = arg;
 	char		*w;
+	int		 i;
 
 	(void)r;
 	if (rep == NULL)
@@ -623,11 +657,14 @@ cluster_sub_ok(struct redis *r, redisReply *rep, void *arg)
 	if (s != NULL) {
 		/* A room's channel: the JOINs waiting for it may go. */
 		s->ready = 1;
-		while (s->nwait > 0) {
-			w = s->wait[--s->nwait];
+		for (i = 0; i < s->nwait; i++) {
+			w = s->wait[i];
 			cluster_join_send(w, s->fold, w + strlen(w) + 1);
 			free(w);
 		}
+		free(s->wait);
+		s->wait = NULL;
+		s->nwait = 0;
 		if (cl.state != CL_SYNCING)
 			return;
 	}
@@ -683,6 +720,7 @@ cluster_left(const char *fold)
 	    cluster_local_members(ch)))
 		return;
 	RB_REMOVE(csubs, &cl.subs, s);
+	free(s->wait);
 	free(s);
 	if (cl.state != CL_SYNCED && cl.state != CL_SYNCING)
 		return;
@@ -727,7 +765,38 @@ cluster_beat_cb(struct redis *r, redisReply *rep, void *arg)
 {
 	(void)r;
 	(void)arg;
-	cluster_answer(rep, "beat");
+	/* Up to now, all was well: a split starts no earlier. */
+	if (cluster_answer(rep, "beat") == 1)
+		cl.fine_ms = cluster_now_ms();
+}
+
+static void
+cluster_leave_cb(struct redis *r, redisReply *rep, void *arg)
+{
+	(void)r;
+	(void)arg;
+	(void)rep;
+	cl.leaving = 0;
+	server_client_gone();
+}
+
+/*
+ * Stopping: our users' QUITs are queued; then leave the cluster, so
+ * that no one waits for our lease. The stop waits for the answer.
+ */
+void
+cluster_leave(void)
+{
+	if (!cluster_on || cl.state != CL_SYNCED)
+		return;
+	cl.leaving = 1;
+	cluster_eval(cluster_leave_cb, NULL, "leave", 0, NULL);
+}
+
+int
+cluster_busy(void)
+{
+	return (cluster_on && cl.leaving);
 }
 
 static void
@@ -839,6 +908,22 @@ cluster_synced_now(void)
 	free(held);
 }
 
+/* Is this node subscribed to the room fold's channel? */
+int
+cluster_hears(const char *fold)
+{
+	return (cluster_csub(fold) != NULL);
+}
+
+/* PUBLISH payload to channel on the cmd link; no answer awaited. */
+void
+cluster_publish_raw(const char *channel, const char *payload, size_t len)
+{
+	redis_command(cl.cmd, NULL, NULL, 3,
+	    (const char *[]){ "PUBLISH", channel, payload },
+	    (const size_t []){ 7, strlen(channel), len });
+}
+
 /* --- The bus ------------------------------------------------------ */
 
 static void
@@ -888,355 +973,12 @@ cluster_dispatch(const char *payload, size_t len)
 		cstate_apply(&bm);
 		break;
 	case BUS_MESSAGE:
-		cluster_message(&bm);
+		cbus_message(&bm);
 		break;
 	case BUS_PRIVATE:
-		cluster_whisper(&bm);
+		cbus_whisper(&bm);
 		break;
 	}
-}
-
-/* Header fields of M and P: msgid, the sender's uid, tags, flags. */
-static void
-cluster_header(struct bus_msg *bm, char kind, const struct chanmsg *cm,
-    const char *target)
-{
-	struct client	*c = cm->sender;
-	int		 i = 0;
-
-	memset(bm, 0, sizeof *bm);
-	bm->kind = kind;
-	snprintf(bm->origin, sizeof bm->origin, "%s", conf.node);
-	bm->seq = ++cl.oseq;
-	bm->ms = (int64_t)cm->time.tv_sec * 1000 + cm->time.tv_usec / 1000;
-	if (target != NULL)
-		bm->fields[i++] = target;
-	bm->fields[i++] = cm->msgid;
-	bm->fields[i++] = c != NULL && c->uid != NULL ? c->uid : "-";
-	bm->fields[i++] = cm->ctags != NULL && cm->ctags[0] != '\0' ?
-	    cm->ctags : "-";
-	bm->fields[i++] = (cm->flags & CHANMSG_OPS) ? "o" : "-";
-	bm->nfields = i;
-}
-
-/* PUBLISH what cm makes, stamped, to channel; -1 if it does not fit. */
-static int
-cluster_publish(const char *channel, struct chanmsg *cm, char kind,
-    const char *target)
-{
-	char		 line[MSG_LINELEN + 1], buf[BUS_MAXLEN + 1];
-	struct out	 o;
-	struct bus_msg	 bm;
-	int		 n;
-
-	if (channel_prepare(cm, line, sizeof line, &o) != 0)
-		return (-1);
-	line[o.len - 2] = '\0';		/* no CR LF on the bus */
-	cluster_header(&bm, kind, cm, target);
-	bm.line = line;
-	if ((n = bus_format(buf, sizeof buf, &bm)) < 0) {
-		log_warnx("cluster: a %s does not fit the bus", cm->cmd);
-		return (-1);
-	}
-	redis_command(cl.cmd, NULL, NULL, 3,
-	    (const char *[]){ "PUBLISH", channel, buf },
-	    (const size_t []){ 7, strlen(channel), (size_t)n });
-	return (0);
-}
-
-/*
- * A message to a room: through the bus when it has members elsewhere, or
- * when messages of ours to it are still on the bus (not to pass them).
- * Return 1 if it went, -1 if it does not fit, 0 to deliver it here now.
- */
-int
-cluster_channel_message(struct chanmsg *cm)
-{
-	struct channel	*ch = cm->channel;
-	char		*chan;
-	int		 rv;
-
-	if (!cluster_on || cl.state != CL_SYNCED ||
-	    (ch->nremote == 0 && ch->inflight == 0))
-		return (0);
-	/* No member here: nothing comes back to echo; echo it now. */
-	if (!cluster_local_members(ch) || cluster_csub(ch->fold) == NULL)
-		return (0);
-	xasprintf(&chan, "%s:c:%s", conf.cluster_prefix, ch->fold);
-	rv = cluster_publish(chan, cm, BUS_MESSAGE, NULL);
-	free(chan);
-	if (rv != 0)
-		return (-1);
-	ch->inflight++;
-	return (1);
-}
-
-/* A message to a user on another node; c sees it with echo-message. */
-int
-cluster_private(struct chanmsg *cm, struct client *t)
-{
-	char	*chan;
-	int	 rv;
-
-	if (cl.state != CL_SYNCED)
-		return (-2);
-	xasprintf(&chan, "%s:n:%s", conf.cluster_prefix, t->node);
-	rv = cluster_publish(chan, cm, BUS_PRIVATE, t->uid);
-	free(chan);
-	return (rv);
-}
-
-/* The sender's part of a bus message: its uid's client, if known. */
-static struct client *
-cluster_sender(const struct bus_msg *bm, int at)
-{
-	if (strcmp(bm->fields[at], "-") == 0 ||
-	    !bus_uid_valid(bm->fields[at]))
-		return (NULL);
-	return (cluster_find(bm->fields[at]));
-}
-
-/* Fill cm from a bus message's line (parsed into m) and header. */
-static int
-cluster_chanmsg(struct chanmsg *cm, struct msg *m, char *copy,
-    const struct bus_msg *bm, int at)
-{
-	const char	*errstr;
-
-	snprintf(copy, MSG_LINELEN + 1, "%s", bm->line);
-	if (msg_parse(m, copy, &errstr) != 0 || m->prefix == NULL ||
-	    m->nparams < 1)
-		return (-1);
-	memset(cm, 0, sizeof *cm);
-	cm->sender = cluster_sender(bm, at + 1);
-	cm->prefix = m->prefix;
-	cm->cmd = m->cmd;
-	cm->nparams = m->nparams;
-	memcpy(cm->params, m->params, m->nparams * sizeof *m->params);
-	cm->time.tv_sec = bm->ms / 1000;
-	cm->time.tv_usec = (bm->ms % 1000) * 1000;
-	snprintf(cm->msgid, sizeof cm->msgid, "%s", bm->fields[at]);
-	if (strcmp(bm->fields[at + 2], "-") != 0)
-		cm->ctags = bm->fields[at + 2];
-	if (strcmp(m->cmd, "TAGMSG") == 0)
-		cm->caps = CAP_MESSAGE_TAGS;
-	return (0);
-}
-
-/* A room's message came back: deliver it to the members here. */
-static void
-cluster_message(const struct bus_msg *bm)
-{
-	struct chanmsg	 cm;
-	struct msg	 m;
-	struct channel	*ch;
-	char		 copy[MSG_LINELEN + 1];
-
-	if (bm->nfields != 4 || cluster_chanmsg(&cm, &m, copy, bm, 0) != 0)
-		return;
-	if ((ch = channel_find(m.params[0])) == NULL)
-		return;
-	if (strcmp(bm->origin, conf.node) == 0 && ch->inflight > 0)
-		ch->inflight--;
-	cm.channel = ch;
-	cm.flags = CHANMSG_ECHO;
-	if (strcmp(bm->fields[3], "o") == 0)
-		cm.flags |= CHANMSG_OPS;
-	channel_deliver(&cm);
-}
-
-/* A whisper for a user here; one for a user gone is bounced as 401. */
-static void
-cluster_whisper(const struct bus_msg *bm)
-{
-	struct chanmsg	 cm, bounce;
-	struct msg	 m;
-	struct client	*t, *from;
-	struct out	 o;
-	char		 copy[MSG_LINELEN + 1], line[MSG_LINELEN + 1];
-	char		*chan;
-
-	if (bm->nfields != 5 || cluster_chanmsg(&cm, &m, copy, bm, 1) != 0)
-		return;
-	if ((t = cluster_find(bm->fields[0])) != NULL &&
-	    !(t->flags & CLIENT_REMOTE)) {
-		if (channel_prepare(&cm, line, sizeof line, &o) != 0)
-			return;
-		if (cm.caps == 0 || (t->caps & cm.caps))
-			out_send(t, &o);
-		return;
-	}
-	/* Only a PRIVMSG is answered, as without a cluster. */
-	from = cm.sender;
-	if (strcmp(m.cmd, "PRIVMSG") != 0 || from == NULL ||
-	    from->node == NULL || strcmp(m.params[0], "*") == 0)
-		return;
-	memset(&bounce, 0, sizeof bounce);
-	bounce.prefix = conf.name;
-	bounce.cmd = "401";
-	bounce.nparams = 3;
-	bounce.params[0] = from->nick;
-	bounce.params[1] = m.params[0];
-	bounce.params[2] = "No such nick/channel";
-	xasprintf(&chan, "%s:n:%s", conf.cluster_prefix, from->node);
-	cluster_publish(chan, &bounce, BUS_PRIVATE, from->uid);
-	free(chan);
-}
-
-/* --- Operations that wait for Redis ------------------------------- */
-
-/* c waits for n answers more: its input is held until they come. */
-static void
-cluster_wait(struct client *c, const char *cmd)
-{
-	if (c->cwait++ == 0) {
-		c->cwait_cmd = cmd;
-		label_defer(c, c->cwait_label, sizeof c->cwait_label);
-		conn_hold(c);
-	}
-}
-
-/* One answer c waited for came: the last lets it go on. */
-static void
-cluster_done(struct client *c)
-{
-	if (c->cwait == 0 || --c->cwait > 0)
-		return;
-	c->cwait_label[0] = '\0';
-	if (!(c->flags & CLIENT_HELD))
-		conn_resume(c);
-}
-
-/* Complete what c waited for: the event about it is being applied. */
-void
-cluster_applied(struct client *c)
-{
-	cluster_done(c);
-}
-
-/* Before the replies to what c waited for, put its label back. */
-void
-cluster_label(struct client *c)
-{
-	if (c->cwait == 1 && c->cwait_label[0] != '\0') {
-		label_resume(c, c->cwait_label);
-		c->cwait_label[0] = '\0';
-	}
-}
-
-/* The link went before the answers came: the command failed. */
-void
-cluster_fail_waits(struct client *c)
-{
-	if (c->cwait == 0)
-		return;
-	if (c->flags & CLIENT_REGISTERED)
-		reply_fail(c, c->cwait_cmd, "TEMPORARILY_UNAVAILABLE",
-		    "The cluster is unavailable, try again");
-	c->cwait = 1;
-	cluster_done(c);
-}
-
-/* The uid tree holds c from its first claim on; c's connection went. */
-void
-cluster_forget(struct client *c)
-{
-	if (c->uid == NULL || (c->flags & CLIENT_REMOTE))
-		return;
-	RB_REMOVE(uids, &cluster_uids, c);
-	free(c->uid);
-	c->uid = NULL;
-}
-
-static void
-cluster_reg_cb(struct redis *r, redisReply *rep, void *arg)
-{
-	struct client	*c;
-	char		*uid = arg;
-
-	(void)r;
-	c = cluster_find(uid);
-	free(uid);
-	if (rep == NULL || c == NULL)
-		return;
-	switch (cluster_answer(rep, "reg")) {
-	case 0:
-		reply(c, ERR_NICKNAMEINUSE_MSG, c->nick);
-		user_release(c);
-		c->nick[0] = '\0';
-		cluster_done(c);
-		break;
-	case 1:
-		break;		/* the USER event completes it */
-	}
-}
-
-/*
- * c has NICK and USER: claim its nick in Redis. The USER event that
- * comes back registers it, on every node; until then, and while out of
- * sync, its input is held.
- */
-void
-cluster_register(struct client *c)
-{
-	char	 fold[NAME_NICKMAX + 1], signon[24], umodes[8];
-
-	if (c->uid == NULL) {
-		xasprintf(&c->uid, "%s.%llu", cluster_inc,
-		    (unsigned long long)c->id);
-		RB_INSERT(uids, &cluster_uids, c);
-	}
-	if (cl.state != CL_SYNCED) {
-		if (!(c->flags & CLIENT_HELD)) {
-			c->flags |= CLIENT_HELD;
-			conn_hold(c);
-		}
-		return;
-	}
-	cluster_wait(c, "NICK");
-	name_fold(fold, c->nick, sizeof fold);
-	snprintf(signon, sizeof signon, "%lld", (long long)c->signon);
-	cluster_umodes(c, umodes, sizeof umodes);
-	cluster_eval(cluster_reg_cb, xstrdup(c->uid), "reg", 8,
-	    (const char *[]){ c->uid, fold, c->nick, c->user, c->host,
-	    c->realname, signon, umodes });
-}
-
-static void
-cluster_nick_cb(struct redis *r, redisReply *rep, void *arg)
-{
-	struct client	*c;
-	char		*a = arg;
-
-	(void)r;
-	c = cluster_find(a);
-	if (rep != NULL && c != NULL && cluster_answer(rep, "nick") == 0) {
-		reply(c, ERR_NICKNAMEINUSE_MSG, a + strlen(a) + 1);
-		cluster_done(c);
-	}
-	free(a);
-}
-
-/* A registered c takes nick: once Redis says it is free. */
-void
-cluster_nick(struct client *c, const char *nick)
-{
-	char	 fold[NAME_NICKMAX + 1], line[MSG_LINELEN + 1], *a;
-	size_t	 len = strlen(c->uid);
-	int	 n;
-
-	n = msg_formatl(line, sizeof line, c->prefix, "NICK", nick,
-	    (char *)NULL);
-	if (n < 0)
-		return;
-	line[n - 2] = '\0';
-	name_fold(fold, nick, sizeof fold);
-	a = xmalloc(len + strlen(nick) + 2);
-	memcpy(a, c->uid, len + 1);
-	memcpy(a + len + 1, nick, strlen(nick) + 1);
-	cluster_wait(c, "NICK");
-	cluster_eval(cluster_nick_cb, a, "nick", 4,
-	    (const char *[]){ c->uid, fold, line, nick });
 }
 
 static void
@@ -1289,55 +1031,3 @@ cluster_join(struct client *c, const char *name)
 	s->wait[s->nwait++] = w;
 }
 
-/* --- Operations done here, then published ------------------------- */
-
-/* c's user modes changed (change, as "+i-w"): the replicas follow. */
-void
-cluster_umode(struct client *c, const char *change)
-{
-	char	 modes[8];
-
-	cluster_umodes(c, modes, sizeof modes);
-	cluster_state("umode", c, NULL, "MODE", 2, (const char *[]){ c->nick,
-	    change }, 1, (const char *[]){ modes });
-}
-
-static void
-cluster_state_cb(struct redis *r, redisReply *rep, void *arg)
-{
-	(void)r;
-	if (rep != NULL)
-		cluster_answer(rep, arg);
-}
-
-/*
- * Publish a change already made here: op for the script, c's uid, ch's
- * fold if any, the line "cmd params" from c, then the op's extra args.
- * Out of sync nothing goes: the burst tells Redis what became of ours.
- */
-void
-cluster_state(const char *op, struct client *c, struct channel *ch,
-    const char *cmd, int nparams, const char *const *params, int nextra,
-    const char *const *extra)
-{
-	const char	*argv[256];
-	char		 line[MSG_LINELEN + 1];
-	int		 n, argc = 0, i;
-
-	if (!cluster_on || cl.state != CL_SYNCED || c->uid == NULL ||
-	    (c->flags & CLIENT_REMOTE))
-		return;
-	if ((n = msg_format(line, sizeof line, c->prefix, cmd, nparams,
-	    params)) < 0)
-		return;
-	line[n - 2] = '\0';
-	if (nextra > (int)(sizeof argv / sizeof *argv) - 3)
-		fatalx("cluster_state: %d extra arguments", nextra);
-	argv[argc++] = c->uid;
-	if (ch != NULL)
-		argv[argc++] = ch->fold;
-	argv[argc++] = line;
-	for (i = 0; i < nextra; i++)
-		argv[argc++] = extra[i];
-	cluster_eval(cluster_state_cb, (void *)op, op, argc, argv);
-}

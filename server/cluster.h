@@ -36,6 +36,20 @@ void	 cluster_applied(struct client *);
 void	 cluster_label(struct client *);
 void	 cluster_fail_waits(struct client *);
 
+void	 cluster_eval(redis_cb, void *, const char *, int,
+	     const char *const *);
+int	 cluster_answer(redisReply *, const char *);
+struct client *cluster_find(const char *);
+void	 cluster_umodes(struct client *, char *, size_t);
+int	 cluster_hears(const char *);
+void	 cluster_publish_raw(const char *, const char *, size_t);
+
+/* cluster-ops.c */
+void	 cbus_message(const struct bus_msg *);
+void	 cbus_whisper(const struct bus_msg *);
+void	 cluster_wait(struct client *, const char *);
+void	 cluster_done(struct client *);
+
 /* cluster-state.c */
 void	 cstate_apply(const struct bus_msg *);
 int	 cstate_snapshot(redisReply *);

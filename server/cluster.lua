@@ -137,6 +137,15 @@ end
 if op == 'beat' then
 	redis.call('ZADD', P .. ':nodes', now_ms() + tonumber(ARGV[5]), node)
 	return {1}
+elseif op == 'leave' then
+	-- Stopping: its users quit before this; any left are reaped.
+	if redis.call('SCARD', P .. ':node:' .. node .. ':users') > 0 then
+		reap(node, node)
+	else
+		redis.call('DEL', P .. ':node:' .. node)
+		redis.call('ZREM', P .. ':nodes', node)
+	end
+	return {1}
 elseif op == 'reap' then
 	local dead = redis.call('ZRANGEBYSCORE', P .. ':nodes', '-inf',
 	    now_ms(), 'LIMIT', 0, 1)
@@ -270,12 +279,12 @@ elseif op == 'burst' then
 	while i <= #ARGV do
 		if ARGV[i] == 'U' then
 			local u = {uid = ARGV[i + 1], a = {}, chans = {}}
-			for j = 2, 12 do
+			for j = 2, 11 do
 				u.a[j - 1] = ARGV[i + j]
 			end
 			users[u.uid] = u
 			order[#order + 1] = u
-			i = i + 13
+			i = i + 12
 		else
 			local c = {}
 			for j = 1, 10 do

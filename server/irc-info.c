@@ -60,17 +60,19 @@ info_isupport(struct client *c)
 void
 info_lusers(struct client *c)
 {
-	int	 max = user_max;
+	int	 max = user_max, local, lmax, servers;
 
+	/* In a cluster the users of the other nodes count too. */
+	cluster_counts(&local, &lmax, &servers);
 	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible,
-	    user_invisible);
+	    user_invisible, servers);
 	if (user_opers > 0)
 		reply(c, RPL_LUSEROP_MSG, user_opers);
 	if (conn_unregistered > 0)
 		reply(c, RPL_LUSERUNKNOWN_MSG, conn_unregistered);
 	reply(c, RPL_LUSERCHANNELS_MSG, channel_count);
-	reply(c, RPL_LUSERME_MSG, user_count);
-	reply(c, RPL_LOCALUSERS_MSG, user_count, max, user_count, max);
+	reply(c, RPL_LUSERME_MSG, local, servers - 1);
+	reply(c, RPL_LOCALUSERS_MSG, local, lmax, local, lmax);
 	reply(c, RPL_GLOBALUSERS_MSG, user_count, max, user_count, max);
 }
 

@@ -67,6 +67,7 @@ server_stop(void)
 	stop_timer = evtimer_new(base, stop_timeout, NULL);
 	evtimer_add(stop_timer, &tv);
 	conn_shutdown();
+	cluster_leave();
 	server_client_gone();
 }
 
@@ -110,7 +111,7 @@ server_cap_value(int flag)
 void
 server_client_gone(void)
 {
-	if (server_stopping && conn_count == 0)
+	if (server_stopping && conn_count == 0 && !cluster_busy())
 		event_base_loopexit(base, NULL);
 }
 

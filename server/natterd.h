@@ -506,6 +506,9 @@ void	 cluster_state(const char *, struct client *, struct channel *,
 	     const char *const *);
 void	 cluster_left(const char *);
 void	 cluster_umode(struct client *, const char *);
+void	 cluster_counts(int *, int *, int *);
+void	 cluster_leave(void);
+int	 cluster_busy(void);
 int	 cluster_channel_message(struct chanmsg *);
 int	 cluster_private(struct chanmsg *, struct client *);
 
