@@ -205,16 +205,17 @@ def test_counts_cover_the_cluster(cluster):
     rows = list_rows(bob)
     assert rows == {"#both": ["2", "shared topic"], "#aonly": ["1", ""]}
     assert list_rows(alice) == rows
-    # The counts are the cluster's (to its users the nodes are one
-    # server, so whether 255 and 265 count this node's own connections
-    # or all is the server's choice: not checked).
-    for c in (alice, bob):
+    # The cluster's counts, but for 255 and 265: this node's own.
+    for c, local in ((alice, 2), (bob, 1)):
         got = query(c, "LUSERS", "266")
         w = dict((m.command, m) for m in got)
         x = re.match(r"There are (\d+) users and (\d+) invisible on "
                      r"(\d+) servers", w["251"].params[1])
         assert x and int(x.group(1)) + int(x.group(2)) == 3, w["251"]
-        assert int(x.group(2)) == 1, w["251"]
+        assert int(x.group(2)) == 1 and x.group(3) == "2", w["251"]
+        assert w["255"].params[1] == "I have %d clients and 1 servers" \
+            % local, w["255"]
+        assert w["265"].params[1] == str(local), w["265"]
         assert w["254"].params[1] == "2", w["254"]
         assert w["266"].params[1] == "3", w["266"]
         c.send("ISON alice ghost BOB ann")
