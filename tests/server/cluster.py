@@ -285,7 +285,7 @@ def cluster(redis, natterd):
         redis.cont()
 
 
-# --- clients ------------------------------------------------------------------
+# --- clients -----------------------------------------------------------------
 
 def on(node, nick, **kw):
     """A client registered on node."""
