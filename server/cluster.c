@@ -90,6 +90,7 @@ static struct {
 	int64_t			 heard_ms;	/* last push read on sub */
 	int64_t			 split_ms;	/* split since; 0: not split */
 	int64_t			 fine_ms;	/* last beat answered */
+	int64_t			 grace_ms;	/* no reaping before */
 	int			 leaving;	/* "leave" sent, not answered */
 	int			 backoff_ms;
 	int			 nsubwait;	/* confirmations to come */
@@ -824,8 +825,14 @@ cluster_timer(evutil_socket_t fd, short events, void *arg)
 		    conf.cluster_lease * 1000);
 		cluster_eval(cluster_beat_cb, NULL, "beat", 1,
 		    (const char *[]){ lease });
-	} else
+	} else if (cluster_now_ms() >= cl.grace_ms) {
+		/*
+		 * Not just after a split: Redis may have been away, every
+		 * lease may have run out meanwhile, and the other nodes need
+		 * the time to come back (their retries wait up to 5 s).
+		 */
 		cluster_eval(cluster_reap_cb, NULL, "reap", 0, NULL);
+	}
 }
 
 /* Tell each room here that messages may be missing, through the bus. */
@@ -872,6 +879,8 @@ cluster_synced_now(void)
 
 	cl.state = CL_SYNCED;
 	cl.backoff_ms = 0;
+	if (cl.split_ms != 0)
+		cl.grace_ms = now + (conf.cluster_lease + 5) * 1000;
 	RB_FOREACH(c, uids, &cluster_uids) {
 		if (c->flags & CLIENT_REGISTERED)
 			users++;

@@ -88,8 +88,9 @@ end
 
 -- Join uid to fold; a channel made by it gets state (name, created,
 -- modes, key, limit, topic, who, when) and the member flags; one found
--- gives no status. Return the event's sequence number.
-local function join(uid, fold, prefix, flags, st)
+-- gives no status, but in a burst to the same channel (as old or older).
+-- Return the event's sequence number.
+local function join(uid, fold, prefix, flags, st, burst)
 	local ck = P .. ':chan:' .. fold
 	local created = redis.call('HGET', ck, 'created')
 	if flags == '-' then
@@ -101,8 +102,13 @@ local function join(uid, fold, prefix, flags, st)
 		    'modes', st[3], 'key', st[4], 'limit', st[5],
 		    'topic', st[6], 'twho', st[7], 'ttime', st[8])
 		redis.call('SADD', P .. ':chans', fold)
-	else
+	elseif not burst or tonumber(st[2]) > tonumber(created) then
+		-- A younger channel of the same name loses its status, as
+		-- channel timestamps decide in IRC's netjoins; the same
+		-- channel (a burst after Redis lost it) keeps it.
 		flags = ''
+		st[1] = redis.call('HGET', ck, 'name')
+	else
 		st[1] = redis.call('HGET', ck, 'name')
 	end
 	redis.call('HSET', ck .. ':m', uid, flags)
@@ -339,7 +345,7 @@ elseif op == 'burst' then
 		for f, c in pairs(u.chans) do
 			if not have[f] then
 				join(uid, f, prefix, c[3], {c[2], c[4], c[5],
-				    c[6], c[7], c[8], c[9], c[10]})
+				    c[6], c[7], c[8], c[9], c[10]}, true)
 			end
 		end
 	end
