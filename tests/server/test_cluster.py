@@ -132,6 +132,31 @@ def test_tutorial_across_nodes(cluster):
     d.quiet("PRIVMSG", "QUIT", "JOIN")
 
 
+def test_whisper_to_a_vanishing_nick(cluster):
+    """bob quits on b.test while alice's whisper to him is on its way:
+    he got it, or she gets 401 (from a.test, or bounced by b.test);
+    never both, never neither."""
+    a, b = cluster(2)
+    alice = on(a, "alice").join("#v")
+    for r in range(10):
+        nick = "bob%d" % r
+        bob = on(b, nick).join("#v")
+        alice.expect("JOIN", "#v", where=lambda m: m.nick == nick)
+        bob.send("QUIT")
+        alice.send("PRIVMSG %s :are you there" % nick)
+        bob.wait_closed()
+        got = [l for l in bob.lines
+               if l.endswith(" PRIVMSG %s :are you there" % nick)]
+        preds = [lambda m: m.command == "QUIT" and m.nick == nick]
+        if not got:
+            preds.append(lambda m: m.command == "401" and
+                         m.params[1] == nick)
+        found = collect(alice, *preds)
+        if not got:
+            assert found[1].prefix in ("a.test", "b.test"), found
+    alice.quiet("401")
+
+
 def test_server_time_same_on_every_node(cluster):
     """A channel message carries one time, whichever node shows it."""
     a, b = cluster(2)
