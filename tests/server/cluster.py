@@ -112,6 +112,8 @@ class Redis:
     def start(self):
         """Start it (again: empty) and wait until it answers PING."""
         assert self.proc is None or self.proc.poll() is not None
+        assert os.access(REDIS_SERVER, os.X_OK), (
+            "no %s: scripts/deps.sh installs redis-server" % REDIS_SERVER)
         try:
             os.unlink(self.sock)
         except FileNotFoundError:
