@@ -362,6 +362,59 @@ def test_kick_across_nodes(cluster):
     carol.quiet("PRIVMSG")
 
 
+def test_part_away_invite_across_nodes(cluster):
+    a, b = cluster(2)
+    alice = on(a, "alice").join("#i")
+    ann = on(a, "ann").join("#i")
+    bob = on(b, "bob", user="bobby", caps=("invite-notify",)).join("#i")
+    carol = on(b, "carol")
+    for x in (alice, ann):
+        x.expect("JOIN", "#i", where=lambda m: m.nick == "bob")
+    # PART, seen on the other node.
+    bob.send("PART #i :later")
+    for x in (alice, ann):
+        m = x.expect("PART", "#i")
+        assert (m.prefix, m.params) == ("bob!~bobby@127.0.0.1",
+                                        ["#i", "later"])
+    # AWAY on b.test shows on a.test (WHOIS 301, WHO's G, USERHOST's -).
+    bob.send("AWAY :out to lunch")
+    bob.expect("306")
+    bob.join("#i")
+    alice.expect("JOIN", "#i", where=lambda m: m.nick == "bob")
+    got = query(alice, "WHOIS bob", "318")
+    assert [m.params[2] for m in got if m.command == "301"] == [
+        "out to lunch"]
+    assert [r[5] for r in who(alice, "bob")] == ["G"]
+    alice.send("USERHOST bob ann")
+    assert alice.expect("302").params[1].split() == [
+        "bob=-~bobby@127.0.0.1", "ann=+~u@127.0.0.1"]
+    # INVITE from a.test to a +i room lets carol on b.test in; bob, an
+    # operator with invite-notify on b.test, hears of it.
+    alice.send("MODE #i +io bob")
+    bob.expect("MODE", "#i")
+    carol.send("JOIN #i")
+    assert carol.expect("473").params[1] == "#i"
+    alice.send("INVITE carol #i")
+    assert alice.expect("341").params[1:] == ["carol", "#i"]
+    m = carol.expect("INVITE")
+    assert (m.nick, m.params) == ("alice", ["carol", "#i"])
+    carol.join("#i")
+    alice.expect("JOIN", "#i", where=lambda m: m.nick == "carol")
+    ann.quiet("INVITE")
+    m = bob.expect("INVITE")
+    assert (m.nick, m.params) == ("alice", ["carol", "#i"])
+
+
+def test_no_multiline_with_cluster(cluster):
+    """draft/multiline is not offered by a cluster node."""
+    a, = cluster(1)
+    c = Client(a.port)
+    c.send("CAP LS 302")
+    caps = c.expect("CAP", None, "LS").params[-1].split()
+    assert "echo-message" in caps
+    assert not [x for x in caps if x.startswith("draft/multiline")], caps
+
+
 # --- ordering ---------------------------------------------------------------
 
 SENDERS_PER_NODE = 2
