@@ -376,3 +376,50 @@ def test_split_refuses_and_holds(cluster, redis):
     for x in (alice, carol):
         x.sync()
     assert led.check([alice, carol]) == 0
+
+
+def test_commands_in_flight_when_redis_hangs(cluster, redis):
+    """JOIN, NICK and a registration sent just as Redis hangs: each
+    ends, at the latest once the cluster is back, as done (and then
+    true everywhere) or FAIL, never lost or hanging."""
+    a, b = cluster(2)
+    alice = on(a, "alice")
+    bob = on(b, "bob").join("#w")
+    ma = a.log_mark()
+    redis.stop()
+    alice.send("JOIN #w")
+    alice.send("NICK alicia")
+    new = Client(a.port)
+    new.send("NICK newbie")
+    new.send("USER u 0 * :Test")
+    a.wait_log(r"cluster: split: ", start=ma, timeout=SPLIT_WITHIN)
+    marks = a.log_mark(), b.log_mark()
+    redis.cont()
+    wait_sync(a, start=marks[0], timeout=TIMEOUT + 5)
+    wait_sync(b, start=marks[1], timeout=TIMEOUT + 5)
+    joined = collect(alice, lambda m: m.command == "366" or (
+        m.command == "FAIL" and m.params[0] == "JOIN"))[0]
+    if joined.command == "FAIL":
+        assert joined.params == ["JOIN", "TEMPORARILY_UNAVAILABLE",
+                                 UNAVAILABLE], joined
+    nicked = collect(alice, lambda m: (m.command == "NICK" and
+                                       m.nick == "alice") or (
+        m.command == "FAIL" and m.params[0] == "NICK"))[0]
+    if nicked.command == "FAIL":
+        assert nicked.params == ["NICK", "TEMPORARILY_UNAVAILABLE",
+                                 UNAVAILABLE], nicked
+    else:
+        assert nicked.params == ["alicia"]
+        alice.nick = "alicia"
+    new.expect("001")
+    # What happened is true in Redis and on b.test as well.
+    assert redis.nick_owner(alice.nick)[1:] == ("a.test", alice.nick)
+    assert redis.nick_owner("newbie")[1] == "a.test"
+    if joined.command == "366":
+        collect(bob, join_of(alice.nick, "#w"))
+    bob.send("PRIVMSG #w :fence")
+    if joined.command == "366":
+        collect(alice, privmsg("#w", "fence"))
+    assert whois_server(bob, alice.nick) == ["a.test"]
+    assert sorted(n.lstrip("@") for n in names(bob, "#w")) == sorted(
+        ["bob"] + ([alice.nick] if joined.command == "366" else []))
