@@ -283,8 +283,11 @@ def test_redis_paused(cluster, redis):
 def test_subscriber_cut_by_output_buffer(cluster, redis):
     """b.test stalls while alice floods a room it has a member in: Redis
     cuts its subscriber; b.test resyncs and reports the window. The
-    lease is longer here so that the stall cuts the subscriber only."""
-    a, b = cluster(2, lease=10)
+    lease (5 s) is longer here so that the stall cuts the subscriber
+    only, and short enough that a beat is due when b.test wakes: its
+    answer, fresh, must not move the window's start past what was
+    lost while b.test slept."""
+    a, b = cluster(2, lease=5)
     alice = on(a, "alice").join("#f")
     bob = on(b, "bob").join("#f")
     alice.expect("JOIN", "#f", where=lambda m: m.nick == "bob")
