@@ -254,7 +254,8 @@ def redis(request):
 @pytest.fixture
 def cluster(redis, natterd):
     """Factory: cluster(n, *args) starts n nodes (a.test, b.test, c.test)
-    on the redis fixture, or on redis=R; node(name, *args) starts one.
+    on the redis fixture (or on=R, another Redis); cluster.node(name,
+    *args) starts one; lease=SECS changes --cluster-lease.
     Flood control is off, as in conftest's srv. At teardown paused
     processes are woken, then the nodes stopped (by natterd, which fails
     the test on a bad exit), then Redis."""
@@ -320,11 +321,6 @@ def who(c, target):
     asker's nick (params[0]): comparable between askers."""
     got = query(c, "WHO " + target, "315")
     return sorted(tuple(m.params[1:]) for m in got if m.command == "352")
-
-
-def members(c, chan):
-    """Bare nicks of chan's NAMES, prefixes stripped."""
-    return sorted(n.lstrip("@+") for n in names(c, chan))
 
 
 # --- the loss NOTICE and the no-silent-loss check ---------------------------
@@ -422,8 +418,4 @@ class Ledger:
                             % (r.nick, text, nick, t0, t1, wins))
                 covered += 1
         return covered
-
-
-def utc(t):
-    return time.strftime("%H:%M:%S", time.gmtime(t))
 
