@@ -62,12 +62,14 @@ struct redis {
 	redis_state_cb		 state;
 	redis_cb		 push;
 	void			*arg;
+	long long		 fine_ms;	/* sent with the last PING back */
 };
 
 static void	redis_read_cb(struct bufferevent *, void *);
 static void	redis_event_cb(struct bufferevent *, short, void *);
 static void	redis_timer_cb(evutil_socket_t, short, void *);
 static void	redis_down(struct redis *, const char *);
+static void	redis_pong(struct redis *, redisReply *, void *);
 
 /* Cut "user:pass@" off s into a; return what follows it. */
 static const char *
@@ -430,6 +432,8 @@ redis_timer_cb(evutil_socket_t fd, short events, void *arg)
 	struct redis		*r = arg;
 	struct redis_wait	*w;
 	time_t			 now = time(NULL);
+	struct timespec		 ts;
+	char			 ms[24];
 
 	(void)fd;
 	(void)events;
@@ -445,5 +449,32 @@ redis_timer_cb(evutil_socket_t fd, short events, void *arg)
 			redis_down(r, "no answer for 3 seconds");
 		return;
 	}
-	redis_commandv(r, NULL, NULL, "PING", NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(ms, sizeof ms, "%lld", (long long)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000);
+	redis_commandv(r, redis_pong, NULL, "PING", ms, NULL);
+}
+
+/*
+ * PING's answer comes after everything Redis had for us before it: all
+ * was well up to when it was sent. On a subscribed link the answer is
+ * ["pong", arg], else arg.
+ */
+static void
+redis_pong(struct redis *r, redisReply *rep, void *arg)
+{
+	(void)arg;
+	if (rep == NULL)
+		return;
+	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2)
+		rep = rep->element[1];
+	if (rep->type == REDIS_REPLY_STRING)
+		r->fine_ms = strtoll(rep->str, NULL, 10);
+}
+
+/* Our clock when the last PING answered was sent, or 0. */
+long long
+redis_fine_ms(struct redis *r)
+{
+	return (r->fine_ms);
 }
