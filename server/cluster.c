@@ -223,9 +223,6 @@ cluster_init(void)
 	if (conf.cluster == NULL)
 		return;
 	cluster_on = 1;
-	/* The node's name is the server's: in prefixes, WHOIS, splits. */
-	free(conf.name);
-	conf.name = xstrdup(conf.node);
 	if (redis_parse_url(&cl.addr, conf.cluster, &errstr) != 0)
 		fatalx("cluster: %s", errstr);
 	if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)

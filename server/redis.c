@@ -70,6 +70,7 @@ static void	redis_event_cb(struct bufferevent *, short, void *);
 static void	redis_timer_cb(evutil_socket_t, short, void *);
 static void	redis_down(struct redis *, const char *);
 static void	redis_pong(struct redis *, redisReply *, void *);
+static void	redis_setup_cb(struct redis *, redisReply *, void *);
 
 /* Cut "user:pass@" off s into a; return what follows it. */
 static const char *
@@ -253,18 +254,32 @@ redis_connect(struct redis *r)
 	/* Sent now, answered first: the server queues them for us. */
 	if (r->addr->pass != NULL) {
 		if (r->addr->user != NULL)
-			redis_commandv(r, NULL, NULL, "AUTH", r->addr->user,
-			    r->addr->pass, NULL);
+			redis_commandv(r, redis_setup_cb, (void *)"AUTH",
+			    "AUTH", r->addr->user, r->addr->pass, NULL);
 		else
-			redis_commandv(r, NULL, NULL, "AUTH", r->addr->pass,
-			    NULL);
+			redis_commandv(r, redis_setup_cb, (void *)"AUTH",
+			    "AUTH", r->addr->pass, NULL);
 	}
 	if (r->addr->db != 0) {
 		char	 db[16];
 
 		snprintf(db, sizeof db, "%d", r->addr->db);
-		redis_commandv(r, NULL, NULL, "SELECT", db, NULL);
+		redis_commandv(r, redis_setup_cb, (void *)"SELECT", "SELECT",
+		    db, NULL);
 	}
+}
+
+/* AUTH or SELECT refused: say what Redis said, and drop the link. */
+static void
+redis_setup_cb(struct redis *r, redisReply *rep, void *arg)
+{
+	char	 why[160];
+
+	if (rep == NULL || rep->type != REDIS_REPLY_ERROR)
+		return;
+	log_warnx("redis %s: %s: %s", r->name, (const char *)arg, rep->str);
+	snprintf(why, sizeof why, "%s refused", (const char *)arg);
+	redis_close(r, why);
 }
 
 /*
