@@ -465,6 +465,7 @@ cstate_invite(const struct bus_msg *bm, struct msg *m)
 {
 	struct client	*t;
 	struct channel	*ch;
+	struct chanmsg	 cm;
 	char		 line[MSG_LINELEN + 1];
 	int		 n;
 
@@ -473,12 +474,28 @@ cstate_invite(const struct bus_msg *bm, struct msg *m)
 	    (ch = channel_find(m->params[1])) == NULL)
 		return;
 	channel_invite(ch, t);
-	if (t->flags & CLIENT_REMOTE)
-		return;
-	n = msg_format(line, sizeof line, m->prefix, m->cmd, m->nparams,
-	    (const char *const *)m->params);
-	if (n > 0)
-		conn_write(t, line, n);
+	if (!(t->flags & CLIENT_REMOTE)) {
+		n = msg_format(line, sizeof line, m->prefix, m->cmd,
+		    m->nparams, (const char *const *)m->params);
+		if (n > 0)
+			conn_write(t, line, n);
+	}
+	/* invite-notify here, as irc_invite() does on the inviter's node. */
+	memset(&cm, 0, sizeof cm);
+	cm.channel = ch;
+	cm.sender = cstate_find(bm->fields[1]);
+	cm.prefix = m->prefix;
+	cm.cmd = "INVITE";
+	cm.nparams = 2;
+	cm.params[0] = m->params[0];
+	cm.params[1] = ch->name;
+	cm.time.tv_sec = bm->ms / 1000;
+	cm.time.tv_usec = (bm->ms % 1000) * 1000;
+	cm.caps = CAP_INVITE_NOTIFY;
+	cm.flags = CHANMSG_NOTSELF;
+	if (ch->modes & CHAN_INVITEONLY)
+		cm.flags |= CHANMSG_OPS;
+	channel_deliver(&cm);
 }
 
 /* One state event, in order. */
