@@ -216,13 +216,15 @@ elseif op == 'quit' then
 	drop_user(ARGV[5])
 	return {1, publish('QUIT ' .. ARGV[5], ARGV[6])}
 elseif op == 'topic' then
-	-- uid fold line text who time
+	-- uid fold line text who time [w]
 	local ck = P .. ':chan:' .. ARGV[6]
 	if redis.call('EXISTS', ck) == 1 then
 		redis.call('HSET', ck, 'topic', ARGV[8], 'twho', ARGV[9],
 		    'ttime', ARGV[10])
 	end
-	return {1, publish('TOPIC ' .. ARGV[5] .. ' ' .. ARGV[10], ARGV[7])}
+	-- "w": the origin waits for it too (its room has members elsewhere)
+	return {1, publish('TOPIC ' .. ARGV[5] .. ' ' .. ARGV[10] ..
+	    (ARGV[11] == 'w' and ' w' or ''), ARGV[7])}
 elseif op == 'mode' then
 	-- uid fold line who time, then (sign letter arg) per change; the
 	-- arg of o and v is the member's uid
