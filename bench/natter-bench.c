@@ -32,12 +32,14 @@
  */
 
 #include <sys/resource.h>
+#include <sys/types.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -106,6 +108,8 @@ static struct {
 	int		 nports;
 	int		 span;		/* servers a room spans */
 	int		 sync;		/* wait until rooms are whole */
+	int		 schedstat;	/* CPU time to the ns, not the tick */
+	int		 handshake;	/* PHASE lines, wait for stdin */
 	int		 clients, rooms, senders, window, size, seconds;
 	uint64_t	 messages;
 	double		 rate;		/* per sender per second; 0: max */
@@ -207,6 +211,39 @@ pid_cpu_us(int pid)
 	return ((uint64_t)(ut + st) * 1000000ull / sysconf(_SC_CLK_TCK));
 }
 
+/*
+ * The same, to the nanosecond: the run time of each of the process's
+ * threads from /proc/PID/task/TID/schedstat. /proc/PID/stat counts in
+ * clock ticks (10 ms), too coarse for a process that works for a few
+ * tens of milliseconds in a run, as Redis does at a fixed load.
+ */
+static uint64_t
+pid_cpu_us_fine(int pid)
+{
+	char		 path[300];
+	DIR		*dp;
+	struct dirent	*de;
+	FILE		*fp;
+	unsigned long long ns, sum = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
+	if ((dp = opendir(path)) == NULL)
+		return (0);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", pid,
+		    de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fscanf(fp, "%llu", &ns) == 1)
+			sum += ns;
+		fclose(fp);
+	}
+	closedir(dp);
+	return (sum / 1000);
+}
+
 /* Every server's CPU time into us[]; their sum. */
 static uint64_t
 server_cpu_us(uint64_t *us)
@@ -215,7 +252,8 @@ server_cpu_us(uint64_t *us)
 	int		 i;
 
 	for (i = 0; i < opt.npids; i++)
-		sum += us[i] = pid_cpu_us(opt.pids[i]);
+		sum += us[i] = opt.schedstat ? pid_cpu_us_fine(opt.pids[i]) :
+		    pid_cpu_us(opt.pids[i]);
 	return (sum);
 }
 
@@ -537,6 +575,25 @@ sender_pump(struct sender *s)
 	}
 }
 
+/*
+ * --handshake: tell a driver that the measured phase starts or ended and
+ * wait for its line on stdin, so that it can read other counters (Redis's
+ * INFO) at the same moments. Blocking here is fine: nothing is measured
+ * until it returns.
+ */
+static void
+handshake(const char *what)
+{
+	char	 buf[64];
+
+	if (!opt.handshake)
+		return;
+	printf("PHASE %s\n", what);
+	fflush(stdout);
+	if (fgets(buf, sizeof buf, stdin) == NULL)
+		opt.handshake = 0;
+}
+
 static void
 tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -576,6 +633,8 @@ start_phase(void)
 		finish();
 		return;
 	}
+	if (opt.mode == FANOUT)
+		handshake("start");
 	server_cpu_us(cpu_start);
 	t_start = now_ns();
 	if (opt.mode == FANOUT) {
@@ -775,6 +834,8 @@ finish(void)
 	cpu1 = server_cpu_us(cpu_end);
 	for (cpu0 = 0, i = 0; i < opt.npids; i++)
 		cpu0 += cpu_start[i];
+	if (opt.mode == FANOUT && phase_started)
+		handshake("end");
 	secs = (t_end - t_start) / 1e9;
 
 	if (opt.mode == FANOUT) {
@@ -947,6 +1008,11 @@ usage(void)
 "  --server-pid PID           read the server's CPU time and RSS; with\n"
 "                             several (PID,PID,... or repeated), their sum\n"
 "                             and each one's CPU time\n"
+"  --schedstat                CPU time from each thread's schedstat, to\n"
+"                             the ns, instead of /proc/PID/stat's ticks\n"
+"  --handshake                fanout: print PHASE start and PHASE end as\n"
+"                             the measured phase starts and ends, and wait\n"
+"                             for a line on stdin after each\n"
 "  --password PASS --label NAME --timeout SECS\n");
 	exit(64);
 }
@@ -975,6 +1041,8 @@ main(int argc, char **argv)
 		{ "grace", required_argument, NULL, 'g' },
 		{ "span", required_argument, NULL, 'k' },
 		{ "sync", no_argument, NULL, 'S' },
+		{ "schedstat", no_argument, NULL, 'C' },
+		{ "handshake", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sockaddr_in	 sin;
@@ -1016,6 +1084,8 @@ main(int argc, char **argv)
 			break;
 		case 'k': opt.span = atoi(optarg); break;
 		case 'S': opt.sync = 1; break;
+		case 'C': opt.schedstat = 1; break;
+		case 'h': opt.handshake = 1; break;
 		case 'x': opt.password = optarg; break;
 		case 'l': opt.label = optarg; break;
 		case 't': opt.timeout = atoi(optarg); break;

@@ -10,7 +10,7 @@ build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev
 check="$build libcmocka-dev python3 python3-pytest mandoc tmux ii sic
 	ngircd procps clang libclang-rt-14-dev valgrind openssl locales"
 
-bench="$build ngircd inspircd procps"
+bench="$build ngircd inspircd procps redis-server"
 
 case "${1:-build}" in
 build)	want=$build ;;
