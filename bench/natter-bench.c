@@ -91,6 +91,7 @@ struct sender {
 	uint64_t		 acked;
 	uint32_t		*counts;	/* ring of window slots */
 	uint64_t		 next_at;	/* rate limit: ns */
+	int			 done;		/* all sent and acknowledged */
 };
 
 struct room {
@@ -468,7 +469,8 @@ got_message(struct bclient *c, const char *text)
 	}
 	ts = strtoull(end + 1, &end, 10);
 	s = &snd[sid];
-	if (s->room != c->room || seq >= s->sent) {
+	/* Not for its sender: an echo would count toward the window. */
+	if (s->room != c->room || seq >= s->sent || s->client == c->id) {
 		unexpected++;
 		return;
 	}
@@ -507,7 +509,9 @@ got_message(struct bclient *c, const char *text)
 		}
 		if (s->acked == s->sent && (stopping || s->sent ==
 		    opt.messages)) {
-			if (++senders_done == (uint64_t)opt.senders)
+			/* Once: stop_cb counts those done by --messages. */
+			if (!s->done++ && ++senders_done ==
+			    (uint64_t)opt.senders)
 				finish();
 		} else
 			sender_pump(s);
@@ -539,7 +543,7 @@ stop_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)arg;
 	stopping = 1;
 	for (i = 0; i < opt.senders; i++) {
-		if (snd[i].acked == snd[i].sent)
+		if (snd[i].acked == snd[i].sent && !snd[i].done++)
 			senders_done++;
 	}
 	if (senders_done == (uint64_t)opt.senders)
