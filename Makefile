@@ -73,6 +73,9 @@ CURSES_CFLAGS = $(filter-out -D_DEFAULT_SOURCE -D_XOPEN_SOURCE%, \
 CURSES_LIBS = $(call once,CURSES_LIBS,--libs,ncursesw)
 SQLITE_CFLAGS = $(call once,SQLITE_CFLAGS,--cflags,sqlite3)
 SQLITE_LIBS = $(call once,SQLITE_LIBS,--libs,sqlite3)
+# natterd's cluster talks to Redis: hiredis parses and formats, no more.
+HIREDIS_CFLAGS = $(call once,HIREDIS_CFLAGS,--cflags,hiredis)
+HIREDIS_LIBS = $(call once,HIREDIS_LIBS,--libs,hiredis)
 CMOCKA_LIBS = $(call once,CMOCKA_LIBS,--libs,cmocka)
 # The client's one table of widths (client/text.c).
 UTF8PROC_CFLAGS = $(call once,UTF8PROC_CFLAGS,--cflags,libutf8proc)
@@ -89,6 +92,10 @@ COMMON_OBJS = \
 SERVER_OBJS = \
 	$(B)/server/bus.o \
 	$(B)/server/channel.o \
+	$(B)/server/cluster.o \
+	$(B)/server/cluster-lua.o \
+	$(B)/server/cluster-ops.o \
+	$(B)/server/cluster-state.o \
 	$(B)/server/cmd.o \
 	$(B)/server/config.o \
 	$(B)/server/conn.o \
@@ -108,6 +115,7 @@ SERVER_OBJS = \
 	$(B)/server/monitor.o \
 	$(B)/server/motd.o \
 	$(B)/server/natterd.o \
+	$(B)/server/redis.o \
 	$(B)/server/reply.o \
 	$(B)/server/tls.o \
 	$(B)/server/user.o \
@@ -180,14 +188,28 @@ $(B)/libnatter.a: $(COMMON_OBJS)
 	$(AR) rcs $@ $(COMMON_OBJS)
 
 $(B)/server/%.o: server/%.c server/natterd.h server/messages.h \
-    server/history.h $(COMMON_HDRS) $(B)/.flags
+    server/history.h server/cluster.h server/bus.h server/redis.h \
+    $(COMMON_HDRS) $(B)/.flags
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(EVENT_CFLAGS) $(TLS_CFLAGS) $(SQLITE_CFLAGS) \
-	    $(CFLAGS) -pthread -c -o $@ $<
+	    $(HIREDIS_CFLAGS) $(CFLAGS) -pthread -c -o $@ $<
+
+# The cluster's Lua script, kept readable in its own file, as a C string.
+%/server/cluster-lua.c: server/cluster.lua
+	@mkdir -p $(@D)
+	{ echo '/* Made from server/cluster.lua by the Makefile. */'; \
+	    echo 'extern const char cluster_lua[];'; \
+	    echo 'const char cluster_lua[] ='; \
+	    sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' \
+	    -e 's/$$/\\n"/' server/cluster.lua; echo ';'; } >$@
+
+$(B)/server/cluster-lua.o: $(B)/server/cluster-lua.c $(B)/.flags
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $(B)/server/cluster-lua.c
 
 $(B)/natterd: $(SERVER_OBJS) $(B)/libnatter.a
 	$(CC) $(LDFLAGS) -pthread -o $@ $(SERVER_OBJS) $(B)/libnatter.a \
-	    $(TLS_LIBS) $(EVENT_LIBS) $(CRYPT_LIBS) $(SQLITE_LIBS)
+	    $(TLS_LIBS) $(EVENT_LIBS) $(CRYPT_LIBS) $(SQLITE_LIBS) \
+	    $(HIREDIS_LIBS)
 
 $(B)/natter-bench: bench/natter-bench.c $(B)/.flags
 	@mkdir -p $(@D)
@@ -260,7 +282,8 @@ FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZERS = build-fuzz/bus-fuzzer build-fuzz/msg-fuzzer build-fuzz/name-fuzzer \
 	build-fuzz/server-fuzzer
 FUZZ_COMMON = common/msg.c common/name.c common/utf8.c
-SERVER_SRCS = $(patsubst $(B)/%.o,%.c,$(SERVER_OBJS))
+SERVER_SRCS = $(patsubst $(B)/%.o,%.c,$(filter-out \
+	$(B)/server/cluster-lua.o,$(SERVER_OBJS))) build-fuzz/server/cluster-lua.c
 
 build-fuzz/%: fuzz/%.c $(FUZZ_COMMON) $(COMMON_HDRS)
 	@mkdir -p $(@D)
@@ -277,7 +300,8 @@ build-fuzz/server-fuzzer: fuzz/server-fuzzer.c $(SERVER_SRCS) server/natterd.h \
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DNATTERD_NO_MAIN $(EVENT_CFLAGS) -Iserver \
 	    -pthread -o $@ fuzz/server-fuzzer.c $(SERVER_SRCS) common/*.c \
-	    $(TLS_LIBS) $(EVENT_LIBS) $(CRYPT_LIBS) $(SQLITE_LIBS)
+	    $(TLS_LIBS) $(EVENT_LIBS) $(CRYPT_LIBS) $(SQLITE_LIBS) \
+	    $(HIREDIS_LIBS)
 
 fuzz-build: $(FUZZERS)
 

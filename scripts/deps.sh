@@ -6,9 +6,11 @@
 set -eu
 
 build="gcc make pkg-config libc6-dev libevent-dev libbsd-dev libncurses-dev
-	libssl-dev libcrypt-dev libsqlite3-dev libutf8proc-dev gettext"
+	libssl-dev libcrypt-dev libsqlite3-dev libutf8proc-dev gettext
+	libhiredis-dev"
 check="$build libcmocka-dev python3 python3-pytest mandoc tmux ii sic
-	ngircd procps clang libclang-rt-14-dev valgrind openssl locales"
+	ngircd procps clang libclang-rt-14-dev valgrind openssl locales
+	redis-server"
 
 bench="$build ngircd inspircd procps redis-server"
 

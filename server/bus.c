@@ -95,6 +95,27 @@ bus_uid_valid(const char *s)
 	return (s[16] == '.' && bus_number(s + 17, UINT64_MAX, &id) == 0);
 }
 
+/*
+ * The fields of a message (M, and P after its target): its msgid, the
+ * sender's uid or "-" (the server), its client-only tags or "-", and its
+ * flags: "o" for channel operators only, or "-".
+ */
+static int
+bus_message_valid(const char *const *f)
+{
+	size_t	 n = strlen(f[0]);
+
+	if (n == 0 || n > BUS_MSGIDLEN ||
+	    strspn(f[0], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_") != n)
+		return (0);
+	if (strcmp(f[1], "-") != 0 && !bus_uid_valid(f[1]))
+		return (0);
+	if (strlen(f[2]) > BUS_CTAGSLEN)
+		return (0);
+	return (strcmp(f[3], "-") == 0 || strcmp(f[3], "o") == 0);
+}
+
 /* A state event's name: capitals, as IRC commands are. */
 static int
 bus_event_valid(const char *s)
@@ -250,14 +271,18 @@ bus_parse(struct bus_msg *m, const char *payload, size_t len,
 		m->fields[i] = tok[5 + i];
 	switch (m->kind) {
 	case BUS_MESSAGE:
-		if (m->nfields != 1 || strcmp(m->fields[0], "-") != 0) {
+		if (m->nfields != 4 || !bus_message_valid(m->fields)) {
 			*errstr = "bad message fields";
 			return (-1);
 		}
 		break;
 	case BUS_PRIVATE:
-		if (m->nfields != 1 || !bus_uid_valid(m->fields[0])) {
+		if (!bus_uid_valid(m->fields[0])) {
 			*errstr = "bad target uid";
+			return (-1);
+		}
+		if (m->nfields != 5 || !bus_message_valid(m->fields + 1)) {
+			*errstr = "bad message fields";
 			return (-1);
 		}
 		break;

@@ -21,9 +21,10 @@
  *
  *	N1 <kind> <origin> <seq> <time-ms> <field>...\n<irc line>
  *
- * Kinds: M a channel message (one field, "-"), P a private message (one
- * field, the target's uid), S a state event (origin "-", seq the global
- * state counter, then the event and its arguments). Nothing else but the
+ * Kinds: M a channel message (fields: msgid, the sender's uid or "-",
+ * client-only tags or "-", flags "o" or "-"), P a private message (the
+ * target's uid, then the same), S a state event (origin "-", seq the
+ * global state counter, then the event and its arguments). Nothing else but the
  * codec is here, so that the fuzzer and the unit tests reach all of it.
  */
 
@@ -40,6 +41,8 @@
 #define BUS_NODELEN	63	/* a node's name, a dotted server name */
 #define BUS_MAXFIELDS	8	/* after the time */
 #define BUS_UIDLEN	37	/* 16 hex digits, '.', a decimal id */
+#define BUS_MSGIDLEN	32
+#define BUS_CTAGSLEN	400	/* client-only tags, as msg.h allows */
 
 #define BUS_MESSAGE	'M'
 #define BUS_PRIVATE	'P'

@@ -145,6 +145,8 @@ channel_add(struct channel *ch, struct client *c)
 	TAILQ_INSERT_TAIL(&ch->members, m, centry);
 	TAILQ_INSERT_TAIL(&c->channels, m, uentry);
 	ch->nmembers++;
+	if (c->flags & CLIENT_REMOTE)
+		ch->nremote++;
 	c->nchannels++;
 	return (m);
 }
@@ -159,6 +161,8 @@ channel_remove(struct member *m)
 	TAILQ_REMOVE(&ch->members, m, centry);
 	TAILQ_REMOVE(&c->channels, m, uentry);
 	ch->nmembers--;
+	if (c->flags & CLIENT_REMOTE)
+		ch->nremote--;
 	c->nchannels--;
 	free(m);
 	if (ch->nmembers == 0)
@@ -601,6 +605,13 @@ channel_message(struct channel *ch, struct client *c, const char *cmd,
 	cm.ctags = ctags;
 	if (text == NULL)
 		cm.caps = CAP_MESSAGE_TAGS;
+	/* With members on other nodes, it is delivered when it is back. */
+	switch (cluster_channel_message(&cm)) {
+	case 1:
+		return (0);
+	case -1:
+		return (-1);
+	}
 	return (channel_deliver(&cm));
 }
 

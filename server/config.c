@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "natterd.h"
+#include "bus.h"
 
 enum config_type {
 	CONFIG_FLAG,		/* -h, -V: an action, no value */
@@ -71,6 +72,15 @@ static const struct config_opt config_opts[] = {
 	{ "check-config", 't', CONFIG_FLAG, NULL, NULL, 0, 0, 0,
 	  CONFIG_CMDLINE, "check the --config file, print FILE: ok or its "
 	  "errors, exit 0 or 1; start nothing" },
+	{ "cluster", 0, CONFIG_STRING, "URL", NULL, 0, 0, F(cluster), 0,
+	  "be a node of the cluster whose Redis is at redis://HOST:PORT[/DB] "
+	  "or unix:/PATH (needs --node)" },
+	{ "cluster-lease", 0, CONFIG_INT, "SECS", "10", 1, 300,
+	  F(cluster_lease), 0, "a node silent this long is taken for dead "
+	  "and its users quit" },
+	{ "cluster-prefix", 0, CONFIG_STRING, "P", "natter", 1, 32,
+	  F(cluster_prefix), 0, "the prefix of natterd's keys and channels "
+	  "in Redis" },
 	{ "config", 'f', CONFIG_STRING, "FILE", NULL, 0, 0,
 	  F(config_path), CONFIG_CMDLINE, "read settings from FILE, one "
 	  "KEY VALUE line each, the keys named as these options" },
@@ -120,6 +130,9 @@ static const struct config_opt config_opts[] = {
 	  "may hold" },
 	{ "name", 0, CONFIG_STRING, "NAME", "natterd", 1, 63,
 	  F(name), CONFIG_NAME, "server name" },
+	{ "node", 0, CONFIG_STRING, "NAME", NULL, 1, 63, F(node), CONFIG_NAME,
+	  "this node's name in the cluster, dotted and unique; it is also "
+	  "the server name" },
 	{ "network", 0, CONFIG_STRING, "NAME", "natter", 1, 63,
 	  F(network), CONFIG_RELOAD, "network name in ISUPPORT" },
 	{ "password", 0, CONFIG_STRING, "PASS", NULL, 0, 0,
@@ -497,6 +510,18 @@ config_check(const struct config *cf, char *why, size_t size)
 		snprintf(why, size, "tls-cert and tls-key need tls-listen");
 		return (-1);
 	}
+	if ((cf->cluster == NULL) != (cf->node == NULL)) {
+		snprintf(why, size, "cluster and node go together");
+		return (-1);
+	}
+	if (cf->node != NULL && !bus_node_valid(cf->node)) {
+		snprintf(why, size, "node: a dotted name of letters, digits "
+		    "and '-'");
+		return (-1);
+	}
+	if (cf->cluster != NULL && cluster_url_check(cf->cluster, why,
+	    size) != 0)
+		return (-1);
 	return (0);
 }
 

@@ -194,7 +194,8 @@ conn_write(struct client *c, const char *buf, size_t len)
 {
 	struct evbuffer	*out;
 
-	if (c->flags & (CLIENT_CLOSING | CLIENT_DEFERCLOSE | CLIENT_DEAD))
+	if (c->flags & (CLIENT_CLOSING | CLIENT_DEFERCLOSE | CLIENT_DEAD |
+	    CLIENT_REMOTE))
 		return;
 	if (c == label_client) {
 		label_hold(buf, len);
@@ -258,6 +259,9 @@ conn_process(struct client *c)
 	char			 line[MSG_TAGSLEN + MSG_LINELEN + 1];
 
 	while (!(c->flags & (CLIENT_CLOSING | CLIENT_DEFERCLOSE))) {
+		/* Held for the cluster: conn_resume() reads on. */
+		if (c->flags & (CLIENT_WAITBUS | CLIENT_HELD))
+			return;
 		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
 		if (c->flags & CLIENT_SKIPLINE) {
 			if (eol.pos == -1) {
@@ -416,7 +420,30 @@ conn_flood_cb(evutil_socket_t fd, short events, void *arg)
 	if (c->flags & CLIENT_CLOSING)
 		return;
 	c->flags &= ~CLIENT_THROTTLED;
-	if (!(c->flags & CLIENT_READEOF))
+	if (!(c->flags & (CLIENT_READEOF | CLIENT_WAITBUS | CLIENT_HELD)))
+		bufferevent_enable(c->bev, EV_READ);
+	conn_process(c);
+}
+
+/*
+ * Hold c's input while the cluster answers for it: nothing it sends
+ * after a JOIN or NICK is read before that is done.
+ */
+void
+conn_hold(struct client *c)
+{
+	c->flags |= CLIENT_WAITBUS;
+	bufferevent_disable(c->bev, EV_READ);
+}
+
+/* Read on where conn_hold() stopped. */
+void
+conn_resume(struct client *c)
+{
+	c->flags &= ~CLIENT_WAITBUS;
+	if (c->flags & (CLIENT_CLOSING | CLIENT_HELD))
+		return;
+	if (!(c->flags & (CLIENT_READEOF | CLIENT_THROTTLED)))
 		bufferevent_enable(c->bev, EV_READ);
 	conn_process(c);
 }
@@ -447,7 +474,9 @@ conn_timer_cb(evutil_socket_t fd, short events, void *arg)
 	if (c->flags & CLIENT_CLOSING)
 		return;
 	if (!(c->flags & CLIENT_REGISTERED)) {
-		conn_close(c, "Registration timed out");
+		conn_close(c, (c->flags & CLIENT_HELD) ? "Closing link "
+		    "(cluster unavailable, try again)" :
+		    "Registration timed out");
 		return;
 	}
 	if (c->flags & CLIENT_PINGSENT) {
@@ -528,6 +557,7 @@ conn_close(struct client *c, const char *reason)
 	else
 		conn_unregistered--;
 	user_release(c);
+	cluster_forget(c);
 	c->flags |= CLIENT_CLOSING;
 	evtimer_del(c->timer);
 	if (c->flood_ev != NULL)

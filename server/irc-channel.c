@@ -38,6 +38,16 @@ chan_topic_reply(struct client *c, struct channel *ch)
 	    (long long)ch->topic_time);
 }
 
+/* What a joiner gets after its JOIN: the topic, the names, history. */
+void
+join_replies(struct client *c, struct channel *ch)
+{
+	if (ch->topic != NULL)
+		chan_topic_reply(c, ch);
+	channel_names(c, ch);
+	history_replay(c, ch);
+}
+
 /*
  * Whether ch keeps c out (+b, +i, +k, +l), answering why. IRC operators
  * pass, as in ngIRCd; that is logged.
@@ -103,15 +113,18 @@ irc_join(struct client *c, struct msg *m)
 		}
 		if (ch != NULL && join_refused(c, ch, key))
 			continue;
+		if (cluster_on) {
+			/* Done when Redis has it: cluster-state.c. */
+			if (!cluster_refuse(c, "JOIN"))
+				cluster_join(c, ch != NULL ? ch->name : name);
+			continue;
+		}
 		if (ch == NULL)
 			ch = channel_create(name);
 		channel_add(ch, c);
 		channel_send_line(ch, c, "JOIN", 1,
 		    (const char *[]){ ch->name });
-		if (ch->topic != NULL)
-			chan_topic_reply(c, ch);
-		channel_names(c, ch);
-		history_replay(c, ch);
+		join_replies(c, ch);
 	}
 	if (count == 0)		/* only commas */
 		reply(c, ERR_NEEDMOREPARAMS_MSG, "JOIN");
@@ -155,7 +168,13 @@ irc_invite(struct client *c, struct msg *m)
 		reply(c, ERR_USERONCHANNEL_MSG, t->nick, ch->name);
 		return (0);
 	}
+	if (cluster_refuse(c, "INVITE"))
+		return (0);
 	channel_invite(ch, t);
+	if (t->uid != NULL)
+		cluster_state("invite", c, ch, "INVITE", 2,
+		    (const char *[]){ t->nick, ch->name }, 1,
+		    (const char *[]){ t->uid });
 	reply(c, RPL_INVITING_MSG, t->nick, ch->name);
 	if (t->away != NULL)
 		reply(c, RPL_AWAY_MSG, t->nick, t->away);
@@ -185,7 +204,7 @@ irc_part(struct client *c, struct msg *m)
 	const char	*reason = NULL;
 	struct channel	*ch;
 	struct member	*mb;
-	char		 cut[NATTERD_KICKLEN + 1];
+	char		 cut[NATTERD_KICKLEN + 1], fold[NAME_CHANLEN + 1];
 	int		 count = 0;
 
 	for (name = strtok_r(m->params[0], ",", &last); name != NULL;
@@ -206,7 +225,11 @@ irc_part(struct client *c, struct msg *m)
 			    (const char *[]){ ch->name, NULL });
 		channel_send_line(ch, c, "PART", reason != NULL ? 2 : 1,
 		    (const char *[]){ ch->name, reason });
+		cluster_state("part", c, ch, "PART", reason != NULL ? 2 : 1,
+		    (const char *[]){ ch->name, reason }, 0, NULL);
+		snprintf(fold, sizeof fold, "%s", ch->fold);
 		channel_remove(mb);
+		cluster_left(fold);
 	}
 	if (count == 0)
 		reply(c, ERR_NEEDMOREPARAMS_MSG, "PART");
@@ -221,7 +244,7 @@ irc_topic(struct client *c, struct msg *m)
 	struct member	*mb;
 	struct chanmsg	 cm;
 	struct timeval	 now;
-	char		 text[NATTERD_TOPICLEN + 1];
+	char		 text[NATTERD_TOPICLEN + 1], when[24];
 
 	if ((ch = channel_find(m->params[0])) == NULL) {
 		reply(c, ERR_NOSUCHCHANNEL_MSG, reply_param(m->params[0]),
@@ -244,6 +267,8 @@ irc_topic(struct client *c, struct msg *m)
 		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}
+	if (cluster_refuse(c, "TOPIC"))
+		return (0);
 	/* Cut to what the TOPIC line to the channel can carry. */
 	reply_cut(text, sizeof text, m->params[1], NATTERD_TOPICLEN,
 	    c->prefix, "TOPIC", 2, (const char *[]){ ch->name, NULL });
@@ -254,6 +279,10 @@ irc_topic(struct client *c, struct msg *m)
 	    ch->topic != NULL ? ch->topic : "" });
 	cm.time = now;
 	(void)channel_deliver(&cm);	/* it fits: the text was cut */
+	snprintf(when, sizeof when, "%lld", (long long)now.tv_sec);
+	cluster_state("topic", c, ch, "TOPIC", 2, (const char *[]){ ch->name,
+	    ch->topic != NULL ? ch->topic : "" }, 3, (const char *[]){
+	    ch->topic != NULL ? ch->topic : "", c->nick, when });
 	return (0);
 }
 
@@ -373,6 +402,7 @@ irc_kick(struct client *c, struct msg *m)
 	struct member	*km, *tm;
 	struct client	*t;
 	char		*nick, *last, reason[NATTERD_KICKLEN + 1];
+	char		 fold[NAME_CHANLEN + 1];
 	const char	*text;
 	int		 count = 0, last_member;
 
@@ -389,6 +419,8 @@ irc_kick(struct client *c, struct msg *m)
 		reply(c, ERR_CHANOPRIVSNEEDED_MSG, ch->name);
 		return (0);
 	}
+	if (cluster_refuse(c, "KICK"))
+		return (0);
 	text = m->nparams > 2 && m->params[2][0] != '\0' ? m->params[2] :
 	    c->nick;
 	for (nick = strtok_r(m->params[1], ",", &last); nick != NULL;
@@ -412,8 +444,14 @@ irc_kick(struct client *c, struct msg *m)
 		    (const char *[]){ ch->name, t->nick, NULL });
 		channel_send_line(ch, c, "KICK", 3,
 		    (const char *[]){ ch->name, t->nick, reason });
+		if (t->uid != NULL)
+			cluster_state("kick", c, ch, "KICK", 3,
+			    (const char *[]){ ch->name, t->nick, reason }, 1,
+			    (const char *[]){ t->uid });
 		last_member = ch->nmembers == 1;
+		snprintf(fold, sizeof fold, "%s", ch->fold);
 		channel_remove(tm);
+		cluster_left(fold);
 		/* Kicked out of it, c can kick no one else. */
 		if (last_member || t == c)
 			break;

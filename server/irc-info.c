@@ -60,17 +60,19 @@ info_isupport(struct client *c)
 void
 info_lusers(struct client *c)
 {
-	int	 max = user_max;
+	int	 max = user_max, local, lmax, servers;
 
+	/* In a cluster the users of the other nodes count too. */
+	cluster_counts(&local, &lmax, &servers);
 	reply(c, RPL_LUSERCLIENT_MSG, user_count - user_invisible,
-	    user_invisible);
+	    user_invisible, servers);
 	if (user_opers > 0)
 		reply(c, RPL_LUSEROP_MSG, user_opers);
 	if (conn_unregistered > 0)
 		reply(c, RPL_LUSERUNKNOWN_MSG, conn_unregistered);
 	reply(c, RPL_LUSERCHANNELS_MSG, channel_count);
-	reply(c, RPL_LUSERME_MSG, user_count);
-	reply(c, RPL_LOCALUSERS_MSG, user_count, max, user_count, max);
+	reply(c, RPL_LUSERME_MSG, local, servers - 1);
+	reply(c, RPL_LOCALUSERS_MSG, local, lmax, local, lmax);
 	reply(c, RPL_GLOBALUSERS_MSG, user_count, max, user_count, max);
 }
 
@@ -154,8 +156,8 @@ who_reply(struct client *c, const char *chan, struct client *t,
 	snprintf(flags, sizeof flags, "%c%s%s%s", t->away != NULL ? 'G' : 'H',
 	    (t->flags & CLIENT_OPER) ? "*" : "", status,
 	    (t->flags & CLIENT_BOT) ? "B" : "");
-	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, conf.name, t->nick,
-	    flags, t->realname != NULL ? t->realname : "");
+	reply(c, RPL_WHOREPLY_MSG, chan, t->user, t->host, cluster_server(t),
+	    t->nick, flags, t->realname != NULL ? t->realname : "");
 }
 
 /*
@@ -239,7 +241,8 @@ irc_whois(struct client *c, struct msg *m)
 			    mb->channel->name);
 	}
 	words_end(&w);
-	reply(c, RPL_WHOISSERVER_MSG, t->nick, conf.name, "natter server");
+	reply(c, RPL_WHOISSERVER_MSG, t->nick, cluster_server(t),
+	    "natter server");
 	if (t->flags & CLIENT_OPER)
 		reply(c, RPL_WHOISOPERATOR_MSG, t->nick);
 	if (t->flags & CLIENT_BOT)
@@ -314,11 +317,15 @@ irc_away(struct client *c, struct msg *m)
 	c->away = NULL;
 	if (m->nparams < 1 || m->params[0][0] == '\0') {
 		reply(c, RPL_UNAWAY_MSG);
+		cluster_state("away", c, NULL, "AWAY", 0, NULL, 1,
+		    (const char *[]){ "" });
 		return (0);
 	}
 	text = m->params[0];
 	c->away = xstrndup(text, utf8_cut(text, strlen(text),
 	    NATTERD_AWAYLEN));
 	reply(c, RPL_NOWAWAY_MSG);
+	cluster_state("away", c, NULL, "AWAY", 1,
+	    (const char *[]){ c->away }, 1, (const char *[]){ c->away });
 	return (0);
 }

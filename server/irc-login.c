@@ -32,9 +32,6 @@ static int	login_pass_equal(const char *, const char *);
 static int
 login_try(struct client *c)
 {
-	char		 created[64];
-	struct tm	 tm;
-
 	if ((c->flags & CLIENT_REGISTERED) || c->nick[0] == '\0' ||
 	    !(c->flags & CLIENT_HAVEUSER) || (c->flags & CLIENT_CAPNEG))
 		return (0);
@@ -43,6 +40,21 @@ login_try(struct client *c)
 		conn_close(c, "Bad password");
 		return (-1);
 	}
+	/* In a cluster the nick is claimed in Redis first. */
+	if (cluster_on)
+		cluster_register(c);
+	else
+		login_welcome(c);
+	return (0);
+}
+
+/* Registered: count c and send the welcome burst. */
+void
+login_welcome(struct client *c)
+{
+	char		 created[64];
+	struct tm	 tm;
+
 	conn_registered(c);
 	user_registered(c);
 
@@ -55,7 +67,6 @@ login_try(struct client *c)
 	info_isupport(c);
 	info_lusers(c);
 	info_motd(c);
-	return (0);
 }
 
 /* Compare without an early exit, so timing does not reveal a prefix. */
@@ -111,7 +122,11 @@ irc_nick(struct client *c, struct msg *m)
 		user_claim(c, nick);
 		return (login_try(c));
 	}
-
+	if (cluster_on) {
+		if (!cluster_refuse(c, "NICK"))
+			cluster_nick(c, nick);
+		return (0);
+	}
 	user_rename(c, nick);
 	return (0);
 }

@@ -63,6 +63,8 @@ static const struct {
 
 static void	mode_flush(struct channel *, struct client *,
 		    struct modeline *);
+static void	mode_publish(struct channel *, struct client *,
+		    struct modeline *);
 static void	mode_add(struct channel *, struct client *, struct modeline *,
 		    char, char, const char *);
 static void	mode_channel(struct client *, struct msg *, struct channel *);
@@ -71,12 +73,116 @@ static void	mode_list_show(struct client *, struct channel *, int);
 static void	mode_mask(char *, size_t, const char *);
 static void	mode_user(struct client *, struct msg *);
 
+/*
+ * Tell the cluster of changes made here: the line, then each change as
+ * sign, letter, argument (a member's uid for o and v) for the script.
+ */
+static void
+mode_publish(struct channel *ch, struct client *c, struct modeline *ml)
+{
+	const char	*argv[2 + 3 * (sizeof ml->changes)];
+	char		 signs[sizeof ml->changes][2], letters[sizeof ml->changes][2];
+	char		 when[24];
+	struct client	*t = NULL;
+	const char	*p, *arg;
+	int		 argc = 0, next = 2, n = 0;
+	char		 dir = '+';
+
+	if (!cluster_on)
+		return;
+	snprintf(when, sizeof when, "%lld", (long long)time(NULL));
+	argv[argc++] = c->nick;
+	argv[argc++] = when;
+	for (p = ml->changes; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			dir = *p;
+			continue;
+		}
+		arg = "";
+		if (strchr("beIkov", *p) != NULL || (*p == 'l' && dir == '+'))
+			arg = next < 2 + ml->nargs ? ml->params[next++] : "";
+		if ((*p == 'o' || *p == 'v') && ((t = user_find(arg)) == NULL ||
+		    t->uid == NULL))
+			continue;
+		if (*p == 'o' || *p == 'v')
+			arg = t->uid;
+		signs[n][0] = dir;
+		signs[n][1] = '\0';
+		letters[n][0] = *p;
+		letters[n][1] = '\0';
+		argv[argc++] = signs[n];
+		argv[argc++] = letters[n++];
+		argv[argc++] = arg;
+	}
+	cluster_state("mode", c, ch, "MODE", 2 + ml->nargs, ml->params, argc,
+	    argv);
+}
+
+/*
+ * Apply a MODE line's changes (params[0]) and arguments from another
+ * node, already checked there, as setter did them.
+ */
+void
+mode_apply(struct channel *ch, const char *setter, int nparams,
+    const char *const *params)
+{
+	const char	*p;
+	char		 mask[NATTERD_MASKLEN + 1];
+	struct client	*t;
+	struct member	*mb;
+	int		 dir = 1, arg = 1, list;
+	size_t		 f;
+	long		 l;
+
+	for (p = params[0]; *p != '\0'; p++) {
+		if (*p == '+' || *p == '-') {
+			dir = *p == '+';
+			continue;
+		}
+		if ((list = mode_list(*p)) != -1 || *p == 'k' || *p == 'o' ||
+		    *p == 'v' || (*p == 'l' && dir)) {
+			if (arg >= nparams)
+				return;
+			arg++;
+		}
+		if (list != -1) {
+			snprintf(mask, sizeof mask, "%s", params[arg - 1]);
+			if (dir)
+				channel_list_add(ch, list, mask, setter);
+			else
+				channel_list_del(ch, list, mask, sizeof mask);
+		} else if (*p == 'k')
+			channel_set_key(ch, dir && strlen(params[arg - 1]) <=
+			    NATTERD_KEYLEN ? params[arg - 1] : NULL);
+		else if (*p == 'l') {
+			l = dir ? strtol(params[arg - 1], NULL, 10) : 0;
+			channel_set_limit(ch, l > 0 && l <= 1000000 ? (int)l :
+			    0);
+		} else if (*p == 'o' || *p == 'v') {
+			if ((t = user_find(params[arg - 1])) != NULL &&
+			    (mb = channel_member(ch, t)) != NULL)
+				channel_set_status(mb, *p == 'o' ? MEMBER_OP :
+				    MEMBER_VOICE, dir);
+		} else {
+			for (f = 0; f < MODE_NFLAGS; f++) {
+				if (mode_flags[f].letter != *p)
+					continue;
+				channel_set_modes(ch, dir ? ch->modes |
+				    mode_flags[f].flag : ch->modes &
+				    ~mode_flags[f].flag);
+			}
+		}
+	}
+}
+
 /* Announce the changes gathered so far, if any, and start over. */
 static void
 mode_flush(struct channel *ch, struct client *c, struct modeline *ml)
 {
-	if (ml->len > 0)
+	if (ml->len > 0) {
 		channel_send_line(ch, c, "MODE", 2 + ml->nargs, ml->params);
+		mode_publish(ch, c, ml);
+	}
 	ml->len = 0;
 	ml->nargs = 0;
 	ml->dir = 0;
@@ -182,8 +288,11 @@ mode_channel(struct client *c, struct msg *m, struct channel *ch)
 			p = q - 1;
 			continue;
 		}
-		if (may == -1)
+		if (may == -1) {
 			may = channel_can_op(ch, mb, c, "MODE");
+			if (may && cluster_refuse(c, "MODE"))
+				return;
+		}
 		if (!may) {
 			if (!denied++) {
 				if (mb == NULL)
@@ -478,6 +587,7 @@ mode_user(struct client *c, struct msg *m)
 	    (char *)NULL);
 	if (n > 0)
 		conn_write(c, line, n);
+	cluster_umode(c, change);
 }
 
 int

@@ -120,6 +120,7 @@ irc_oper(struct client *c, struct msg *m)
 	log_info("OPER %s: %s is an operator", op->name, c->prefix);
 	if (!(c->flags & CLIENT_OPER)) {
 		user_set_oper(c, 1);
+		cluster_umode(c, "+o");
 		n = msg_formatl(line, sizeof line, c->prefix, "MODE", c->nick,
 		    "+o", (char *)NULL);
 		if (n > 0)
@@ -147,6 +148,11 @@ irc_kill(struct client *c, struct msg *m)
 	if ((t = user_find(m->params[0])) == NULL ||
 	    !(t->flags & CLIENT_REGISTERED)) {
 		reply(c, ERR_NOSUCHNICK_MSG, reply_param(m->params[0]));
+		return (0);
+	}
+	if (t->flags & CLIENT_REMOTE) {
+		reply_fail(c, "KILL", "REMOTE_USER", "That user is on another "
+		    "server of the cluster");
 		return (0);
 	}
 	why = m->nparams > 1 && m->params[1][0] != '\0' ? m->params[1] :

@@ -33,11 +33,11 @@
 #define RPL_ISUPPORT_MSG		"005 %s :are supported by this server"
 #define RPL_UMODEIS_MSG			"221 %s"
 #define RPL_LUSERCLIENT_MSG \
-	"251 :There are %d users and %d invisible on 1 servers"
+	"251 :There are %d users and %d invisible on %d servers"
 #define RPL_LUSEROP_MSG			"252 %d :operator(s) online"
 #define RPL_LUSERUNKNOWN_MSG		"253 %d :unknown connection(s)"
 #define RPL_LUSERCHANNELS_MSG		"254 %d :channels formed"
-#define RPL_LUSERME_MSG			"255 :I have %d clients and 0 servers"
+#define RPL_LUSERME_MSG			"255 :I have %d clients and %d servers"
 #define RPL_LOCALUSERS_MSG \
 	"265 %d %d :Current local users %d, max %d"
 #define RPL_GLOBALUSERS_MSG \

@@ -67,6 +67,7 @@ server_stop(void)
 	stop_timer = evtimer_new(base, stop_timeout, NULL);
 	evtimer_add(stop_timer, &tv);
 	conn_shutdown();
+	cluster_leave();
 	server_client_gone();
 }
 
@@ -85,7 +86,9 @@ stop_timeout(evutil_socket_t fd, short events, void *arg)
 int
 server_caps(void)
 {
-	return (cap_all(CAP_NATTERD) | history_caps());
+	/* A multi-line batch is not carried between nodes (yet). */
+	return ((cap_all(CAP_NATTERD) | history_caps()) &
+	    ~(cluster_on ? CAP_MULTILINE : 0));
 }
 
 /*
@@ -108,7 +111,7 @@ server_cap_value(int flag)
 void
 server_client_gone(void)
 {
-	if (server_stopping && conn_count == 0)
+	if (server_stopping && conn_count == 0 && !cluster_busy())
 		event_base_loopexit(base, NULL);
 }
 
@@ -261,6 +264,7 @@ main(int argc, char **argv)
 	if (conf.user != NULL)
 		drop_privileges(conf.user);
 	history_open();
+	cluster_init();
 
 	sigint = evsignal_new(base, SIGINT, signal_stop, NULL);
 	sigterm = evsignal_new(base, SIGTERM, signal_stop, NULL);
@@ -275,6 +279,7 @@ main(int argc, char **argv)
 
 	listen_close();
 	conn_exit();
+	cluster_exit();
 	channel_free_all();
 	history_close();
 	monitor_free_all();

@@ -103,6 +103,10 @@ struct config {
 	int		 history_replay;	/* lines on JOIN */
 	int		 multiline_max_bytes;	/* draft/multiline */
 	int		 multiline_max_lines;
+	char		*cluster;	/* Redis URL, or NULL: one node */
+	char		*node;		/* this node's name */
+	char		*cluster_prefix;
+	int		 cluster_lease;	/* seconds */
 };
 
 struct member;
@@ -154,6 +158,9 @@ struct client {
 #define CLIENT_WALLOPS		0x8000	/* user mode +w: gets WALLOPS */
 #define CLIENT_BOT		0x10000	/* user mode +B: a bot */
 #define CLIENT_BATCHFAIL	0x20000	/* dropping a refused batch's lines */
+#define CLIENT_REMOTE		0x40000	/* on another node: no connection */
+#define CLIENT_WAITBUS		0x80000	/* input held for the cluster */
+#define CLIENT_HELD		0x100000 /* registration held: not in sync */
 	int			 caps;		/* CAP_* from cap.h */
 	int			 tagset;	/* OUT_TAG_* those caps ask for */
 
@@ -172,6 +179,12 @@ struct client {
 	int			 nwatching;
 	const char		*defer_reason;
 	struct batch		*batch;		/* draft/multiline being sent */
+	char			*uid;		/* cluster: incarnation.id */
+	char			*node;		/* CLIENT_REMOTE: its node */
+	int			 cwait;		/* cluster answers awaited */
+	const char		*cwait_cmd;	/* for a FAIL if they never come */
+	char			 cwait_label[LABEL_TAGSIZE];
+	RB_ENTRY(client)	 uid_entry;	/* cluster_uids */
 
 	TAILQ_ENTRY(client)	 entry;		/* clients */
 	TAILQ_ENTRY(client)	 close_entry;	/* close_list */
@@ -217,6 +230,8 @@ struct channel {
 	char			*key;		/* +k, or NULL */
 	int			 limit;		/* +l, or 0 */
 	int			 nmembers;
+	int			 nremote;	/* of them CLIENT_REMOTE */
+	int			 inflight;	/* own messages on the bus */
 	TAILQ_HEAD(, member)	 members;
 	struct hist_ring	*history;	/* NULL: history is off */
 	RB_ENTRY(channel)	 entry;
@@ -354,6 +369,8 @@ void	 conn_write(struct client *, const char *, size_t);
 void	 conn_close(struct client *, const char *);
 void	 conn_defer_close(struct client *, const char *);
 void	 conn_registered(struct client *);
+void	 conn_hold(struct client *);
+void	 conn_resume(struct client *);
 void	 conn_init(void);
 void	 conn_shutdown(void);
 void	 conn_free_all(void);
@@ -472,6 +489,29 @@ int	 irc_chathistory(struct client *, struct msg *);
 int	 irc_search(struct client *, struct msg *);
 void	 history_replay(struct client *, struct channel *);
 
+/* cluster.c */
+extern int	 cluster_on;
+int	 cluster_url_check(const char *, char *, size_t);
+void	 cluster_init(void);
+void	 cluster_exit(void);
+int	 cluster_synced(void);
+int	 cluster_refuse(struct client *, const char *);
+const char *cluster_server(struct client *);
+void	 cluster_forget(struct client *);
+void	 cluster_register(struct client *);
+void	 cluster_nick(struct client *, const char *);
+void	 cluster_join(struct client *, const char *);
+void	 cluster_state(const char *, struct client *, struct channel *,
+	     const char *, int, const char *const *, int,
+	     const char *const *);
+void	 cluster_left(const char *);
+void	 cluster_umode(struct client *, const char *);
+void	 cluster_counts(int *, int *, int *);
+void	 cluster_leave(void);
+int	 cluster_busy(void);
+int	 cluster_channel_message(struct chanmsg *);
+int	 cluster_private(struct chanmsg *, struct client *);
+
 /* help.c */
 struct help_topic {
 	const char		*name;
@@ -513,8 +553,10 @@ int	 irc_ping(struct client *, struct msg *);
 int	 irc_pong(struct client *, struct msg *);
 int	 irc_quit(struct client *, struct msg *);
 int	 irc_user(struct client *, struct msg *);
+void	 login_welcome(struct client *);
 
 /* irc-channel.c */
+void	 join_replies(struct client *, struct channel *);
 int	 irc_invite(struct client *, struct msg *);
 int	 irc_join(struct client *, struct msg *);
 int	 irc_kick(struct client *, struct msg *);
@@ -535,6 +577,10 @@ int	 irc_batch(struct client *, struct msg *);
 int	 batch_take(struct client *, struct msg *);
 void	 batch_reject(struct client *, const char *);
 void	 batch_free(struct client *);
+
+/* irc-mode.c */
+void	 mode_apply(struct channel *, const char *, int,
+	     const char *const *);
 
 /* irc-info.c */
 int	 irc_away(struct client *, struct msg *);

@@ -212,7 +212,10 @@ user_message(struct client *c, struct client *t, const char *cmd,
 		return (-1);
 	/* A TAGMSG (no text) is only for those who asked for tags. */
 	need = text == NULL ? CAP_MESSAGE_TAGS : 0;
-	if ((t->caps & need) == need)
+	if (t->flags & CLIENT_REMOTE) {
+		if (cluster_private(&cm, t) == -1)
+			return (-1);
+	} else if ((t->caps & need) == need)
 		out_send(t, &o);
 	if ((c->caps & (CAP_ECHO_MESSAGE | need)) ==
 	    (CAP_ECHO_MESSAGE | need) && t != c)
@@ -250,12 +253,13 @@ user_quit(struct client *c, const char *reason)
 	const char	*cut;
 	struct chanmsg	 cm;
 
+	cut = reply_cut(text, sizeof text, reason, sizeof text, c->prefix,
+	    "QUIT", 1, NULL);
 	if (!server_stopping) {
-		cut = reply_cut(text, sizeof text, reason, sizeof text,
-		    c->prefix, "QUIT", 1, NULL);
 		channel_msg_init(&cm, NULL, c, "QUIT", 1, &cut);
 		user_fanout(&cm, 0);
 	}
+	cluster_state("quit", c, NULL, "QUIT", 1, &cut, 0, NULL);
 	whowas_add(c);
 	monitor_clear(c);
 	monitor_tell(c, 0);
@@ -272,11 +276,18 @@ void
 user_part_all(struct client *c, int announce)
 {
 	struct member	*m;
+	char		 fold[NAME_CHANLEN + 1];
 
 	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
-		if (announce)
+		if (announce) {
 			channel_send_line(m->channel, c, "PART", 1,
 			    (const char *[]){ m->channel->name });
+			cluster_state("part", c, m->channel, "PART", 1,
+			    (const char *[]){ m->channel->name }, 0, NULL);
+		}
+		snprintf(fold, sizeof fold, "%s", m->channel->fold);
 		channel_remove(m);
+		if (!(c->flags & CLIENT_REMOTE))
+			cluster_left(fold);
 	}
 }

@@ -50,14 +50,16 @@ def help_options():
 def test_help_lists_every_option_with_its_default():
     opts = help_options()
     assert opts == {
-        "check-config": None, "config": None, "flood-burst": "20", "flood-rate": "4", "hash-password": None,
+        "check-config": None, "cluster": None, "cluster-lease": "10",
+        "cluster-prefix": "natter", "config": None, "flood-burst": "20",
+        "flood-rate": "4", "hash-password": None,
         "help": None, "history-db": None, "history-max-days": "30",
         "history-max-lines": "10000", "history-replay": "0",
         "listen": "127.0.0.1:6667", "log-level": "info",
         "max-channels": "20", "max-clients": "1024", "max-per-ip": "16",
         "motd": None, "multiline-max-bytes": "4096",
         "multiline-max-lines": "100", "name": "natterd", "network": "natter",
-        "no-history": None,
+        "no-history": None, "node": None,
         "password": None, "ping-interval": "120", "ping-timeout": "60",
         "recvq": "16384", "reg-timeout": "60", "sendq": "1048576",
         "state-dir": None,

@@ -41,17 +41,19 @@ test_examples(void **state)
 	const char	*errstr = NULL;
 
 	(void)state;
-	assert_int_equal(parse(&m, "N1 M a.example.net 9812 1764690660123 -"
+	assert_int_equal(parse(&m, "N1 M a.example.net 9812 1764690660123 "
+	    "AAAAAAAAAAAAAAAAAAAA 0123456789abcdef.7 +typing=active -"
 	    "\n:alice!a@h PRIVMSG #7 :hi", &errstr), 0);
 	assert_int_equal(m.kind, BUS_MESSAGE);
 	assert_string_equal(m.origin, "a.example.net");
 	assert_true(m.seq == 9812);
 	assert_true(m.ms == 1764690660123LL);
-	assert_int_equal(m.nfields, 1);
+	assert_int_equal(m.nfields, 4);
+	assert_string_equal(m.fields[1], "0123456789abcdef.7");
 	assert_string_equal(m.line, ":alice!a@h PRIVMSG #7 :hi");
 
 	assert_int_equal(parse(&m, "N1 P a.example.net 77 1764690660200 "
-	    "0123456789abcdef.42\n:alice!a@h PRIVMSG bob :psst", &errstr), 0);
+	    "0123456789abcdef.42 x1 - - -\n:alice!a@h PRIVMSG bob :psst", &errstr), 0);
 	assert_int_equal(m.kind, BUS_PRIVATE);
 	assert_string_equal(m.fields[0], "0123456789abcdef.42");
 
@@ -110,14 +112,24 @@ test_refused(void **state)
 		  "bad target uid" },
 		{ "N1 S - 1 2 join\n:a!b@c JOIN #7", "bad event" },
 		{ "N1 M a.b 1 2 -\x01\n:a!b@c PRIVMSG #7 :x", "bad header" },
-		{ "N1 M a.b 1 2 -\n:a!b@c PRIVMSG #7 :x\r", "line break in the "
-		  "IRC line" },
-		{ "N1 M a.b 1 2 -\n:a!b@c PRIVMSG #7 :x\nmore", "line break in "
-		  "the IRC line" },
-		{ "N1 M a.b 1 2 -\nPRIVMSG #7 :x", "IRC line without a prefix" },
-		{ "N1 M a.b 1 2 -\n", "bad IRC line length" },
-		{ "N1 M a.b 1 2 -\n:a!b@c PRIVMSG #7 :\xff", "IRC line not "
-		  "UTF-8" },
+		{ "N1 M a.b 1 2 m1 - - -\n:a!b@c PRIVMSG #7 :x\r",
+		  "line break in the IRC line" },
+		{ "N1 M a.b 1 2 m1 - - -\n:a!b@c PRIVMSG #7 :x\nmore",
+		  "line break in the IRC line" },
+		{ "N1 M a.b 1 2 m1 - - -\nPRIVMSG #7 :x",
+		  "IRC line without a prefix" },
+		{ "N1 M a.b 1 2 m1 - - -\n", "bad IRC line length" },
+		{ "N1 M a.b 1 2 m1 - - -\n:a!b@c PRIVMSG #7 :\xff",
+		  "IRC line not UTF-8" },
+		/* The fields of a message, one by one. */
+		{ "N1 M a.b 1 2 m/1 - - -\n:a!b@c PRIVMSG #7 :x",
+		  "bad message fields" },
+		{ "N1 M a.b 1 2 m1 alice - -\n:a!b@c PRIVMSG #7 :x",
+		  "bad message fields" },
+		{ "N1 M a.b 1 2 m1 - - v\n:a!b@c PRIVMSG #7 :x",
+		  "bad message fields" },
+		{ "N1 P a.b 1 2 0123456789abcdef.1 m1 - -\n:a!b@c PRIVMSG b :x",
+		  "bad message fields" },
 	};
 	struct bus_msg	 m;
 	const char	*errstr;
@@ -137,7 +149,7 @@ test_refused(void **state)
 static void
 test_bytes(void **state)
 {
-	static const char ok[] = "N1 M a.b 1 2 -\n:a!b@c PRIVMSG #7 :x";
+	static const char ok[] = "N1 M a.b 1 2 m1 - - -\n:a!b@c PRIVMSG #7 :x";
 	char		 big[BUS_MAXLEN + 2];
 	struct bus_msg	 m;
 	const char	*errstr;
@@ -150,12 +162,12 @@ test_bytes(void **state)
 	assert_int_equal(bus_parse(&m, big, sizeof big, &errstr), -1);
 	assert_string_equal(errstr, "too long");
 	/* The longest IRC line there may be, and one byte more. */
-	memcpy(big, "N1 M a.b 1 2 -\n:a!b@c PRIVMSG #7 :", 34);
-	memset(big + 34, 'y', 15 + BUS_LINELEN - 34);
-	assert_int_equal(bus_parse(&m, big, 15 + BUS_LINELEN, &errstr), 0);
+	memcpy(big, "N1 M a.b 1 2 m1 - - -\n:a!b@c PRIVMSG #7 :", 41);
+	memset(big + 41, 'y', 22 + BUS_LINELEN - 41);
+	assert_int_equal(bus_parse(&m, big, 22 + BUS_LINELEN, &errstr), 0);
 	assert_int_equal(strlen(m.line), BUS_LINELEN);
-	big[15 + BUS_LINELEN] = 'y';
-	assert_int_equal(bus_parse(&m, big, 16 + BUS_LINELEN, &errstr), -1);
+	big[22 + BUS_LINELEN] = 'y';
+	assert_int_equal(bus_parse(&m, big, 23 + BUS_LINELEN, &errstr), -1);
 	assert_string_equal(errstr, "bad IRC line length");
 }
 
@@ -196,8 +208,11 @@ test_format(void **state)
 	assert_int_equal(bus_format(buf, 20, &m), -1);
 	m.kind = BUS_MESSAGE;
 	snprintf(m.origin, sizeof m.origin, "b.example.org");
-	m.nfields = 1;
-	m.fields[0] = "-";
+	m.nfields = 4;
+	m.fields[0] = "AbC-_9";
+	m.fields[1] = "0123456789abcdef.1";
+	m.fields[2] = "-";
+	m.fields[3] = "o";
 	m.line = ":a!u@h PRIVMSG #7 :hello";
 	assert_true(bus_format(buf, sizeof buf, &m) > 0);
 	assert_int_equal(bus_parse(&back, buf, strlen(buf), &errstr), 0);
