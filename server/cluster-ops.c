@@ -30,6 +30,10 @@
 
 static uint64_t	 cbus_oseq;	/* our M and P, for gaps */
 
+static int	cluster_publish_state(const char *, struct client *,
+		    struct channel *, const char *, int, const char *const *,
+		    int, const char *const *, redis_cb, void *);
+
 /* Header fields of M and P: msgid, the sender's uid, tags, flags. */
 static void
 cluster_header(struct bus_msg *bm, char kind, const struct chanmsg *cm,
@@ -392,6 +396,46 @@ cluster_state_cb(struct redis *r, redisReply *rep, void *arg)
 		cluster_answer(rep, arg);
 }
 
+/* Does a change to ch wait for its turn on the bus (members elsewhere)? */
+int
+cluster_bus_mode(struct channel *ch)
+{
+	return (cluster_on && cluster_synced() &&
+	    (ch->nremote > 0 || ch->inflight > 0));
+}
+
+static void
+cluster_deferred_cb(struct redis *r, redisReply *rep, void *arg)
+{
+	struct client	*c;
+
+	(void)r;
+	c = cluster_find(arg);
+	free(arg);
+	if (rep != NULL && c != NULL && cluster_answer(rep, "deferred") == 0)
+		cluster_done(c);
+}
+
+/*
+ * As cluster_state(), for a change not made here yet: c waits, and the
+ * change is made on every node, this one too, when its event is back,
+ * after what is still on the bus for the room.
+ */
+void
+cluster_deferred(const char *op, struct client *c, struct channel *ch,
+    const char *cmd, int nparams, const char *const *params, int nextra,
+    const char *const *extra)
+{
+	char	*uid = xstrdup(c->uid);
+
+	cluster_wait(c, cmd);
+	if (cluster_publish_state(op, c, ch, cmd, nparams, params, nextra,
+	    extra, cluster_deferred_cb, uid) != 0) {
+		free(uid);
+		cluster_done(c);
+	}
+}
+
 /*
  * Publish a change already made here: op for the script, c's uid, ch's
  * fold if any, the line "cmd params" from c, then the op's extra args.
@@ -402,16 +446,25 @@ cluster_state(const char *op, struct client *c, struct channel *ch,
     const char *cmd, int nparams, const char *const *params, int nextra,
     const char *const *extra)
 {
+	if (!cluster_on || !cluster_synced() || c->uid == NULL ||
+	    (c->flags & CLIENT_REMOTE))
+		return;
+	(void)cluster_publish_state(op, c, ch, cmd, nparams, params, nextra,
+	    extra, cluster_state_cb, (void *)op);
+}
+
+static int
+cluster_publish_state(const char *op, struct client *c, struct channel *ch,
+    const char *cmd, int nparams, const char *const *params, int nextra,
+    const char *const *extra, redis_cb cb, void *arg)
+{
 	const char	*argv[256];
 	char		 line[MSG_LINELEN + 1];
 	int		 n, argc = 0, i;
 
-	if (!cluster_on || !cluster_synced() || c->uid == NULL ||
-	    (c->flags & CLIENT_REMOTE))
-		return;
 	if ((n = msg_format(line, sizeof line, c->prefix, cmd, nparams,
 	    params)) < 0)
-		return;
+		return (-1);
 	line[n - 2] = '\0';
 	if (nextra > (int)(sizeof argv / sizeof *argv) - 3)
 		fatalx("cluster_state: %d extra arguments", nextra);
@@ -421,5 +474,6 @@ cluster_state(const char *op, struct client *c, struct channel *ch,
 	argv[argc++] = line;
 	for (i = 0; i < nextra; i++)
 		argv[argc++] = extra[i];
-	cluster_eval(cluster_state_cb, (void *)op, op, argc, argv);
+	cluster_eval(cb, arg, op, argc, argv);
+	return (0);
 }

@@ -157,7 +157,10 @@ cstate_quit_node(const char *node, const char *reason)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		if (reason == NULL) {
+		if (strcmp(gone[i]->node, conf.node) == 0)
+			cstate_remote_quit(gone[i], gone[i]->away != NULL ?
+			    gone[i]->away : "Client quit");
+		else if (reason == NULL) {
 			/* The netsplit form: two server names. */
 			snprintf(split, sizeof split, "%s %s", conf.node,
 			    gone[i]->node);
@@ -349,7 +352,10 @@ cstate_join(const struct bus_msg *bm, struct msg *m, struct client *t)
 	cstate_ours_end(t);
 }
 
-/* A remote member leaves ch (PART or KICK), its line shown here. */
+/*
+ * A member leaves ch (PART or KICK from another node, or one of ours
+ * that waited for its turn on the bus), its line shown here.
+ */
 static void
 cstate_leave(const struct bus_msg *bm, struct msg *m, struct client *from,
     struct client *who)
@@ -357,18 +363,72 @@ cstate_leave(const struct bus_msg *bm, struct msg *m, struct client *from,
 	struct channel	*ch;
 	struct member	*mb;
 	char		 fold[NAME_CHANLEN + 1];
-	int		 local;
+	int		 wait;
 
 	if (who == NULL || m->nparams < 1 ||
 	    (ch = channel_find(m->params[0])) == NULL ||
 	    (mb = channel_member(ch, who)) == NULL)
 		return;
+	wait = from != NULL && !(from->flags & CLIENT_REMOTE) &&
+	    from->cwait > 0;
+	if (wait)
+		cstate_ours_begin(from);
 	cstate_deliver(ch, from, m, bm);
-	local = !(who->flags & CLIENT_REMOTE);
 	snprintf(fold, sizeof fold, "%s", ch->fold);
 	channel_remove(mb);
-	if (local)
+	if (!(who->flags & CLIENT_REMOTE))
 		cluster_left(fold);
+	if (wait)
+		cstate_ours_end(from);
+}
+
+/*
+ * c quits with messages of its own still on the bus: they must reach
+ * the rooms here before its QUIT does. A ghost (CLIENT_REMOTE, of this
+ * node) takes its place until the QUIT event comes back; return 1.
+ */
+int
+cstate_ghost(struct client *c, const char *reason)
+{
+	struct client	*g;
+	struct member	*m;
+	int		 busy = 0;
+
+	if (!cluster_on || !cluster_synced() || c->uid == NULL ||
+	    (c->flags & CLIENT_REMOTE))
+		return (0);
+	TAILQ_FOREACH(m, &c->channels, uentry) {
+		if (m->channel->inflight > 0)
+			busy = 1;
+	}
+	if (!busy)
+		return (0);
+	g = xcalloc(1, sizeof *g);
+	g->id = c->id;
+	g->flags = CLIENT_REGISTERED | CLIENT_REMOTE | (c->flags &
+	    (CLIENT_INVISIBLE | CLIENT_OPER | CLIENT_BOT | CLIENT_WALLOPS));
+	g->node = xstrdup(conf.node);
+	g->host = xstrdup(c->host);
+	snprintf(g->user, sizeof g->user, "%s", c->user);
+	g->realname = xstrdup(c->realname != NULL ? c->realname : "");
+	g->away = xstrdup(reason);	/* a ghost's: its QUIT reason */
+	g->signon = g->last_msg = g->last_rx = c->signon;
+	TAILQ_INIT(&g->channels);
+	while ((m = TAILQ_FIRST(&c->channels)) != NULL) {
+		TAILQ_REMOVE(&c->channels, m, uentry);
+		m->client = g;
+		m->channel->nremote++;
+		TAILQ_INSERT_TAIL(&g->channels, m, uentry);
+		g->nchannels++;
+	}
+	c->nchannels = 0;
+	RB_REMOVE(uids, &cluster_uids, c);
+	g->uid = c->uid;
+	c->uid = NULL;
+	RB_INSERT(uids, &cluster_uids, g);
+	user_release(c);
+	user_claim(g, c->nick);
+	return (1);
 }
 
 static void
@@ -453,21 +513,27 @@ cstate_apply(const struct bus_msg *bm)
 		return;
 	ours = cluster_ours(bm->fields[1]);
 	t = cstate_find(bm->fields[1]);
+	/*
+	 * Ours were done here before they were published, but for those
+	 * that waited for the bus: a PART or KICK whose member is still
+	 * here, a QUIT whose ghost is.
+	 */
 	if (strcmp(ev, "NICK") == 0 && t != NULL)
 		cstate_nickchange(bm, &m, t);
 	else if (strcmp(ev, "JOIN") == 0 && t != NULL)
 		cstate_join(bm, &m, t);
-	else if (ours)
-		return;		/* done here before it was published */
 	else if (strcmp(ev, "PART") == 0)
 		cstate_leave(bm, &m, t, t);
-	else if (strcmp(ev, "KICK") == 0 && bm->nfields == 3) {
-		v = cstate_find(bm->fields[2]);
-		cstate_leave(bm, &m, t, v);
+	else if (strcmp(ev, "KICK") == 0) {
+		if (bm->nfields == 3 && (v = cstate_find(bm->fields[2])) !=
+		    NULL)
+			cstate_leave(bm, &m, t, v);
 	} else if (t == NULL || !(t->flags & CLIENT_REMOTE))
 		return;
 	else if (strcmp(ev, "QUIT") == 0)
 		cstate_remote_quit(t, m.nparams > 0 ? m.params[0] : "");
+	else if (ours)
+		return;
 	else if (strcmp(ev, "TOPIC") == 0)
 		cstate_topic(bm, &m, t);
 	else if (strcmp(ev, "MODE") == 0)

@@ -223,6 +223,13 @@ irc_part(struct client *c, struct msg *m)
 			reason = reply_cut(cut, sizeof cut, m->params[1],
 			    NATTERD_KICKLEN, c->prefix, "PART", 2,
 			    (const char *[]){ ch->name, NULL });
+		if (cluster_bus_mode(ch)) {
+			/* After what is on the bus: done when it is back. */
+			cluster_deferred("part", c, ch, "PART",
+			    reason != NULL ? 2 : 1,
+			    (const char *[]){ ch->name, reason }, 0, NULL);
+			continue;
+		}
 		channel_send_line(ch, c, "PART", reason != NULL ? 2 : 1,
 		    (const char *[]){ ch->name, reason });
 		cluster_state("part", c, ch, "PART", reason != NULL ? 2 : 1,
@@ -442,6 +449,12 @@ irc_kick(struct client *c, struct msg *m)
 		reply_cut(reason, sizeof reason, text, NATTERD_KICKLEN,
 		    c->prefix, "KICK", 3,
 		    (const char *[]){ ch->name, t->nick, NULL });
+		if (cluster_bus_mode(ch) && t->uid != NULL) {
+			cluster_deferred("kick", c, ch, "KICK", 3,
+			    (const char *[]){ ch->name, t->nick, reason }, 1,
+			    (const char *[]){ t->uid });
+			continue;
+		}
 		channel_send_line(ch, c, "KICK", 3,
 		    (const char *[]){ ch->name, t->nick, reason });
 		if (t->uid != NULL)

@@ -511,6 +511,11 @@ void	 cluster_leave(void);
 int	 cluster_busy(void);
 int	 cluster_channel_message(struct chanmsg *);
 int	 cluster_private(struct chanmsg *, struct client *);
+int	 cluster_bus_mode(struct channel *);
+void	 cluster_deferred(const char *, struct client *, struct channel *,
+	     const char *, int, const char *const *, int,
+	     const char *const *);
+int	 cstate_ghost(struct client *, const char *);
 
 /* help.c */
 struct help_topic {

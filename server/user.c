@@ -255,11 +255,16 @@ user_quit(struct client *c, const char *reason)
 
 	cut = reply_cut(text, sizeof text, reason, sizeof text, c->prefix,
 	    "QUIT", 1, NULL);
+	cluster_state("quit", c, NULL, "QUIT", 1, &cut, 0, NULL);
+	/* Its messages on the bus first: a ghost quits when they are in. */
+	if (!server_stopping && cstate_ghost(c, cut)) {
+		monitor_clear(c);
+		return;
+	}
 	if (!server_stopping) {
 		channel_msg_init(&cm, NULL, c, "QUIT", 1, &cut);
 		user_fanout(&cm, 0);
 	}
-	cluster_state("quit", c, NULL, "QUIT", 1, &cut, 0, NULL);
 	whowas_add(c);
 	monitor_clear(c);
 	monitor_tell(c, 0);
