@@ -87,9 +87,9 @@ static struct {
 	char			*own;		/* <prefix>:n:<node> */
 	uint64_t		 seq;		/* last state event applied */
 	uint64_t		 oseq;		/* our M and P */
-	int64_t			 heard_ms;	/* last push read on sub */
+	int64_t			 heard_ms;	/* sent time of the last push */
 	int64_t			 split_ms;	/* split since; 0: not split */
-	int64_t			 fine_ms;	/* last beat answered */
+	int64_t			 fine_ms;	/* Redis's time at the last beat */
 	int64_t			 grace_ms;	/* no reaping before */
 	int			 leaving;	/* "leave" sent, not answered */
 	int			 backoff_ms;
@@ -223,9 +223,6 @@ cluster_init(void)
 	if (conf.cluster == NULL)
 		return;
 	cluster_on = 1;
-	/* The node's name is the server's: in prefixes, WHOIS, splits. */
-	free(conf.name);
-	conf.name = xstrdup(conf.node);
 	if (redis_parse_url(&cl.addr, conf.cluster, &errstr) != 0)
 		fatalx("cluster: %s", errstr);
 	if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
@@ -325,6 +322,7 @@ cluster_split(const char *why)
 	struct csub	*s;
 	struct cqueued	*q;
 	enum cluster_state was = cl.state;
+	int64_t		 heard;
 
 	if (was == CL_DOWN)
 		return;
@@ -333,12 +331,18 @@ cluster_split(const char *why)
 		log_info("cluster: split: %s", why);
 	else
 		log_debug("cluster: cannot connect: %s", why);
-	/* Since the last sign that all was well: beat or push. */
+	/*
+	 * Since the last sign that all was well: everything published
+	 * before the last push or PING answer read on sub reached us, and
+	 * what we sent before the last beat reached Redis.
+	 */
 	if (cl.split_ms == 0 && was == CL_SYNCED) {
-		cl.split_ms = cl.heard_ms != 0 ? cl.heard_ms :
-		    cluster_now_ms();
-		if (cl.fine_ms != 0 && cl.fine_ms < cl.split_ms)
-			cl.split_ms = cl.fine_ms;
+		heard = redis_fine_ms(cl.sub);
+		if (cl.heard_ms > heard)
+			heard = cl.heard_ms;
+		if (heard == 0 || (cl.fine_ms != 0 && cl.fine_ms < heard))
+			heard = cl.fine_ms;
+		cl.split_ms = heard != 0 ? heard : cluster_now_ms();
 	}
 	redis_close(cl.cmd, NULL);
 	redis_close(cl.sub, NULL);
@@ -766,9 +770,14 @@ cluster_beat_cb(struct redis *r, redisReply *rep, void *arg)
 {
 	(void)r;
 	(void)arg;
-	/* Up to now, all was well: a split starts no earlier. */
-	if (cluster_answer(rep, "beat") == 1)
-		cl.fine_ms = cluster_now_ms();
+	/*
+	 * Redis's clock when it took the beat: all was well then, and a
+	 * split starts no earlier. Not our clock now: after a pause the
+	 * answer is read long after it was sent.
+	 */
+	if (cluster_answer(rep, "beat") == 1 && rep->elements == 2 &&
+	    rep->element[1]->type == REDIS_REPLY_INTEGER)
+		cl.fine_ms = rep->element[1]->integer;
 }
 
 static void
@@ -842,7 +851,7 @@ cluster_loss_notice(int64_t from, int64_t to)
 	struct channel	*ch;
 	struct chanmsg	 cm;
 	char		 text[256], t1[16], t2[16];
-	time_t		 a = from / 1000, b = to / 1000;
+	time_t		 a = from / 1000, b = (to + 999) / 1000;
 	struct tm	 tm;
 
 	gmtime_r(&a, &tm);
@@ -944,7 +953,6 @@ cluster_push(struct redis *r, redisReply *rep, void *arg)
 	(void)arg;
 	if (r != cl.sub || p->type != REDIS_REPLY_STRING)
 		return;
-	cl.heard_ms = cluster_now_ms();
 	if (cl.state == CL_SYNCING) {
 		q = xcalloc(1, sizeof *q);
 		q->payload = xmalloc(p->len + 1);
@@ -967,6 +975,8 @@ cluster_dispatch(const char *payload, size_t len)
 			    "(%lu so far)", errstr, cl.refused);
 		return;
 	}
+	/* When it was sent: what came after it may be lost in a split. */
+	cl.heard_ms = bm.ms;
 	switch (bm.kind) {
 	case BUS_STATE:
 		if (bm.seq <= cl.seq)

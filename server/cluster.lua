@@ -141,8 +141,9 @@ if fenced() then
 end
 
 if op == 'beat' then
-	redis.call('ZADD', P .. ':nodes', now_ms() + tonumber(ARGV[5]), node)
-	return {1}
+	local now = now_ms()
+	redis.call('ZADD', P .. ':nodes', now + tonumber(ARGV[5]), node)
+	return {1, now}
 elseif op == 'leave' then
 	-- Stopping: its users quit before this; any left are reaped.
 	if redis.call('SCARD', P .. ':node:' .. node .. ':users') > 0 then

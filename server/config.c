@@ -724,6 +724,11 @@ config_load(struct config *cf, const char *path, char *why, size_t size)
 			log_warnx("%s: %s", path, why);
 		return (CONFIG_BADFILE);
 	}
+	/* A node's name is the server's: in prefixes, WHOIS, splits. */
+	if (cf->node != NULL) {
+		free(cf->name);
+		cf->name = xstrdup(cf->node);
+	}
 	config_default_listen(cf);
 	return (0);
 }

@@ -62,12 +62,15 @@ struct redis {
 	redis_state_cb		 state;
 	redis_cb		 push;
 	void			*arg;
+	long long		 fine_ms;	/* sent with the last PING back */
 };
 
 static void	redis_read_cb(struct bufferevent *, void *);
 static void	redis_event_cb(struct bufferevent *, short, void *);
 static void	redis_timer_cb(evutil_socket_t, short, void *);
 static void	redis_down(struct redis *, const char *);
+static void	redis_pong(struct redis *, redisReply *, void *);
+static void	redis_setup_cb(struct redis *, redisReply *, void *);
 
 /* Cut "user:pass@" off s into a; return what follows it. */
 static const char *
@@ -251,18 +254,32 @@ redis_connect(struct redis *r)
 	/* Sent now, answered first: the server queues them for us. */
 	if (r->addr->pass != NULL) {
 		if (r->addr->user != NULL)
-			redis_commandv(r, NULL, NULL, "AUTH", r->addr->user,
-			    r->addr->pass, NULL);
+			redis_commandv(r, redis_setup_cb, (void *)"AUTH",
+			    "AUTH", r->addr->user, r->addr->pass, NULL);
 		else
-			redis_commandv(r, NULL, NULL, "AUTH", r->addr->pass,
-			    NULL);
+			redis_commandv(r, redis_setup_cb, (void *)"AUTH",
+			    "AUTH", r->addr->pass, NULL);
 	}
 	if (r->addr->db != 0) {
 		char	 db[16];
 
 		snprintf(db, sizeof db, "%d", r->addr->db);
-		redis_commandv(r, NULL, NULL, "SELECT", db, NULL);
+		redis_commandv(r, redis_setup_cb, (void *)"SELECT", "SELECT",
+		    db, NULL);
 	}
+}
+
+/* AUTH or SELECT refused: say what Redis said, and drop the link. */
+static void
+redis_setup_cb(struct redis *r, redisReply *rep, void *arg)
+{
+	char	 why[160];
+
+	if (rep == NULL || rep->type != REDIS_REPLY_ERROR)
+		return;
+	log_warnx("redis %s: %s: %s", r->name, (const char *)arg, rep->str);
+	snprintf(why, sizeof why, "%s refused", (const char *)arg);
+	redis_close(r, why);
 }
 
 /*
@@ -430,6 +447,8 @@ redis_timer_cb(evutil_socket_t fd, short events, void *arg)
 	struct redis		*r = arg;
 	struct redis_wait	*w;
 	time_t			 now = time(NULL);
+	struct timespec		 ts;
+	char			 ms[24];
 
 	(void)fd;
 	(void)events;
@@ -445,5 +464,32 @@ redis_timer_cb(evutil_socket_t fd, short events, void *arg)
 			redis_down(r, "no answer for 3 seconds");
 		return;
 	}
-	redis_commandv(r, NULL, NULL, "PING", NULL);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(ms, sizeof ms, "%lld", (long long)ts.tv_sec * 1000 +
+	    ts.tv_nsec / 1000000);
+	redis_commandv(r, redis_pong, NULL, "PING", ms, NULL);
+}
+
+/*
+ * PING's answer comes after everything Redis had for us before it: all
+ * was well up to when it was sent. On a subscribed link the answer is
+ * ["pong", arg], else arg.
+ */
+static void
+redis_pong(struct redis *r, redisReply *rep, void *arg)
+{
+	(void)arg;
+	if (rep == NULL)
+		return;
+	if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2)
+		rep = rep->element[1];
+	if (rep->type == REDIS_REPLY_STRING)
+		r->fine_ms = strtoll(rep->str, NULL, 10);
+}
+
+/* Our clock when the last PING answered was sent, or 0. */
+long long
+redis_fine_ms(struct redis *r)
+{
+	return (r->fine_ms);
 }

@@ -61,5 +61,6 @@ void	 redis_command(struct redis *, redis_cb, void *, int,
 	     const char **, const size_t *);
 void	 redis_commandv(struct redis *, redis_cb, void *, ...);
 size_t	 redis_pending(struct redis *);
+long long redis_fine_ms(struct redis *);
 
 #endif

@@ -102,7 +102,11 @@ user_registered(struct client *c)
 {
 	if (++user_count > user_max)
 		user_max = user_count;
-	log_info("registered %llu %s", (unsigned long long)c->id, c->prefix);
+	if (c->flags & CLIENT_REMOTE)
+		log_debug("registered %s %s on %s", c->uid, c->prefix, c->node);
+	else
+		log_info("registered %llu %s", (unsigned long long)c->id,
+		    c->prefix);
 	monitor_tell(c, 1);
 }
 
