@@ -174,6 +174,9 @@ cbus_message(const struct bus_msg *bm)
 		return;
 	if (strcmp(bm->origin, conf.node) == 0 && ch->inflight > 0)
 		ch->inflight--;
+	/* From a user no node has: a fenced node's, not yet resynced. */
+	if (cm.sender == NULL && strcmp(bm->fields[1], "-") != 0)
+		return;
 	cm.channel = ch;
 	cm.flags = CHANMSG_ECHO;
 	if (strcmp(bm->fields[3], "o") == 0)
@@ -193,6 +196,8 @@ cbus_whisper(const struct bus_msg *bm)
 	char		*chan;
 
 	if (bm->nfields != 5 || cluster_chanmsg(&cm, &m, copy, bm, 1) != 0)
+		return;
+	if (cm.sender == NULL && strcmp(bm->fields[2], "-") != 0)
 		return;
 	if ((t = cluster_find(bm->fields[0])) != NULL &&
 	    !(t->flags & CLIENT_REMOTE)) {
@@ -277,8 +282,22 @@ cluster_fail_waits(struct client *c)
 void
 cluster_forget(struct client *c)
 {
+	char	 line[MSG_LINELEN + 1];
+	int	 n;
+
 	if (c->uid == NULL || (c->flags & CLIENT_REMOTE))
 		return;
+	/*
+	 * Gone while Redis registers it: the user Redis makes must quit
+	 * (the script runs after the registration, in order).
+	 */
+	if (!(c->flags & CLIENT_REGISTERED) && c->cwait > 0 &&
+	    cluster_synced() && (n = msg_formatl(line, sizeof line,
+	    c->prefix, "QUIT", "Client quit", (char *)NULL)) > 0) {
+		line[n - 2] = '\0';
+		cluster_eval(NULL, NULL, "quit", 2,
+		    (const char *[]){ c->uid, line });
+	}
 	RB_REMOVE(uids, &cluster_uids, c);
 	free(c->uid);
 	c->uid = NULL;

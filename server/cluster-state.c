@@ -437,13 +437,20 @@ cstate_topic(const struct bus_msg *bm, struct msg *m, struct client *t)
 	struct channel	*ch;
 	char		 nick[NAME_NICKMAX + 1];
 
-	if (bm->nfields != 3 || m->nparams < 2 ||
+	int		 wait;
+
+	if (bm->nfields < 3 || m->nparams < 2 ||
 	    (ch = channel_find(m->params[0])) == NULL)
 		return;
+	wait = !(t->flags & CLIENT_REMOTE) && t->cwait > 0;
+	if (wait)
+		cstate_ours_begin(t);
 	cstate_nick(nick, sizeof nick, m->prefix);
 	channel_set_topic(ch, m->params[1], nick,
 	    (time_t)strtoll(bm->fields[2], NULL, 10));
 	cstate_deliver(ch, t, m, bm);
+	if (wait)
+		cstate_ours_end(t);
 }
 
 static void
@@ -465,6 +472,7 @@ cstate_invite(const struct bus_msg *bm, struct msg *m)
 {
 	struct client	*t;
 	struct channel	*ch;
+	struct chanmsg	 cm;
 	char		 line[MSG_LINELEN + 1];
 	int		 n;
 
@@ -473,12 +481,28 @@ cstate_invite(const struct bus_msg *bm, struct msg *m)
 	    (ch = channel_find(m->params[1])) == NULL)
 		return;
 	channel_invite(ch, t);
-	if (t->flags & CLIENT_REMOTE)
-		return;
-	n = msg_format(line, sizeof line, m->prefix, m->cmd, m->nparams,
-	    (const char *const *)m->params);
-	if (n > 0)
-		conn_write(t, line, n);
+	if (!(t->flags & CLIENT_REMOTE)) {
+		n = msg_format(line, sizeof line, m->prefix, m->cmd,
+		    m->nparams, (const char *const *)m->params);
+		if (n > 0)
+			conn_write(t, line, n);
+	}
+	/* invite-notify here, as irc_invite() does on the inviter's node. */
+	memset(&cm, 0, sizeof cm);
+	cm.channel = ch;
+	cm.sender = cstate_find(bm->fields[1]);
+	cm.prefix = m->prefix;
+	cm.cmd = "INVITE";
+	cm.nparams = 2;
+	cm.params[0] = m->params[0];
+	cm.params[1] = ch->name;
+	cm.time.tv_sec = bm->ms / 1000;
+	cm.time.tv_usec = (bm->ms % 1000) * 1000;
+	cm.caps = CAP_INVITE_NOTIFY;
+	cm.flags = CHANMSG_NOTSELF;
+	if (ch->modes & CHAN_INVITEONLY)
+		cm.flags |= CHANMSG_OPS;
+	channel_deliver(&cm);
 }
 
 /* One state event, in order. */
@@ -528,7 +552,10 @@ cstate_apply(const struct bus_msg *bm)
 		if (bm->nfields == 3 && (v = cstate_find(bm->fields[2])) !=
 		    NULL)
 			cstate_leave(bm, &m, t, v);
-	} else if (t == NULL || !(t->flags & CLIENT_REMOTE))
+	} else if (strcmp(ev, "TOPIC") == 0 && t != NULL && ours &&
+	    bm->nfields == 4 && strcmp(bm->fields[3], "w") == 0)
+		cstate_topic(bm, &m, t);	/* ours, waiting for the bus */
+	else if (t == NULL || !(t->flags & CLIENT_REMOTE))
 		return;
 	else if (strcmp(ev, "QUIT") == 0)
 		cstate_remote_quit(t, m.nparams > 0 ? m.params[0] : "");

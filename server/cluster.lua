@@ -118,6 +118,31 @@ local function join(uid, fold, prefix, flags, st, burst)
 	    flags) .. ' ' .. created, ':' .. prefix .. ' JOIN ' .. st[1])
 end
 
+-- Redis itself may stop (SIGSTOP, a slow disk, a failover): then every
+-- lease runs out at once, though no node died. Each call notes when it
+-- came; a gap of half a lease with no node calling (they beat five times
+-- a lease) means Redis was away, and no one is reaped for a lease and 5 s
+-- more: time for the nodes to come back (their retries wait up to 5 s).
+-- A Redis that lost everything has no node to reap.
+local function tick()
+	local now = now_ms()
+	local m = redis.call('HMGET', P .. ':meta', 'tick', 'lease')
+	local lease = tonumber(m[2] or '10000')
+	if m[1] and now - tonumber(m[1]) > lease / 2 then
+		redis.call('HSET', P .. ':meta', 'grace', now + lease + 5000)
+	end
+	redis.call('HSET', P .. ':meta', 'tick', now)
+end
+
+if op == 'hello' then
+	local lease = tonumber(redis.call('HGET', P .. ':meta', 'lease') or
+	    '0')
+	if tonumber(ARGV[5]) > lease then
+		redis.call('HSET', P .. ':meta', 'lease', ARGV[5])
+	end
+end
+tick()
+
 if op == 'hello' then
 	-- ARGV[5] lease ms, ARGV[6] an epoch, if Redis has none yet
 	redis.call('HSETNX', P .. ':meta', 'epoch', ARGV[6])
@@ -154,6 +179,10 @@ elseif op == 'leave' then
 	end
 	return {1}
 elseif op == 'reap' then
+	if now_ms() < tonumber(redis.call('HGET', P .. ':meta', 'grace') or
+	    '0') then
+		return {0}
+	end
 	local dead = redis.call('ZRANGEBYSCORE', P .. ':nodes', '-inf',
 	    now_ms(), 'LIMIT', 0, 1)
 	if #dead == 0 or dead[1] == node then
@@ -216,13 +245,15 @@ elseif op == 'quit' then
 	drop_user(ARGV[5])
 	return {1, publish('QUIT ' .. ARGV[5], ARGV[6])}
 elseif op == 'topic' then
-	-- uid fold line text who time
+	-- uid fold line text who time [w]
 	local ck = P .. ':chan:' .. ARGV[6]
 	if redis.call('EXISTS', ck) == 1 then
 		redis.call('HSET', ck, 'topic', ARGV[8], 'twho', ARGV[9],
 		    'ttime', ARGV[10])
 	end
-	return {1, publish('TOPIC ' .. ARGV[5] .. ' ' .. ARGV[10], ARGV[7])}
+	-- "w": the origin waits for it too (its room has members elsewhere)
+	return {1, publish('TOPIC ' .. ARGV[5] .. ' ' .. ARGV[10] ..
+	    (ARGV[11] == 'w' and ' w' or ''), ARGV[7])}
 elseif op == 'mode' then
 	-- uid fold line who time, then (sign letter arg) per change; the
 	-- arg of o and v is the member's uid

@@ -279,6 +279,14 @@ irc_topic(struct client *c, struct msg *m)
 	/* Cut to what the TOPIC line to the channel can carry. */
 	reply_cut(text, sizeof text, m->params[1], NATTERD_TOPICLEN,
 	    c->prefix, "TOPIC", 2, (const char *[]){ ch->name, NULL });
+	if (cluster_bus_mode(ch)) {
+		/* After what is on the bus: set when it is back. */
+		snprintf(when, sizeof when, "%lld", (long long)time(NULL));
+		cluster_deferred("topic", c, ch, "TOPIC", 2,
+		    (const char *[]){ ch->name, text }, 4,
+		    (const char *[]){ text, c->nick, when, "w" });
+		return (0);
+	}
 	/* One clock for the topic's time (333) and the TOPIC line's. */
 	evutil_gettimeofday(&now, NULL);
 	channel_set_topic(ch, text, c->nick, now.tv_sec);

@@ -47,7 +47,7 @@ VALGRIND_TESTS = ["test_smoke.py", "test_registration.py", "test_channels.py",
                   "test_messages.py", "test_users.py", "test_robustness.py",
                   "test_seams.py", "test_options.py", "test_config.py",
                   "test_monitor.py", "test_modes.py", "test_tags.py",
-                  "test_history.py"]
+                  "test_history.py", "test_cluster.py"]
 # With a sanitizer lane, these (about two fifths of valgrind's time) run
 # in it after its own suites and the fuzzers, the rest in the plain lane,
 # so that the two lanes end together: valgrind is the longest part.
