@@ -258,27 +258,37 @@ server_cpu_us(uint64_t *us)
 	return (sum);
 }
 
-/* The servers' resident set size in KiB, summed, from /proc. */
+/* A server's resident set size in KiB, from /proc; -1 if unknown. */
 static long
-server_rss_kb(void)
+pid_rss_kb(int pid)
 {
 	char	 path[64], line[256];
 	FILE	*fp;
 	long	 kb = -1;
+
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return (-1);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		if (strncmp(line, "VmRSS:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	}
+	fclose(fp);
+	return (kb);
+}
+
+/* The servers' RSS summed into *sum (-1 if none known); each in kb[]. */
+static long
+server_rss_kb(long *kb)
+{
+	long	 sum = -1;
 	int	 i;
 
 	for (i = 0; i < opt.npids; i++) {
-		snprintf(path, sizeof path, "/proc/%d/status", opt.pids[i]);
-		if ((fp = fopen(path, "r")) == NULL)
-			continue;
-		while (fgets(line, sizeof line, fp) != NULL) {
-			if (strncmp(line, "VmRSS:", 6) == 0)
-				kb = (kb < 0 ? 0 : kb) +
-				    strtol(line + 6, NULL, 10);
-		}
-		fclose(fp);
+		if ((kb[i] = pid_rss_kb(opt.pids[i])) >= 0)
+			sum = (sum < 0 ? 0 : sum) + kb[i];
 	}
-	return (kb);
+	return (sum);
 }
 
 static void
@@ -828,7 +838,7 @@ finish(void)
 {
 	double		 secs, cpu_per;
 	uint64_t	 expected = 0, got, bits, cpu0, cpu1;
-	long		 rss;
+	long		 rss, rsskb[MAX_SERVERS];
 	int		 i, j;
 	uint64_t	 k;
 
@@ -897,24 +907,29 @@ finish(void)
 		    reordered, unexpected);
 		result_servers();
 	} else if (opt.mode == IDLE) {
-		rss = server_rss_kb();
+		rss = server_rss_kb(rsskb);
 		secs = (t_conn_end - t_conn_start) / 1e9;
 		printf("%s idle: %d clients registered and joined in %.2f s "
 		    "(%.0f/s)\n", opt.label, nready, secs, nready / secs);
 		printf("  server RSS %ld KiB\n", rss);
 		printf("RESULT scenario=idle server=%s clients=%d "
-		    "register_per_s=%.0f rss_kb=%ld complete=%d\n", opt.label,
-		    nready, nready / secs, rss, nready == opt.clients);
+		    "register_per_s=%.0f rss_kb=%ld complete=%d rss_kb_list=",
+		    opt.label, nready, nready / secs, rss,
+		    nready == opt.clients);
+		for (i = 0; i < opt.npids; i++)
+			printf("%s%ld", i > 0 ? "," : "", rsskb[i]);
+		printf("%s\n", opt.npids == 0 ? "-" : "");
 	} else {
 		printf("%s churn: %" PRIu64 " sessions in %.2f s (%.0f/s) with "
 		    "%d in parallel\n", opt.label, churn_sessions, secs,
 		    churn_sessions / secs, opt.parallel);
 		printf("RESULT scenario=churn server=%s sessions=%" PRIu64
 		    " sessions_per_s=%.0f cpu_us_per_session=%.1f "
-		    "lost_clients=%d\n", opt.label, churn_sessions,
+		    "lost_clients=%d", opt.label, churn_sessions,
 		    churn_sessions / secs, churn_sessions > 0 ?
 		    (double)(cpu1 - cpu0) / churn_sessions : 0,
 		    nclosed_early);
+		result_servers();
 	}
 	fflush(stdout);
 	event_base_loopexit(base, NULL);
@@ -1110,7 +1125,10 @@ main(int argc, char **argv)
 	memset(pad, 'x', sizeof pad);
 	if (opt.nports == 0)
 		opt.ports[opt.nports++] = 6667;
-	if (opt.nports > 1)
+	/* Only fanout knows its rooms' members. */
+	if (opt.mode != FANOUT)
+		opt.sync = 0;
+	else if (opt.nports > 1)
 		opt.sync = 1;
 
 	memset(&sin, 0, sizeof sin);
