@@ -98,7 +98,7 @@ struct room {
 	int			 nmembers;
 	int			 nsenders;
 	int			*senders;	/* global sender ids */
-	uint64_t		*order;		/* sender << 32 | seq, as seen */
+	uint64_t		*order;		/* sender << 32 | seq */
 	uint64_t		 norder, ordercap;
 };
 
@@ -989,7 +989,8 @@ add_list(int *list, int *n, const char *arg, long max, const char *name)
 		v = strtol(arg, &end, 10);
 		if (end == arg || (*end != ',' && *end != '\0') || v < 1 ||
 		    v > max)
-			die("%s: not a number from 1 to %ld: %s", name, max, arg);
+			die("%s: not a number from 1 to %ld: %s", name, max,
+			    arg);
 		if (*n == MAX_SERVERS)
 			die("%s: more than %d", name, MAX_SERVERS);
 		list[(*n)++] = v;
