@@ -24,15 +24,22 @@
  *           what is in flight and audits every delivery
  *   idle    C clients registered and joined, held; RSS per connection
  *   churn   connect, register, join, message, quit, again; sessions/s
+ *
+ * Several servers that act as one (natterd nodes on a cluster) can be
+ * given: clients are spread over their ports so that each room spans as
+ * many of them as asked (--span), and the CPU time of every server
+ * process named (the nodes and Redis) is summed.
  */
 
 #include <sys/resource.h>
+#include <sys/types.h>
 #include <sys/socket.h>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -49,6 +56,7 @@
 
 #define HIST_BUCKETS	200000		/* 10 us each: up to 2 s */
 #define HIST_STEP_NS	10000
+#define MAX_SERVERS	64		/* ports, and pids, each */
 
 enum mode { FANOUT, IDLE, CHURN };
 enum state { CONNECTING, REGISTERING, JOINING, READY, QUITTING };
@@ -62,6 +70,11 @@ struct bclient {
 	struct bits		*seen;		/* per sender of the room */
 	uint64_t		*high;		/* 1 + highest seq seen, ditto */
 	uint64_t		 sessions;	/* churn */
+	int			 server;	/* index in opt.ports */
+	uint8_t			*members;	/* --sync: room members seen */
+	int			 nmembers;	/* ... how many */
+	uint64_t		 opos;		/* place in its room's order */
+	int			 diverged;	/* saw another order */
 };
 
 /* Which sequence numbers arrived, grown as the sender goes on. */
@@ -78,29 +91,38 @@ struct sender {
 	uint64_t		 acked;
 	uint32_t		*counts;	/* ring of window slots */
 	uint64_t		 next_at;	/* rate limit: ns */
+	int			 done;		/* all sent and acknowledged */
 };
 
 struct room {
 	int			 nmembers;
 	int			 nsenders;
 	int			*senders;	/* global sender ids */
+	uint64_t		*order;		/* sender << 32 | seq */
+	uint64_t		 norder, ordercap;
 };
 
 static struct {
 	enum mode	 mode;
 	const char	*host;
-	int		 port;
+	int		 ports[MAX_SERVERS];
+	int		 nports;
+	int		 span;		/* servers a room spans */
+	int		 sync;		/* wait until rooms are whole */
+	int		 schedstat;	/* CPU time to the ns, not the tick */
+	int		 handshake;	/* PHASE lines, wait for stdin */
 	int		 clients, rooms, senders, window, size, seconds;
 	uint64_t	 messages;
 	double		 rate;		/* per sender per second; 0: max */
 	int		 parallel;
-	int		 server_pid;
+	int		 pids[MAX_SERVERS];
+	int		 npids;
 	const char	*password;
 	const char	*label;
 	int		 timeout;
 	int		 grace;
 } opt = {
-	.host = "127.0.0.1", .port = 6667, .clients = 200, .rooms = 10,
+	.host = "127.0.0.1", .clients = 200, .rooms = 10,
 	.senders = 50, .window = 8, .size = 64, .seconds = 5,
 	.messages = 0, .parallel = 20, .timeout = 120, .label = "server",
 	.grace = 10,
@@ -110,7 +132,7 @@ static struct event_base	*base;
 static struct bclient		*cl;
 static struct sender		*snd;
 static struct room		*rooms;
-static struct sockaddr_storage	 addr;
+static struct sockaddr_storage	 addrs[MAX_SERVERS];
 static int			 addrlen;
 static char			 pad[4096];
 
@@ -119,7 +141,10 @@ static int	 next_to_connect;
 static uint64_t	 deliveries, unexpected, senders_done;
 static uint64_t	 lost, dups, reordered;
 static uint64_t	 hist[HIST_BUCKETS + 1], lat_max;
-static uint64_t	 t_start, t_end, cpu_start, cpu_end;
+static uint64_t	 t_start, t_end;
+static uint64_t	 cpu_start[MAX_SERVERS], cpu_end[MAX_SERVERS];
+static uint64_t	 order_checked, order_diverged;
+static int	 nsynced;
 static uint64_t	 t_conn_start, t_conn_end;
 static uint64_t	 churn_sessions;
 static int	 phase_started, finished, stopping;
@@ -156,18 +181,16 @@ die(const char *fmt, ...)
 	exit(1);
 }
 
-/* Server CPU time (utime + stime) in microseconds, from /proc. */
+/* A server's CPU time (utime + stime) in microseconds, from /proc. */
 static uint64_t
-server_cpu_us(void)
+pid_cpu_us(int pid)
 {
 	char		 path[64], buf[1024], *p;
 	FILE		*fp;
 	unsigned long	 ut, st;
 	int		 i;
 
-	if (opt.server_pid <= 0)
-		return (0);
-	snprintf(path, sizeof path, "/proc/%d/stat", opt.server_pid);
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
 	if ((fp = fopen(path, "r")) == NULL)
 		return (0);
 	if (fgets(buf, sizeof buf, fp) == NULL) {
@@ -189,17 +212,61 @@ server_cpu_us(void)
 	return ((uint64_t)(ut + st) * 1000000ull / sysconf(_SC_CLK_TCK));
 }
 
-/* Server resident set size in KiB, from /proc. */
+/*
+ * The same, to the nanosecond: the run time of each of the process's
+ * threads from /proc/PID/task/TID/schedstat. /proc/PID/stat counts in
+ * clock ticks (10 ms), too coarse for a process that works for a few
+ * tens of milliseconds in a run, as Redis does at a fixed load.
+ */
+static uint64_t
+pid_cpu_us_fine(int pid)
+{
+	char		 path[300];
+	DIR		*dp;
+	struct dirent	*de;
+	FILE		*fp;
+	unsigned long long ns, sum = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
+	if ((dp = opendir(path)) == NULL)
+		return (0);
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%s/schedstat", pid,
+		    de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fscanf(fp, "%llu", &ns) == 1)
+			sum += ns;
+		fclose(fp);
+	}
+	closedir(dp);
+	return (sum / 1000);
+}
+
+/* Every server's CPU time into us[]; their sum. */
+static uint64_t
+server_cpu_us(uint64_t *us)
+{
+	uint64_t	 sum = 0;
+	int		 i;
+
+	for (i = 0; i < opt.npids; i++)
+		sum += us[i] = opt.schedstat ? pid_cpu_us_fine(opt.pids[i]) :
+		    pid_cpu_us(opt.pids[i]);
+	return (sum);
+}
+
+/* A server's resident set size in KiB, from /proc; -1 if unknown. */
 static long
-server_rss_kb(void)
+pid_rss_kb(int pid)
 {
 	char	 path[64], line[256];
 	FILE	*fp;
 	long	 kb = -1;
 
-	if (opt.server_pid <= 0)
-		return (-1);
-	snprintf(path, sizeof path, "/proc/%d/status", opt.server_pid);
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
 	if ((fp = fopen(path, "r")) == NULL)
 		return (-1);
 	while (fgets(line, sizeof line, fp) != NULL) {
@@ -208,6 +275,20 @@ server_rss_kb(void)
 	}
 	fclose(fp);
 	return (kb);
+}
+
+/* The servers' RSS summed into *sum (-1 if none known); each in kb[]. */
+static long
+server_rss_kb(long *kb)
+{
+	long	 sum = -1;
+	int	 i;
+
+	for (i = 0; i < opt.npids; i++) {
+		if ((kb[i] = pid_rss_kb(opt.pids[i])) >= 0)
+			sum = (sum < 0 ? 0 : sum) + kb[i];
+	}
+	return (sum);
 }
 
 static void
@@ -249,8 +330,8 @@ client_start(int i)
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	c->state = CONNECTING;
 	connecting++;
-	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&addr,
-	    addrlen) != 0)
+	if (bufferevent_socket_connect(c->bev,
+	    (struct sockaddr *)&addrs[c->server], addrlen) != 0)
 		die("connect: %s", strerror(errno));
 	setsockopt(bufferevent_getfd(c->bev), IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof one);
@@ -273,7 +354,7 @@ client_ready(struct bclient *c)
 		return;
 	}
 	connect_more();
-	if (nready == opt.clients)
+	if (nready == opt.clients && (!opt.sync || nsynced == opt.clients))
 		start_phase();
 }
 
@@ -281,6 +362,98 @@ static int
 room_of(int i)
 {
 	return (i % opt.rooms);
+}
+
+/*
+ * The server client i talks to. A room's members go round-robin over
+ * opt.span consecutive servers, the rooms' first servers spread evenly,
+ * and the round starts at the room's number so that its first member,
+ * a sender, is not always on the same server: with span 1 each room
+ * lives on one server, with span = all every room spans every server.
+ */
+static int
+server_of(int i)
+{
+	int	 r = room_of(i), m = i / opt.rooms, first;
+
+	if (opt.mode != FANOUT)
+		return (i % opt.nports);
+	first = r * opt.span % opt.nports;
+	return ((first + (m + r) % opt.span) % opt.nports);
+}
+
+/*
+ * Every receiver of a room that is not a sender in it must see the
+ * room's messages in one order. The first receiver to reach a place
+ * writes it down; each later one compares. Senders do not get their own
+ * messages back, so they cannot tell where those stood: they are only
+ * audited per sender.
+ */
+static void
+order_check(struct bclient *c, unsigned long sid, uint64_t seq)
+{
+	struct room	*rm = &rooms[c->room];
+	uint64_t	 key = (uint64_t)sid << 32 | seq;
+
+	if (c->opos == rm->norder) {
+		if (rm->norder == rm->ordercap) {
+			rm->ordercap = rm->ordercap > 0 ? rm->ordercap * 2 :
+			    65536;
+			rm->order = realloc(rm->order, rm->ordercap *
+			    sizeof *rm->order);
+			if (rm->order == NULL)
+				die("realloc");
+		}
+		rm->order[rm->norder++] = key;
+	} else if (rm->order[c->opos] != key) {
+		c->diverged = 1;
+		order_diverged++;
+		return;
+	}
+	c->opos++;
+}
+
+/*
+ * --sync: a NAMES entry or JOIN of nick seen by c. The phase starts only
+ * when every client has seen every member of its room: then every
+ * server has heard of every member, and a message sent at once cannot
+ * miss one that another server has not been told of yet.
+ */
+static void
+member_seen(struct bclient *c, const char *nick)
+{
+	char		*end;
+	unsigned long	 id;
+	int		 m;
+
+	nick += strspn(nick, "~&@%+");
+	if (*nick != 'b')
+		return;
+	id = strtoul(nick + 1, &end, 10);
+	if (*end != '_' || id >= (unsigned long)opt.clients ||
+	    room_of(id) != c->room)
+		return;
+	m = id / opt.rooms;
+	if (c->members[m / 8] & (1u << (m % 8)))
+		return;
+	c->members[m / 8] |= 1u << (m % 8);
+	if (++c->nmembers == rooms[c->room].nmembers && ++nsynced ==
+	    opt.clients && nready == opt.clients)
+		start_phase();
+}
+
+/* A 353 (NAMES) reply: "me = #room :nick nick ..." */
+static void
+names_seen(struct bclient *c, char *p)
+{
+	char	*nick;
+
+	if ((p = strstr(p, " :")) == NULL)
+		return;
+	for (p += 2; (nick = strsep(&p, " ")) != NULL;) {
+		if (*nick != '\0')
+			member_seen(c, nick);
+	}
 }
 
 /* A PRIVMSG "sender seq ts ..." arrived at receiver c. */
@@ -306,7 +479,8 @@ got_message(struct bclient *c, const char *text)
 	}
 	ts = strtoull(end + 1, &end, 10);
 	s = &snd[sid];
-	if (s->room != c->room || seq >= s->sent) {
+	/* Not for its sender: an echo would count toward the window. */
+	if (s->room != c->room || seq >= s->sent || s->client == c->id) {
 		unexpected++;
 		return;
 	}
@@ -333,6 +507,8 @@ got_message(struct bclient *c, const char *text)
 		reordered++;
 	else
 		c->high[s->local] = seq + 1;
+	if (c->sender < 0 && !c->diverged)
+		order_check(c, sid, seq);
 
 	target = rooms[s->room].nmembers - 1;
 	if (++s->counts[seq % opt.window] >= target) {
@@ -343,7 +519,9 @@ got_message(struct bclient *c, const char *text)
 		}
 		if (s->acked == s->sent && (stopping || s->sent ==
 		    opt.messages)) {
-			if (++senders_done == (uint64_t)opt.senders)
+			/* Once: stop_cb counts those done by --messages. */
+			if (!s->done++ && ++senders_done ==
+			    (uint64_t)opt.senders)
 				finish();
 		} else
 			sender_pump(s);
@@ -375,7 +553,7 @@ stop_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)arg;
 	stopping = 1;
 	for (i = 0; i < opt.senders; i++) {
-		if (snd[i].acked == snd[i].sent)
+		if (snd[i].acked == snd[i].sent && !snd[i].done++)
 			senders_done++;
 	}
 	if (senders_done == (uint64_t)opt.senders)
@@ -411,6 +589,25 @@ sender_pump(struct sender *s)
 	}
 }
 
+/*
+ * --handshake: tell a driver that the measured phase starts or ended and
+ * wait for its line on stdin, so that it can read other counters (Redis's
+ * INFO) at the same moments. Blocking here is fine: nothing is measured
+ * until it returns.
+ */
+static void
+handshake(const char *what)
+{
+	char	 buf[64];
+
+	if (!opt.handshake)
+		return;
+	printf("PHASE %s\n", what);
+	fflush(stdout);
+	if (fgets(buf, sizeof buf, stdin) == NULL)
+		opt.handshake = 0;
+}
+
 static void
 tick_cb(evutil_socket_t fd, short ev, void *arg)
 {
@@ -430,8 +627,10 @@ deadline_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	(void)arg;
 	if (opt.mode == FANOUT)
-		fprintf(stderr, "natter-bench: %s did not complete in time\n",
-		    phase_started ? "delivery" : "set-up");
+		fprintf(stderr, "natter-bench: %s did not complete in time "
+		    "(%d of %d clients ready, %d saw their whole room)\n",
+		    phase_started ? "delivery" : "set-up", nready, opt.clients,
+		    nsynced);
 	finish();
 }
 
@@ -448,7 +647,9 @@ start_phase(void)
 		finish();
 		return;
 	}
-	cpu_start = server_cpu_us();
+	if (opt.mode == FANOUT)
+		handshake("start");
+	server_cpu_us(cpu_start);
 	t_start = now_ns();
 	if (opt.mode == FANOUT) {
 		/*
@@ -485,7 +686,7 @@ read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 eol;
 	size_t			 eol_len;
-	char			 line[1024], *p, *cmd, *text;
+	char			 line[1024], *p, *cmd, *text, *src;
 
 	for (;;) {
 		eol = evbuffer_search_eol(in, NULL, &eol_len, EVBUFFER_EOL_LF);
@@ -504,10 +705,12 @@ read_cb(struct bufferevent *bev, void *arg)
 			p++;
 		if (p == NULL)
 			continue;
+		src = NULL;
 		if (*p == ':') {
+			src = p + 1;
 			if ((p = strchr(p, ' ')) == NULL)
 				continue;
-			p++;
+			*p++ = '\0';
 		}
 		cmd = p;
 		if ((p = strchr(p, ' ')) != NULL)
@@ -528,6 +731,10 @@ read_cb(struct bufferevent *bev, void *arg)
 				bsend(c, "JOIN #r%d\r\n", c->room);
 		} else if (strcmp(cmd, "366") == 0 && c->state == JOINING)
 			client_ready(c);
+		else if (opt.sync && strcmp(cmd, "353") == 0 && p != NULL)
+			names_seen(c, p);
+		else if (opt.sync && strcmp(cmd, "JOIN") == 0 && src != NULL)
+			member_seen(c, src);
 		else if (strcmp(cmd, "433") == 0)
 			bsend(c, "NICK b%d_%d_%d\r\n", c->id,
 			    (int)(c->sessions % 1000), rand());
@@ -589,25 +796,68 @@ percentile(double p)
 	return (lat_max / 1000.0);
 }
 
+/* Each server process's CPU time per delivery, with several. */
+static void
+print_servers(void)
+{
+	int	 i;
+
+	if (opt.npids < 2 && opt.nports < 2 && order_diverged == 0)
+		return;
+	printf("  servers: %d ports, rooms span %d; order: %" PRIu64
+	    " receivers checked, %" PRIu64 " saw another order\n",
+	    opt.nports, opt.span, order_checked, order_diverged);
+	for (i = 0; i < opt.npids; i++)
+		printf("    pid %d: %" PRIu64 " us cpu, %.3f us per delivery\n",
+		    opt.pids[i], cpu_end[i] - cpu_start[i], deliveries > 0 ?
+		    (double)(cpu_end[i] - cpu_start[i]) / deliveries : 0);
+}
+
+/* The RESULT keys for several servers: per pid, in --server-pid order. */
+static void
+result_servers(void)
+{
+	int	 i;
+
+	printf(" order_checked=%" PRIu64 " diverged=%" PRIu64 " ports=%d "
+	    "span=%d pids=", order_checked, order_diverged, opt.nports,
+	    opt.span);
+	for (i = 0; i < opt.npids; i++)
+		printf("%s%d", i > 0 ? "," : "", opt.pids[i]);
+	printf(" cpu_us=");
+	for (i = 0; i < opt.npids; i++)
+		printf("%s%" PRIu64, i > 0 ? "," : "",
+		    cpu_end[i] - cpu_start[i]);
+	if (opt.npids == 0)
+		printf("-");
+	printf("\n");
+}
+
 static void
 finish(void)
 {
 	double		 secs, cpu_per;
-	uint64_t	 expected = 0, got, bits;
-	long		 rss;
+	uint64_t	 expected = 0, got, bits, cpu0, cpu1;
+	long		 rss, rsskb[MAX_SERVERS];
 	int		 i, j;
 	uint64_t	 k;
 
 	if (finished++)
 		return;
 	t_end = now_ns();
-	cpu_end = server_cpu_us();
+	cpu1 = server_cpu_us(cpu_end);
+	for (cpu0 = 0, i = 0; i < opt.npids; i++)
+		cpu0 += cpu_start[i];
+	if (opt.mode == FANOUT && phase_started)
+		handshake("end");
 	secs = (t_end - t_start) / 1e9;
 
 	if (opt.mode == FANOUT) {
 		/* Every receiver should have every message its room's senders
 		 * sent; anything missing is lost. */
 		for (i = 0; i < opt.clients; i++) {
+			if (cl[i].sender < 0)
+				order_checked++;
 			for (j = 0; j < rooms[cl[i].room].nsenders; j++) {
 				struct sender *s =
 				    &snd[rooms[cl[i].room].senders[j]];
@@ -625,8 +875,8 @@ finish(void)
 				lost += s->sent - got;
 			}
 		}
-		cpu_per = deliveries > 0 && cpu_end > cpu_start ?
-		    (double)(cpu_end - cpu_start) / deliveries : 0;
+		cpu_per = deliveries > 0 && cpu1 > cpu0 ?
+		    (double)(cpu1 - cpu0) / deliveries : 0;
 		printf("%s fanout: %d clients, %d rooms, %d senders, window "
 		    "%d, %d s\n", opt.label, opt.clients, opt.rooms,
 		    opt.senders, opt.window, opt.seconds);
@@ -641,38 +891,45 @@ finish(void)
 		    PRIu64 " duplicated, %" PRIu64 " reordered, %" PRIu64
 		    " unexpected\n", expected, lost, dups, reordered,
 		    unexpected);
+		print_servers();
 		printf("RESULT scenario=fanout server=%s clients=%d rooms=%d "
 		    "senders=%d complete=%d seconds=%.3f sent=%" PRIu64
 		    " deliveries=%" PRIu64
 		    " deliveries_per_s=%.0f p50_us=%.0f p99_us=%.0f "
 		    "p999_us=%.0f max_us=%.0f cpu_us_per_delivery=%.4f "
 		    "lost=%" PRIu64 " dup=%" PRIu64 " reordered=%" PRIu64
-		    " unexpected=%" PRIu64 "\n", opt.label, opt.clients,
+		    " unexpected=%" PRIu64, opt.label, opt.clients,
 		    opt.rooms, opt.senders,
 		    senders_done == (uint64_t)opt.senders, secs, total_sent,
 		    deliveries,
 		    deliveries / secs, percentile(0.5), percentile(0.99),
 		    percentile(0.999), lat_max / 1000.0, cpu_per, lost, dups,
 		    reordered, unexpected);
+		result_servers();
 	} else if (opt.mode == IDLE) {
-		rss = server_rss_kb();
+		rss = server_rss_kb(rsskb);
 		secs = (t_conn_end - t_conn_start) / 1e9;
 		printf("%s idle: %d clients registered and joined in %.2f s "
 		    "(%.0f/s)\n", opt.label, nready, secs, nready / secs);
 		printf("  server RSS %ld KiB\n", rss);
 		printf("RESULT scenario=idle server=%s clients=%d "
-		    "register_per_s=%.0f rss_kb=%ld complete=%d\n", opt.label,
-		    nready, nready / secs, rss, nready == opt.clients);
+		    "register_per_s=%.0f rss_kb=%ld complete=%d rss_kb_list=",
+		    opt.label, nready, nready / secs, rss,
+		    nready == opt.clients);
+		for (i = 0; i < opt.npids; i++)
+			printf("%s%ld", i > 0 ? "," : "", rsskb[i]);
+		printf("%s\n", opt.npids == 0 ? "-" : "");
 	} else {
 		printf("%s churn: %" PRIu64 " sessions in %.2f s (%.0f/s) with "
 		    "%d in parallel\n", opt.label, churn_sessions, secs,
 		    churn_sessions / secs, opt.parallel);
 		printf("RESULT scenario=churn server=%s sessions=%" PRIu64
 		    " sessions_per_s=%.0f cpu_us_per_session=%.1f "
-		    "lost_clients=%d\n", opt.label, churn_sessions,
+		    "lost_clients=%d", opt.label, churn_sessions,
 		    churn_sessions / secs, churn_sessions > 0 ?
-		    (double)(cpu_end - cpu_start) / churn_sessions : 0,
+		    (double)(cpu1 - cpu0) / churn_sessions : 0,
 		    nclosed_early);
+		result_servers();
 	}
 	fflush(stdout);
 	event_base_loopexit(base, NULL);
@@ -692,6 +949,8 @@ setup_fanout(void)
 		cl[i].sender = -1;
 		rooms[cl[i].room].nmembers++;
 	}
+	if (opt.span < 1 || opt.span > opt.nports)
+		opt.span = opt.nports;
 	for (r = 0; r < opt.rooms; r++)
 		rooms[r].senders = calloc(opt.senders, sizeof(int));
 	/* Senders are the first clients, so they spread over the rooms. */
@@ -709,6 +968,9 @@ setup_fanout(void)
 		cl[i].high = calloc(rooms[r].nsenders + 1, sizeof(uint64_t));
 		for (int j = 0; j < rooms[r].nsenders; j++)
 			bits_grow(&cl[i].seen[j], 0);
+		if (opt.sync && (cl[i].members = calloc(1, opt.clients /
+		    opt.rooms / 8 + 1)) == NULL)
+			die("calloc");
 	}
 	for (r = 0; r < opt.rooms; r++) {
 		if (rooms[r].nmembers < 2)
@@ -716,12 +978,40 @@ setup_fanout(void)
 	}
 }
 
+/* --port and --server-pid: a number, or several separated by commas. */
+static void
+add_list(int *list, int *n, const char *arg, long max, const char *name)
+{
+	char	*end;
+	long	 v;
+
+	do {
+		v = strtol(arg, &end, 10);
+		if (end == arg || (*end != ',' && *end != '\0') || v < 1 ||
+		    v > max)
+			die("%s: not a number from 1 to %ld: %s", name, max,
+			    arg);
+		if (*n == MAX_SERVERS)
+			die("%s: more than %d", name, MAX_SERVERS);
+		list[(*n)++] = v;
+		arg = end + 1;
+	} while (*end == ',');
+}
+
 static void
 usage(void)
 {
 	fprintf(stderr,
 "usage: natter-bench fanout|idle|churn [options]\n"
-"  --host ADDR --port N       server (default 127.0.0.1:6667)\n"
+"  --host ADDR --port N       server (default 127.0.0.1:6667); with\n"
+"                             several (--port N,N,... or repeated), the\n"
+"                             clients are spread over them\n"
+"  --span K                   fanout, several ports: each room's members\n"
+"                             spread over K of them (default: all; 1:\n"
+"                             each room on one server)\n"
+"  --sync                     fanout: start sending once every client has\n"
+"                             seen every member of its room (the default\n"
+"                             with several ports)\n"
 "  --clients N                connections (fanout 200, idle 5000)\n"
 "  --rooms R --senders S      fanout: rooms and sending clients\n"
 "  --seconds T                fanout: seconds of sending (5); churn:\n"
@@ -735,7 +1025,14 @@ usage(void)
 "  --size BYTES               fanout: text size (64)\n"
 "  --parallel K               churn: sessions in parallel; idle:\n"
 "                             connections being set up at once (20)\n"
-"  --server-pid PID           read the server's CPU time and RSS\n"
+"  --server-pid PID           read the server's CPU time and RSS; with\n"
+"                             several (PID,PID,... or repeated), their sum\n"
+"                             and each one's CPU time\n"
+"  --schedstat                CPU time from each thread's schedstat, to\n"
+"                             the ns, instead of /proc/PID/stat's ticks\n"
+"  --handshake                fanout: print PHASE start and PHASE end as\n"
+"                             the measured phase starts and ends, and wait\n"
+"                             for a line on stdin after each\n"
 "  --password PASS --label NAME --timeout SECS\n");
 	exit(64);
 }
@@ -746,6 +1043,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "ports", required_argument, NULL, 'p' },
 		{ "clients", required_argument, NULL, 'c' },
 		{ "rooms", required_argument, NULL, 'r' },
 		{ "senders", required_argument, NULL, 's' },
@@ -756,14 +1054,19 @@ main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 'T' },
 		{ "parallel", required_argument, NULL, 'P' },
 		{ "server-pid", required_argument, NULL, 'i' },
+		{ "server-pids", required_argument, NULL, 'i' },
 		{ "password", required_argument, NULL, 'x' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "grace", required_argument, NULL, 'g' },
+		{ "span", required_argument, NULL, 'k' },
+		{ "sync", no_argument, NULL, 'S' },
+		{ "schedstat", no_argument, NULL, 'C' },
+		{ "handshake", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sockaddr_in	*sin = (struct sockaddr_in *)&addr;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&addr;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
 	struct rlimit		 rl;
 	struct timeval		 tv;
 	int			 ch, clients_set = 0, i;
@@ -782,7 +1085,10 @@ main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'H': opt.host = optarg; break;
-		case 'p': opt.port = atoi(optarg); break;
+		case 'p':
+			add_list(opt.ports, &opt.nports, optarg, 65535,
+			    "--port");
+			break;
 		case 'c': opt.clients = atoi(optarg); clients_set = 1; break;
 		case 'r': opt.rooms = atoi(optarg); break;
 		case 's': opt.senders = atoi(optarg); break;
@@ -792,7 +1098,14 @@ main(int argc, char **argv)
 		case 'z': opt.size = atoi(optarg); break;
 		case 'T': opt.seconds = atoi(optarg); break;
 		case 'P': opt.parallel = atoi(optarg); break;
-		case 'i': opt.server_pid = atoi(optarg); break;
+		case 'i':
+			add_list(opt.pids, &opt.npids, optarg, INT32_MAX,
+			    "--server-pid");
+			break;
+		case 'k': opt.span = atoi(optarg); break;
+		case 'S': opt.sync = 1; break;
+		case 'C': opt.schedstat = 1; break;
+		case 'h': opt.handshake = 1; break;
 		case 'x': opt.password = optarg; break;
 		case 'l': opt.label = optarg; break;
 		case 't': opt.timeout = atoi(optarg); break;
@@ -811,18 +1124,31 @@ main(int argc, char **argv)
 	    opt.size > (int)sizeof pad || opt.seconds < 1)
 		usage();
 	memset(pad, 'x', sizeof pad);
+	if (opt.nports == 0)
+		opt.ports[opt.nports++] = 6667;
+	/* Only fanout knows its rooms' members. */
+	if (opt.mode != FANOUT)
+		opt.sync = 0;
+	else if (opt.nports > 1)
+		opt.sync = 1;
 
-	memset(&addr, 0, sizeof addr);
-	if (inet_pton(AF_INET, opt.host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(opt.port);
-		addrlen = sizeof *sin;
-	} else if (inet_pton(AF_INET6, opt.host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(opt.port);
-		addrlen = sizeof *sin6;
+	memset(&sin, 0, sizeof sin);
+	memset(&sin6, 0, sizeof sin6);
+	if (inet_pton(AF_INET, opt.host, &sin.sin_addr) == 1) {
+		sin.sin_family = AF_INET;
+		addrlen = sizeof sin;
+	} else if (inet_pton(AF_INET6, opt.host, &sin6.sin6_addr) == 1) {
+		sin6.sin6_family = AF_INET6;
+		addrlen = sizeof sin6;
 	} else
 		die("--host: a numeric address");
+	for (i = 0; i < opt.nports; i++) {
+		sin.sin_port = sin6.sin6_port = htons(opt.ports[i]);
+		if (sin.sin_family == AF_INET)
+			memcpy(&addrs[i], &sin, sizeof sin);
+		else
+			memcpy(&addrs[i], &sin6, sizeof sin6);
+	}
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -837,6 +1163,8 @@ main(int argc, char **argv)
 		cl[i].id = i;
 	if (opt.mode == FANOUT)
 		setup_fanout();
+	for (i = 0; i < opt.clients; i++)
+		cl[i].server = server_of(i);
 
 	deadline_ev = evtimer_new(base, deadline_cb, NULL);
 	tv.tv_sec = opt.mode == CHURN ? opt.seconds : opt.timeout;
@@ -844,7 +1172,7 @@ main(int argc, char **argv)
 	evtimer_add(deadline_ev, &tv);
 	t_conn_start = now_ns();
 	if (opt.mode == CHURN) {
-		cpu_start = server_cpu_us();
+		server_cpu_us(cpu_start);
 		t_start = now_ns();
 		phase_started = 1;
 	}
@@ -852,5 +1180,5 @@ main(int argc, char **argv)
 	event_base_dispatch(base);
 	if (!finished)
 		finish();
-	return (lost || dups || nclosed_early ? 2 : 0);
+	return (lost || dups || order_diverged || nclosed_early ? 2 : 0);
 }
