@@ -125,11 +125,10 @@ cstate_remote(const char *uid, const char *nick, const char *user,
 	return (t);
 }
 
-/* A remote user leaves the replica, its peers here told with reason. */
+/* Out of the nick and uid trees, and freed; its rooms were left. */
 static void
-cstate_remote_quit(struct client *t, const char *reason)
+cstate_remote_free(struct client *t)
 {
-	user_quit(t, reason);
 	user_release(t);
 	RB_REMOVE(uids, &cluster_uids, t);
 	free(t->uid);
@@ -139,6 +138,14 @@ cstate_remote_quit(struct client *t, const char *reason)
 	free(t->realname);
 	free(t->away);
 	free(t);
+}
+
+/* A remote user leaves the replica, its peers here told with reason. */
+static void
+cstate_remote_quit(struct client *t, const char *reason)
+{
+	user_quit(t, reason);
+	cstate_remote_free(t);
 }
 
 /* Quit every remote user of node (all if NULL) with reason. */
@@ -206,15 +213,7 @@ cstate_free_all(void)
 		if (!(t->flags & CLIENT_REMOTE))
 			continue;
 		user_part_all(t, 0);
-		user_release(t);
-		RB_REMOVE(uids, &cluster_uids, t);
-		free(t->uid);
-		free(t->node);
-		free(t->host);
-		free(t->prefix);
-		free(t->realname);
-		free(t->away);
-		free(t);
+		cstate_remote_free(t);
 	}
 }
 

@@ -247,18 +247,13 @@ cluster_init(void)
 	cluster_connect();
 }
 
-void
-cluster_exit(void)
+/* Forget the rooms' subscriptions and the pushes kept for a sync. */
+static void
+cluster_drop_pending(void)
 {
 	struct csub	*s;
 	struct cqueued	*q;
 
-	if (!cluster_on)
-		return;
-	cl.state = CL_DOWN;
-	redis_free(cl.cmd);
-	redis_free(cl.sub);
-	cl.cmd = cl.sub = NULL;
 	while ((s = RB_MIN(csubs, &cl.subs)) != NULL) {
 		RB_REMOVE(csubs, &cl.subs, s);
 		while (s->nwait > 0)
@@ -271,6 +266,18 @@ cluster_exit(void)
 		free(q->payload);
 		free(q);
 	}
+}
+
+void
+cluster_exit(void)
+{
+	if (!cluster_on)
+		return;
+	cl.state = CL_DOWN;
+	redis_free(cl.cmd);
+	redis_free(cl.sub);
+	cl.cmd = cl.sub = NULL;
+	cluster_drop_pending();
 	cstate_free_all();
 	event_free(cl.retry);
 	event_free(cl.beat);
@@ -319,8 +326,6 @@ cluster_retry(void)
 void
 cluster_split(const char *why)
 {
-	struct csub	*s;
-	struct cqueued	*q;
 	enum cluster_state was = cl.state;
 	int64_t		 heard;
 
@@ -346,18 +351,7 @@ cluster_split(const char *why)
 	}
 	redis_close(cl.cmd, NULL);
 	redis_close(cl.sub, NULL);
-	while ((s = RB_MIN(csubs, &cl.subs)) != NULL) {
-		RB_REMOVE(csubs, &cl.subs, s);
-		while (s->nwait > 0)
-			free(s->wait[--s->nwait]);
-		free(s->wait);
-		free(s);
-	}
-	while ((q = TAILQ_FIRST(&cl.queued)) != NULL) {
-		TAILQ_REMOVE(&cl.queued, q, entry);
-		free(q->payload);
-		free(q);
-	}
+	cluster_drop_pending();
 	cstate_split();
 	evtimer_del(cl.beat);
 	evtimer_del(cl.reap);
