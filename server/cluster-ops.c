@@ -95,14 +95,17 @@ cluster_channel_message(struct chanmsg *cm)
 	if (!cluster_on || !cluster_synced() ||
 	    (ch->nremote == 0 && ch->inflight == 0))
 		return (0);
-	/* No member here: nothing comes back to echo; echo it now. */
-	if (!cluster_local_members(ch) || !cluster_hears(ch->fold))
-		return (0);
 	xasprintf(&chan, "%s:c:%s", conf.cluster_prefix, ch->fold);
 	rv = cluster_publish(chan, cm, BUS_MESSAGE, NULL);
 	free(chan);
 	if (rv != 0)
 		return (-1);
+	/*
+	 * From outside a room (-n) with no member here: nothing comes back
+	 * to this node; echo it now.
+	 */
+	if (!cluster_local_members(ch) || !cluster_hears(ch->fold))
+		return (0);
 	ch->inflight++;
 	return (1);
 }

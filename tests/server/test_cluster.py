@@ -362,6 +362,26 @@ def test_kick_across_nodes(cluster):
     carol.quiet("PRIVMSG")
 
 
+def test_message_from_outside_a_room(cluster):
+    """A -n room with no member on the sender's node still gets the
+    message on the other node, and the sender its echo: nothing comes
+    back to a node that does not hear the room."""
+    a, b = cluster(2)
+    bob = on(b, "bob").join("#out")
+    bob.send("MODE #out -n")
+    bob.expect("MODE", "#out")
+    alice = on(a, "alice", caps=("echo-message",))
+    # a.test applies the MODE when its event comes: ask until it has.
+    end = time.monotonic() + TIMEOUT
+    while "n" in query(alice, "MODE #out", "329")[-2].params[2]:
+        assert time.monotonic() < end, "a.test never saw -n"
+    alice.send("PRIVMSG #out :from outside")
+    m = bob.expect("PRIVMSG", "#out")
+    assert (m.prefix, m.params) == (prefix(alice), ["#out", "from outside"])
+    m = alice.expect("PRIVMSG", "#out")
+    assert m.params == ["#out", "from outside"]
+
+
 def test_part_away_invite_across_nodes(cluster):
     a, b = cluster(2)
     alice = on(a, "alice").join("#i")
