@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from conftest import TIMEOUT, Client, Msg
+from conftest import TIMEOUT, Client, Msg, query
 
 REDIS_SERVER = "/usr/bin/redis-server"
 LEASE = 2
@@ -293,17 +293,6 @@ def cluster(redis, natterd):
 def on(node, nick, **kw):
     """A client registered on node."""
     return Client(node.port, nick, **kw)
-
-
-def query(c, line, end):
-    """Send line; return the reply up to and including the first message
-    with command end (what arrived before is dropped)."""
-    c.sync()
-    c.send(line)
-    got = []
-    while not got or got[-1].command != end:
-        got.append(c.recv())
-    return got
 
 
 def names(c, chan):

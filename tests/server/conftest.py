@@ -481,6 +481,17 @@ def check_lusers(cmds):
                          "266"}, cmds
 
 
+def query(c, line, end):
+    """Send line and return the reply: the messages up to and including
+    the first with command end. What arrived before is dropped."""
+    c.sync()
+    c.send(line)
+    got = []
+    while not got or got[-1].command != end:
+        got.append(c.recv())
+    return got
+
+
 def witness(port, caps=()):
     """Check that the server still serves everyone: two fresh clients
     join a fresh channel and exchange a message each way."""

@@ -5,18 +5,7 @@ import calendar
 import re
 import time
 
-from conftest import Client, check_lusers
-
-
-def query(c, line, end):
-    """Send line and return the reply: the messages up to and including
-    the first with command end. What arrived before is dropped."""
-    c.sync()
-    c.send(line)
-    got = []
-    while not got or got[-1].command != end:
-        got.append(c.recv())
-    return got
+from conftest import Client, check_lusers, query
 
 
 def test_ping_pong(clients):
