@@ -33,6 +33,9 @@
 
 static uint64_t	 cstate_next_id = (uint64_t)1 << 62;
 
+static void	cstate_chanmsg(struct chanmsg *, struct channel *,
+		    struct client *, struct msg *, const struct bus_msg *);
+
 /* Strings of a snapshot's flat array, read in order. */
 struct cursor {
 	redisReply	*a;
@@ -49,15 +52,6 @@ cursor_next(struct cursor *k)
 		return ("");
 	}
 	return (k->a->element[k->i++]->str);
-}
-
-static struct client *
-cstate_find(const char *uid)
-{
-	struct client	 find;
-
-	find.uid = (char *)uid;
-	return (RB_FIND(uids, &cluster_uids, &find));
 }
 
 /*
@@ -105,7 +99,7 @@ cstate_remote(const char *uid, const char *nick, const char *user,
 	struct client	*t;
 
 	if (!bus_uid_valid(uid) || !name_nick_valid(nick, NAME_NICKMAX,
-	    NULL) || !bus_node_valid(node) || cstate_find(uid) != NULL ||
+	    NULL) || !bus_node_valid(node) || cluster_find(uid) != NULL ||
 	    cstate_bump(nick) != 0)
 		return (NULL);
 	t = xcalloc(1, sizeof *t);
@@ -224,16 +218,24 @@ cstate_deliver(struct channel *ch, struct client *sender, struct msg *m,
 {
 	struct chanmsg	 cm;
 
-	memset(&cm, 0, sizeof cm);
-	cm.channel = ch;
-	cm.sender = sender;
-	cm.prefix = m->prefix;
-	cm.cmd = m->cmd;
-	cm.nparams = m->nparams;
-	memcpy(cm.params, m->params, m->nparams * sizeof *m->params);
-	cm.time.tv_sec = bm->ms / 1000;
-	cm.time.tv_usec = (bm->ms % 1000) * 1000;
+	cstate_chanmsg(&cm, ch, sender, m, bm);
 	channel_deliver(&cm);
+}
+
+/* cm for the event's line m to ch, from sender, at the event's time. */
+static void
+cstate_chanmsg(struct chanmsg *cm, struct channel *ch,
+    struct client *sender, struct msg *m, const struct bus_msg *bm)
+{
+	memset(cm, 0, sizeof *cm);
+	cm->channel = ch;
+	cm->sender = sender;
+	cm->prefix = m->prefix;
+	cm->cmd = m->cmd;
+	cm->nparams = m->nparams;
+	memcpy(cm->params, m->params, m->nparams * sizeof *m->params);
+	cm->time.tv_sec = bm->ms / 1000;
+	cm->time.tv_usec = (bm->ms % 1000) * 1000;
 }
 
 /* The nick of a prefix nick!user@host, into buf. */
@@ -276,7 +278,7 @@ cstate_user(const struct bus_msg *bm, struct msg *m)
 
 	if (bm->nfields != 5 || m->nparams != 4)
 		return;
-	if ((t = cstate_find(bm->fields[1])) != NULL) {
+	if ((t = cluster_find(bm->fields[1])) != NULL) {
 		if (!(t->flags & CLIENT_REMOTE) &&
 		    !(t->flags & CLIENT_REGISTERED) && t->cwait > 0) {
 			cstate_ours_begin(t);
@@ -476,7 +478,7 @@ cstate_invite(const struct bus_msg *bm, struct msg *m)
 	int		 n;
 
 	if (bm->nfields != 3 || m->nparams != 2 ||
-	    (t = cstate_find(bm->fields[2])) == NULL ||
+	    (t = cluster_find(bm->fields[2])) == NULL ||
 	    (ch = channel_find(m->params[1])) == NULL)
 		return;
 	channel_invite(ch, t);
@@ -487,16 +489,7 @@ cstate_invite(const struct bus_msg *bm, struct msg *m)
 			conn_write(t, line, n);
 	}
 	/* invite-notify here, as irc_invite() does on the inviter's node. */
-	memset(&cm, 0, sizeof cm);
-	cm.channel = ch;
-	cm.sender = cstate_find(bm->fields[1]);
-	cm.prefix = m->prefix;
-	cm.cmd = "INVITE";
-	cm.nparams = 2;
-	cm.params[0] = m->params[0];
-	cm.params[1] = ch->name;
-	cm.time.tv_sec = bm->ms / 1000;
-	cm.time.tv_usec = (bm->ms % 1000) * 1000;
+	cstate_chanmsg(&cm, ch, cluster_find(bm->fields[1]), m, bm);
 	cm.caps = CAP_INVITE_NOTIFY;
 	cm.flags = CHANMSG_NOTSELF;
 	if (ch->modes & CHAN_INVITEONLY)
@@ -535,7 +528,7 @@ cstate_apply(const struct bus_msg *bm)
 	if (bm->nfields < 2 || !bus_uid_valid(bm->fields[1]))
 		return;
 	ours = cluster_ours(bm->fields[1]);
-	t = cstate_find(bm->fields[1]);
+	t = cluster_find(bm->fields[1]);
 	/*
 	 * Ours were done here before they were published, but for those
 	 * that waited for the bus: a PART or KICK whose member is still
@@ -548,7 +541,7 @@ cstate_apply(const struct bus_msg *bm)
 	else if (strcmp(ev, "PART") == 0)
 		cstate_leave(bm, &m, t, t);
 	else if (strcmp(ev, "KICK") == 0) {
-		if (bm->nfields == 3 && (v = cstate_find(bm->fields[2])) !=
+		if (bm->nfields == 3 && (v = cluster_find(bm->fields[2])) !=
 		    NULL)
 			cstate_leave(bm, &m, t, v);
 	} else if (strcmp(ev, "TOPIC") == 0 && t != NULL && ours &&
@@ -628,7 +621,7 @@ cstate_snap_chan(struct cursor *k)
 	for (i = 0; i < n && !k->bad; i++) {
 		uid = cursor_next(k);
 		flags = cursor_next(k);
-		if ((t = cstate_find(uid)) == NULL)
+		if ((t = cluster_find(uid)) == NULL)
 			continue;
 		if ((mb = channel_member(ch, t)) == NULL) {
 			mb = channel_add(ch, t);
@@ -658,7 +651,7 @@ cstate_snap_chan(struct cursor *k)
 	for (i = 0; i < n && !k->bad; i++) {
 		uid = cursor_next(k);
 		(void)cursor_next(k);
-		if ((t = cstate_find(uid)) != NULL)
+		if ((t = cluster_find(uid)) != NULL)
 			channel_invite(ch, t);
 	}
 }
@@ -680,12 +673,12 @@ cstate_snapshot(redisReply *rep)
 	while (k.i < k.a->elements && !k.bad) {
 		for (i = 0; i < 9; i++)
 			v[i] = cursor_next(&k);
-		if (k.bad || cluster_ours(v[0]) || cstate_find(v[0]) != NULL)
+		if (k.bad || cluster_ours(v[0]) || cluster_find(v[0]) != NULL)
 			continue;
 		if ((cstate_remote(v[0], v[1], v[2], v[3], v[4], v[5],
 		    (time_t)strtoll(v[6], NULL, 10), v[7])) != NULL &&
 		    v[8][0] != '\0')
-			cstate_find(v[0])->away = xstrdup(v[8]);
+			cluster_find(v[0])->away = xstrdup(v[8]);
 	}
 	if (k.bad)
 		return (-1);
